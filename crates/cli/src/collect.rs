@@ -1,0 +1,109 @@
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use rds_evidence_collector::{
+    parse_external_id, parse_role_arn, parse_session_name, Access, AssumeRole, CollectOptions,
+    RegionSelection,
+};
+
+use crate::progress::TerminalProgress;
+use crate::summary;
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Directory to write snapshot.json into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+
+    /// Regions to collect: a comma-separated list, or `all` for every region enabled in the
+    /// account. Default: the region of the environment or AWS profile.
+    #[arg(long, visible_alias = "region", value_name = "LIST", value_parser = RegionSelection::parse)]
+    regions: Option<RegionSelection>,
+
+    /// AWS profile to take credentials and region from. Default: the standard provider chain
+    /// (environment, profile, SSO, container or instance metadata).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+
+    /// Role in the customer's account to assume (read-only; see `allow-list`).
+    #[arg(long, value_name = "ARN", value_parser = parse_role_arn)]
+    role_arn: Option<String>,
+
+    /// External id the role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "role_arn", value_parser = parse_external_id)]
+    external_id: Option<String>,
+
+    /// Session name for the assumed role, visible in the customer's CloudTrail.
+    #[arg(long, value_name = "NAME", default_value = "rds-evidence", value_parser = parse_session_name)]
+    session_name: String,
+
+    /// Send every request to this endpoint instead of AWS (a local emulator).
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
+    endpoint_url: Option<String>,
+
+    /// AWS requests in flight at once, across all regions.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
+
+    /// Attempts per request, the first included; throttling and transient errors are retried
+    /// with adaptive backoff.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+
+    /// Seconds allowed for one attempt of one request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    call_timeout: u64,
+}
+
+/// Whether the written snapshot holds everything that was asked for.
+pub enum Completion {
+    Complete,
+    Incomplete,
+}
+
+pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
+    let options = CollectOptions {
+        access: Access {
+            profile: args.profile,
+            role: args.role_arn.map(|role_arn| AssumeRole {
+                role_arn,
+                external_id: args.external_id,
+                session_name: args.session_name,
+            }),
+            endpoint_url: args.endpoint_url,
+            concurrency: usize::from(args.concurrency),
+            max_attempts: args.max_attempts,
+            call_timeout: Duration::from_secs(args.call_timeout),
+        },
+        regions: args.regions.unwrap_or(RegionSelection::Configured),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let progress = TerminalProgress::new();
+    let snapshot = runtime.block_on(rds_evidence_collector::collect(&options, &progress))?;
+    progress.finish();
+
+    let path = rds_evidence_bundle::write_snapshot(&args.out, &snapshot)?;
+    print!("{}", summary::render(&snapshot));
+    println!("Snapshot written to {}", path.display());
+    Ok(if snapshot.gaps().is_empty() {
+        Completion::Complete
+    } else {
+        Completion::Incomplete
+    })
+}
+
+fn parse_endpoint_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| format!("'{url}' is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("'{url}' has no host"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}

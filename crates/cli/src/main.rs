@@ -1,0 +1,76 @@
+//! The `rds-evidence` command: argument parsing and wiring. The work lives in the library
+//! crates (collector, bundle).
+
+mod collect;
+mod progress;
+mod summary;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: everything was collected
+  1  error: nothing was written (the message says why)
+  2  invalid arguments
+  4  written, but some data could not be collected (listed in the summary and the snapshot)";
+
+/// Evidence for the Amazon RDS Service Delivery designation, from a read-only look at the
+/// customer's AWS account.
+#[derive(Debug, Parser)]
+#[command(name = "rds-evidence", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// More log output on stderr (-v info, -vv debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read the account's RDS estate and write snapshot.json.
+    #[command(after_help = EXIT_CODES)]
+    Collect(collect::CollectArgs),
+    /// Print the AWS operations rds-evidence may call, one IAM action a line.
+    AllowList,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Collect(args) => collect::run(args),
+        Command::AllowList => {
+            for action in rds_evidence_collector::allow_list::ALLOWED_ACTIONS {
+                println!("{action}");
+            }
+            Ok(collect::Completion::Complete)
+        }
+    };
+    match result {
+        Ok(collect::Completion::Complete) => ExitCode::SUCCESS,
+        Ok(collect::Completion::Incomplete) => ExitCode::from(4),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,aws_config=warn,aws_smithy_runtime=warn",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

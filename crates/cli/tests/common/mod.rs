@@ -1,0 +1,114 @@
+//! Shared by the end-to-end tests: the real binary, run with an environment that cannot reach
+//! anything but loopback, and the moto emulator.
+
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The binary under test with a sealed-off AWS environment: a `HOME` without `~/.aws`, no
+/// instance metadata, no inherited credentials or region.
+pub fn rds_evidence(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rds-evidence"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null());
+    command
+}
+
+/// With the emulator's static test credentials.
+pub fn rds_evidence_with_credentials(home: &Path) -> Command {
+    let mut command = rds_evidence(home);
+    command
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing");
+    command
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The Python that has moto and boto3: `RDS_EVIDENCE_PYTHON`, else the venv `make venv` makes.
+pub fn python() -> PathBuf {
+    let python = std::env::var_os("RDS_EVIDENCE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".venv-moto/bin/python"));
+    assert!(
+        python.exists(),
+        "no Python with moto at {}: run `make venv` (or `make test`, which does it)",
+        python.display()
+    );
+    python
+}
+
+/// A moto server on a free loopback port. It stops when its stdin closes, that is when the
+/// test process exits, however it exits.
+pub struct Emulator {
+    pub endpoint: String,
+    _child: Mutex<(Child, ChildStdin)>,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let mut child = Command::new(python())
+            .arg(workspace_root().join("tests/emulator/moto_server.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto");
+        let stdin = child.stdin.take().expect("moto stdin");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("moto stdout"))
+            .read_line(&mut line)
+            .expect("read moto port");
+        let port: u16 = line.trim().parse().expect("moto prints its port");
+        Emulator {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            _child: Mutex::new((child, stdin)),
+        }
+    }
+
+    /// Builds the demo estate (tests/emulator/build_estate.py) and returns what it printed.
+    pub fn build_demo_estate(&self) -> serde_json::Value {
+        let output = Command::new(python())
+            .arg(workspace_root().join("tests/emulator/build_estate.py"))
+            .args(["--endpoint-url", &self.endpoint])
+            .output()
+            .expect("run build_estate.py");
+        assert!(
+            output.status.success(),
+            "build_estate.py failed:\n{}",
+            stderr(&output)
+        );
+        serde_json::from_slice(&output.stdout).expect("build_estate.py prints JSON")
+    }
+}
+
+/// One emulator with the demo estate per test binary: building it takes seconds.
+pub fn demo_emulator() -> &'static (Emulator, serde_json::Value) {
+    static DEMO: OnceLock<(Emulator, serde_json::Value)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let emulator = Emulator::start();
+        let estate = emulator.build_demo_estate();
+        (emulator, estate)
+    })
+}

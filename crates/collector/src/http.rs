@@ -1,0 +1,68 @@
+//! The HTTP client under every SDK client: the SDK's own HTTPS client behind one semaphore, so
+//! that however many accounts, regions and resources are collected at once, no more than
+//! `concurrency` requests are in flight.
+
+use std::sync::Arc;
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Clone)]
+pub(crate) struct BoundedHttpClient {
+    inner: SharedHttpClient,
+    permits: Arc<Semaphore>,
+}
+
+impl BoundedHttpClient {
+    pub(crate) fn new(inner: SharedHttpClient, concurrency: usize) -> Self {
+        BoundedHttpClient {
+            inner,
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
+    }
+
+    /// The SDK's default HTTPS client (hyper 1, rustls with aws-lc), bounded.
+    pub(crate) fn https(concurrency: usize) -> Self {
+        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+        let inner = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .build_https();
+        Self::new(inner, concurrency)
+    }
+}
+
+impl HttpClient for BoundedHttpClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(BoundedConnector {
+            inner: self.inner.http_connector(settings, components),
+            permits: self.permits.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct BoundedConnector {
+    inner: SharedHttpConnector,
+    permits: Arc<Semaphore>,
+}
+
+impl HttpConnector for BoundedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let inner = self.inner.clone();
+        let permits = self.permits.clone();
+        HttpConnectorFuture::new(async move {
+            // The semaphore is never closed, so acquiring cannot fail.
+            let _permit = permits.acquire_owned().await.ok();
+            inner.call(request).await
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! Reads an AWS account's RDS and Aurora estate, and what surrounds it, into a [`Snapshot`].
+//!
+//! This is the only crate that talks to AWS, and it only reads: every operation it may call is
+//! in [`allow_list::ALLOWED_ACTIONS`], enforced on every request. What it cannot read (access
+//! denied, throttled, unsupported) is recorded in the snapshot as unknown, never left out.
+
+pub mod allow_list;
+mod call_log;
+mod convert;
+mod ec2;
+mod error;
+mod failure;
+mod http;
+mod input;
+mod kms;
+mod pages;
+mod rds;
+mod region;
+mod session;
+
+use futures::{stream, StreamExt};
+use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
+
+pub use call_log::CallLog;
+pub use error::CollectError;
+pub use failure::error_chain;
+pub use input::{
+    check_region, parse_external_id, parse_role_arn, parse_session_name, InvalidInput,
+    RegionSelection,
+};
+pub use session::{Access, AssumeRole};
+
+use crate::failure::unavailable;
+use crate::session::Clients;
+
+/// What to collect, and how to reach it.
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    pub access: Access,
+    pub regions: RegionSelection,
+}
+
+/// Told about progress as collection goes; the CLI draws it on a terminal.
+pub trait Progress: Sync {
+    fn regions_resolved(&self, _regions: &[String]) {}
+    fn region_collected(&self, _region: &str) {}
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Regions collected at once. Requests are bounded separately, by `Access::concurrency`.
+const REGIONS_AT_ONCE: usize = 4;
+
+/// Collects one account. Fails only when nothing can be collected (no credentials, no such
+/// region, endpoint unreachable); narrower failures are recorded in the snapshot.
+pub async fn collect(
+    options: &CollectOptions,
+    progress: &dyn Progress,
+) -> Result<Snapshot, CollectError> {
+    let collected_at = convert::now();
+    let log = CallLog::new();
+    let home = match &options.regions {
+        RegionSelection::Named(regions) => regions.first().map(String::as_str),
+        RegionSelection::Configured | RegionSelection::All => None,
+    };
+    let config = session::connect(&options.access, home).await?;
+    let home = config
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .ok_or(CollectError::NoRegion)?;
+    let home_clients = Clients::new(&config, &home, &log);
+
+    let identity = home_clients
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| {
+            let why = unavailable("sts:GetCallerIdentity", &e);
+            match why.kind {
+                rds_evidence_inventory::FailureKind::Unreachable => CollectError::Unreachable {
+                    endpoint: options
+                        .access
+                        .endpoint_url
+                        .clone()
+                        .unwrap_or_else(|| format!("the STS endpoint of {home}")),
+                    message: why.message,
+                },
+                _ => CollectError::Identity(why),
+            }
+        })?;
+    let account = Account {
+        id: identity.account().unwrap_or_default().to_owned(),
+        caller_arn: identity.arn().unwrap_or_default().to_owned(),
+    };
+
+    let enabled = ec2::enabled_regions(&home_clients.ec2)
+        .await
+        .map_err(CollectError::Regions)?;
+    let regions = match &options.regions {
+        RegionSelection::Configured => vec![home.clone()],
+        RegionSelection::Named(named) => named.clone(),
+        RegionSelection::All => enabled.clone(),
+    };
+    let unknown: Vec<&str> = regions
+        .iter()
+        .filter(|r| !enabled.contains(r))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(CollectError::UnknownRegions {
+            unknown: unknown.join(", "),
+            enabled: enabled.join(", "),
+        });
+    }
+    progress.regions_resolved(&regions);
+
+    let concurrency = options.access.concurrency.max(1);
+    let mut region_snapshots: Vec<_> = stream::iter(regions)
+        .map(|region| {
+            let clients = Clients::new(&config, &region, &log);
+            async move {
+                let snapshot = region::collect(&clients, &region, concurrency).await;
+                progress.region_collected(&region);
+                snapshot
+            }
+        })
+        .buffer_unordered(REGIONS_AT_ONCE)
+        .collect()
+        .await;
+    region_snapshots.sort_by(|a, b| a.region.cmp(&b.region));
+
+    Ok(Snapshot {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        collected_at,
+        account,
+        regions: region_snapshots,
+        calls: log.calls(),
+    })
+}

@@ -1,0 +1,172 @@
+//! One region: the databases first, then — concurrently — everything they reference.
+
+use std::collections::BTreeSet;
+
+use futures::{stream, StreamExt};
+use rds_evidence_inventory::rds::{
+    DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
+};
+use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
+
+use crate::session::Clients;
+use crate::{ec2, kms, rds};
+
+pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize) -> RegionSnapshot {
+    let client = &clients.rds;
+    let (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies) = tokio::join!(
+        rds::db_instances(client),
+        rds::db_clusters(client),
+        rds::db_subnet_groups(client),
+        rds::db_snapshots(client, concurrency),
+        rds::db_cluster_snapshots(client, concurrency),
+        rds::event_subscriptions(client),
+        rds::db_proxies(client),
+    );
+
+    let mut excluded = Vec::new();
+    let db_instances = keep_rds(instances, &mut excluded);
+    let db_clusters = keep_rds(clusters, &mut excluded);
+    let db_snapshots = keep_rds(snapshots, &mut excluded);
+    let db_cluster_snapshots = keep_rds(cluster_snapshots, &mut excluded);
+    let db_subnet_groups = Observed::from(subnet_groups);
+    let db_proxies = Observed::from(proxies);
+
+    let instances = db_instances.value().map(Vec::as_slice).unwrap_or_default();
+    let clusters = db_clusters.value().map(Vec::as_slice).unwrap_or_default();
+
+    let groups = referenced_parameter_groups(instances, clusters);
+    let vpc_ids = database_vpcs(instances, clusters, &db_subnet_groups, &db_proxies);
+    let key_arns = referenced_keys(instances, clusters, [&db_snapshots, &db_cluster_snapshots]);
+
+    let (parameter_groups, network, kms_keys) = tokio::join!(
+        stream::iter(groups)
+            .map(|(name, kind)| rds::parameter_group(client, name, kind))
+            .buffered(concurrency)
+            .collect::<Vec<_>>(),
+        ec2::network(&clients.ec2, vpc_ids),
+        kms::keys(&clients.kms, key_arns, concurrency),
+    );
+
+    RegionSnapshot {
+        region: region.to_owned(),
+        db_instances,
+        db_clusters,
+        excluded,
+        db_subnet_groups,
+        parameter_groups,
+        db_snapshots,
+        db_cluster_snapshots,
+        event_subscriptions: subscriptions.into(),
+        db_proxies,
+        network,
+        kms_keys,
+    }
+}
+
+/// The RDS resources of a listing; the others it returned join `excluded`.
+fn keep_rds<T>(
+    listing: Result<(Vec<T>, Vec<ExcludedResource>), Unavailable>,
+    excluded: &mut Vec<ExcludedResource>,
+) -> Observed<Vec<T>> {
+    listing
+        .map(|(kept, left_out)| {
+            excluded.extend(left_out);
+            kept
+        })
+        .into()
+}
+
+/// Each distinct group once, however many databases share it. Aurora members reference an
+/// instance-level group as well as their cluster's group.
+fn referenced_parameter_groups(
+    instances: &[DbInstance],
+    clusters: &[DbCluster],
+) -> BTreeSet<(String, ParameterGroupKind)> {
+    let instance_groups = instances
+        .iter()
+        .flat_map(|i| &i.parameter_groups)
+        .map(|name| (name.clone(), ParameterGroupKind::Instance));
+    let cluster_groups = clusters
+        .iter()
+        .filter_map(|c| c.parameter_group.clone())
+        .map(|name| (name, ParameterGroupKind::Cluster));
+    instance_groups.chain(cluster_groups).collect()
+}
+
+fn database_vpcs(
+    instances: &[DbInstance],
+    clusters: &[DbCluster],
+    subnet_groups: &Observed<Vec<DbSubnetGroup>>,
+    proxies: &Observed<Vec<DbProxy>>,
+) -> Vec<String> {
+    let cluster_subnet_groups: BTreeSet<&str> = clusters
+        .iter()
+        .filter_map(|c| c.subnet_group.as_deref())
+        .collect();
+    let from_clusters = subnet_groups
+        .value()
+        .into_iter()
+        .flatten()
+        .filter(|g| cluster_subnet_groups.contains(g.name.as_str()))
+        .filter_map(|g| g.vpc_id.clone());
+    let from_instances = instances.iter().filter_map(|i| i.vpc_id.clone());
+    let from_proxies = proxies
+        .value()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.vpc_id.clone());
+    from_instances
+        .chain(from_clusters)
+        .chain(from_proxies)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Keys behind storage, Performance Insights and managed master-user secrets. Only ARNs count:
+/// an unencrypted resource may carry a placeholder instead of a key.
+fn referenced_keys(
+    instances: &[DbInstance],
+    clusters: &[DbCluster],
+    snapshot_lists: [&Observed<Vec<DbSnapshot>>; 2],
+) -> Vec<String> {
+    let instance_keys = instances.iter().flat_map(|i| {
+        [
+            i.storage
+                .encrypted
+                .then_some(&i.storage.kms_key_id)
+                .cloned()
+                .flatten(),
+            i.monitoring.performance_insights_kms_key_id.clone(),
+            i.master_user_secret
+                .as_ref()
+                .and_then(|s| s.kms_key_id.clone()),
+        ]
+    });
+    let cluster_keys = clusters.iter().flat_map(|c| {
+        [
+            c.storage
+                .encrypted
+                .then_some(&c.storage.kms_key_id)
+                .cloned()
+                .flatten(),
+            c.monitoring.performance_insights_kms_key_id.clone(),
+            c.master_user_secret
+                .as_ref()
+                .and_then(|s| s.kms_key_id.clone()),
+        ]
+    });
+    let snapshot_keys = snapshot_lists
+        .into_iter()
+        .flat_map(|list| list.value().into_iter().flatten())
+        .filter(|s| s.encrypted)
+        .map(|s| s.kms_key_id.clone());
+    instance_keys
+        .chain(cluster_keys)
+        .chain(snapshot_keys)
+        .flatten()
+        .filter(|arn| arn.starts_with("arn:"))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}

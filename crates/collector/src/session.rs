@@ -1,0 +1,154 @@
+//! How the collector reaches AWS: credentials, role assumption, endpoint, retries, timeouts,
+//! and one SDK client per service and region, each carrying the call log.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+
+use crate::call_log::CallLog;
+use crate::error::CollectError;
+use crate::failure::error_chain;
+use crate::http::BoundedHttpClient;
+
+/// How to reach the account.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// A named AWS profile; otherwise the default provider chain (environment, profile files,
+    /// SSO, container and instance metadata).
+    pub profile: Option<String>,
+    pub role: Option<AssumeRole>,
+    /// An alternative endpoint for every service, e.g. a local emulator.
+    pub endpoint_url: Option<String>,
+    /// Requests in flight at once, across every region and service.
+    pub concurrency: usize,
+    /// Attempts per request, the first included, with adaptive backoff between them.
+    pub max_attempts: u32,
+    /// Time allowed for one attempt of one request.
+    pub call_timeout: Duration,
+}
+
+impl Default for Access {
+    fn default() -> Self {
+        Access {
+            profile: None,
+            role: None,
+            endpoint_url: None,
+            concurrency: 16,
+            max_attempts: 6,
+            call_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A role in the customer's account, assumed with the caller's own credentials. The provider
+/// refreshes the session before it expires, so runs longer than the session still finish.
+#[derive(Debug, Clone)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    pub session_name: String,
+}
+
+/// The shared SDK configuration, with credentials proven to resolve.
+pub(crate) async fn connect(
+    access: &Access,
+    region: Option<&str>,
+) -> Result<SdkConfig, CollectError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(BoundedHttpClient::https(access.concurrency))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(access.max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(access.call_timeout)
+                .build(),
+        );
+    if let Some(profile) = &access.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = region {
+        loader = loader.region(Region::new(region.to_owned()));
+    }
+    if let Some(url) = &access.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let mut config = loader.load().await;
+    if config.region().is_none() {
+        return Err(CollectError::NoRegion);
+    }
+    if let Some(role) = &access.role {
+        let mut provider = AssumeRoleProvider::builder(&role.role_arn)
+            .session_name(&role.session_name)
+            .configure(&config);
+        if let Some(external_id) = &role.external_id {
+            provider = provider.external_id(external_id);
+        }
+        let provider = provider.build().await;
+        config = config
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    check_credentials(&config).await?;
+    Ok(config)
+}
+
+/// Resolving credentials once up front turns "no credentials" and "cannot assume the role"
+/// into one clear error instead of a failure on every call.
+async fn check_credentials(config: &SdkConfig) -> Result<(), CollectError> {
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| CollectError::NoCredentials("no credentials provider".to_owned()))?;
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(e @ CredentialsError::CredentialsNotLoaded(_)) => {
+            Err(CollectError::NoCredentials(error_chain(&e)))
+        }
+        Err(e) => Err(CollectError::Credentials(error_chain(&e))),
+    }
+}
+
+/// The SDK clients of one region.
+pub(crate) struct Clients {
+    pub rds: aws_sdk_rds::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+impl Clients {
+    pub(crate) fn new(config: &SdkConfig, region: &str, log: &CallLog) -> Self {
+        let region_of = || Region::new(region.to_owned());
+        Clients {
+            rds: aws_sdk_rds::Client::from_conf(
+                aws_sdk_rds::config::Builder::from(config)
+                    .region(region_of())
+                    .interceptor(log.interceptor(region))
+                    .build(),
+            ),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(config)
+                    .region(region_of())
+                    .interceptor(log.interceptor(region))
+                    .build(),
+            ),
+            kms: aws_sdk_kms::Client::from_conf(
+                aws_sdk_kms::config::Builder::from(config)
+                    .region(region_of())
+                    .interceptor(log.interceptor(region))
+                    .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(config)
+                    .region(region_of())
+                    .interceptor(log.interceptor(region))
+                    .build(),
+            ),
+        }
+    }
+}
