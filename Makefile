@@ -4,12 +4,17 @@ VENV    := .venv-moto
 PYTHON  := $(abspath $(VENV))/bin/python
 CARGO   ?= cargo
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint fixtures venv clean
 
-## demo: start the emulator, build the demo estate, collect it, print the summary.
-demo: venv
+## demo: collect the recorded demo account (fixtures/demo): no AWS, no network, no Python.
+demo:
+	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo --out demo-out
+
+## fixtures: re-record fixtures/demo and fixtures/large from emulator estates.
+fixtures: venv
 	$(CARGO) build --quiet -p rds-evidence
-	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/demo.sh
+	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/demo build_estate.py us-east-1,eu-west-1
+	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/large build_fleet.py us-east-1,eu-west-1 --instances 300
 
 ## test: unit, fixture and emulator end-to-end tests (creates the emulator venv first).
 test: venv

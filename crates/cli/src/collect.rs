@@ -2,7 +2,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, ValueEnum};
+use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
     parse_external_id, parse_role_arn, parse_session_name, Access, AssumeRole, CollectOptions,
     RegionSelection,
@@ -52,9 +53,45 @@ pub struct CollectArgs {
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
 
+    /// Also write every AWS response to DIR, one file per request, for replay (credentials and
+    /// signatures removed).
+    #[arg(long, value_name = "DIR", conflicts_with = "replay")]
+    record: Option<PathBuf>,
+
+    /// With --record: replace account ids, also inside ARNs, by stable placeholders.
+    #[arg(long, requires = "record")]
+    anonymize: bool,
+
+    /// Answer every request from a recording made with --record: no AWS, no network, no
+    /// credentials. Regions default to those recorded.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["profile", "role_arn", "endpoint_url"]
+    )]
+    replay: Option<PathBuf>,
+
+    /// With --replay: what a request the recording has no answer for does.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        default_value = "fail",
+        requires = "replay"
+    )]
+    replay_missing: ReplayMissing,
+
     /// Seconds allowed for one attempt of one request.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     call_timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReplayMissing {
+    /// Stop with an error naming the missing request.
+    Fail,
+    /// Record that data as unavailable in the snapshot, like an unsupported API.
+    RecordAsUnavailable,
 }
 
 /// Whether the written snapshot holds everything that was asked for.
@@ -76,6 +113,12 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
             concurrency: usize::from(args.concurrency),
             max_attempts: args.max_attempts,
             call_timeout: Duration::from_secs(args.call_timeout),
+            traffic: traffic(
+                args.record,
+                args.anonymize,
+                args.replay,
+                args.replay_missing,
+            ),
         },
         regions: args.regions.unwrap_or(RegionSelection::Configured),
     };
@@ -95,6 +138,25 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
     } else {
         Completion::Incomplete
     })
+}
+
+fn traffic(
+    record: Option<PathBuf>,
+    anonymize: bool,
+    replay: Option<PathBuf>,
+    missing: ReplayMissing,
+) -> Traffic {
+    match (record, replay) {
+        (Some(dir), _) => Traffic::Record { dir, anonymize },
+        (None, Some(dir)) => Traffic::Replay {
+            dir,
+            missing: match missing {
+                ReplayMissing::Fail => MissingResponse::Fail,
+                ReplayMissing::RecordAsUnavailable => MissingResponse::RecordAsUnavailable,
+            },
+        },
+        (None, None) => Traffic::Live,
+    }
 }
 
 fn parse_endpoint_url(url: &str) -> Result<String, String> {

@@ -33,7 +33,7 @@ struct Cli {
 enum Command {
     /// Read the account's RDS estate and write snapshot.json.
     #[command(after_help = EXIT_CODES)]
-    Collect(collect::CollectArgs),
+    Collect(Box<collect::CollectArgs>),
     /// Print the AWS operations rds-evidence may call, one IAM action a line.
     AllowList,
 }
@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let result = match cli.command {
-        Command::Collect(args) => collect::run(args),
+        Command::Collect(args) => collect::run(*args),
         Command::AllowList => {
             for action in rds_evidence_collector::allow_list::ALLOWED_ACTIONS {
                 println!("{action}");

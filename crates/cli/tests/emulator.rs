@@ -7,7 +7,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use common::{demo_emulator, rds_evidence_with_credentials, stderr, stdout};
+use common::{
+    collect_snapshot, comparable, demo_emulator, rds_evidence, rds_evidence_with_credentials,
+    stderr, stdout,
+};
 use rds_evidence_collector::allow_list::is_allowed;
 use rds_evidence_inventory::network::{Peer, SecurityGroup};
 use rds_evidence_inventory::rds::{DbInstance, DbSnapshot};
@@ -17,35 +20,33 @@ struct Collected {
     snapshot: Snapshot,
     summary: String,
     estate: &'static serde_json::Value,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
+/// The demo estate collected once, and recorded while at it.
 fn collected() -> &'static Collected {
     static COLLECTED: OnceLock<Collected> = OnceLock::new();
     COLLECTED.get_or_init(|| {
         let (emulator, estate) = demo_emulator();
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let output = rds_evidence_with_credentials(dir.path())
+        let mut command = rds_evidence_with_credentials(dir.path());
+        command
             .args(["collect", "--regions", "us-east-1,eu-west-1"])
             .args(["--endpoint-url", &emulator.endpoint])
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
+            .arg("--record")
+            .arg(dir.path().join("recording"));
+        let (snapshot, output) = collect_snapshot(command, &dir.path().join("out"));
         assert_eq!(
             output.status.code(),
             Some(0),
-            "collect failed or was incomplete:\n{}\n{}",
-            stdout(&output),
-            stderr(&output)
+            "complete: {}",
+            stdout(&output)
         );
-        let snapshot = rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap();
         Collected {
             snapshot,
             summary: stdout(&output),
             estate,
-            _dir: dir,
+            dir,
         }
     })
 }
@@ -190,7 +191,12 @@ fn instance_settings_the_checklist_needs() {
     assert_eq!(prod.backup.retention_days, 7);
     assert!(prod.deletion_protection);
     assert!(prod.iam_database_authentication);
-    assert_eq!(prod.parameter_groups, ["prod-postgres16"]);
+    let groups: Vec<&str> = prod
+        .parameter_groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    assert_eq!(groups, ["prod-postgres16"]);
     assert_eq!(prod.log_exports, ["postgresql"]);
     assert_eq!(prod.monitoring.enhanced_monitoring_interval_s, Some(60));
     assert_eq!(
@@ -383,7 +389,7 @@ fn shared_things_are_fetched_once() {
         .value()
         .unwrap()
         .iter()
-        .flat_map(|i| i.parameter_groups.iter().map(String::as_str))
+        .flat_map(|i| i.parameter_groups.iter().map(|g| g.name.as_str()))
         .collect();
     assert_eq!(groups(Instance), instance_groups.len());
     assert_eq!(
@@ -451,4 +457,17 @@ fn unknown_region_is_named_with_the_enabled_ones() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(!out.exists());
+}
+
+#[test]
+fn replaying_the_recording_gives_the_same_snapshot() {
+    let live = collected();
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = rds_evidence(dir.path());
+    command
+        .arg("collect")
+        .arg("--replay")
+        .arg(live.dir.path().join("recording"));
+    let (replayed, _) = collect_snapshot(command, &dir.path().join("out"));
+    assert_eq!(comparable(&replayed), comparable(&live.snapshot));
 }

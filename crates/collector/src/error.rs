@@ -24,4 +24,11 @@ pub enum CollectError {
         "region {unknown} is unknown or not enabled for this account; enabled regions: {enabled}"
     )]
     UnknownRegions { unknown: String, enabled: String },
+    #[error("{0}")]
+    Recording(String),
+    #[error(
+        "the recording has no response for {count} request(s), first: {first}; re-record, or pass \
+         --replay-missing=record-as-unavailable to record them as unknown"
+    )]
+    ReplayMissing { count: usize, first: String },
 }

@@ -25,15 +25,14 @@ impl BoundedHttpClient {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
         }
     }
+}
 
-    /// The SDK's default HTTPS client (hyper 1, rustls with aws-lc), bounded.
-    pub(crate) fn https(concurrency: usize) -> Self {
-        use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-        let inner = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
-            .build_https();
-        Self::new(inner, concurrency)
-    }
+/// The SDK's default HTTPS client: hyper 1, rustls with aws-lc.
+pub(crate) fn sdk_https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .build_https()
 }
 
 impl HttpClient for BoundedHttpClient {

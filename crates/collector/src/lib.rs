@@ -17,6 +17,7 @@ mod pages;
 mod rds;
 mod region;
 mod session;
+pub mod traffic;
 
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
@@ -32,6 +33,7 @@ pub use session::{Access, AssumeRole};
 
 use crate::failure::unavailable;
 use crate::session::Clients;
+use crate::traffic::{MissingResponse, RecordingManifest, Traffic};
 
 /// What to collect, and how to reach it.
 #[derive(Debug, Clone)]
@@ -66,12 +68,24 @@ pub async fn collect(
         RegionSelection::Named(regions) => regions.first().map(String::as_str),
         RegionSelection::Configured | RegionSelection::All => None,
     };
-    let config = session::connect(&options.access, home).await?;
+    let replay_manifest = match &options.access.traffic {
+        Traffic::Replay { dir, .. } => {
+            Some(RecordingManifest::read(dir).map_err(CollectError::Recording)?)
+        }
+        _ => None,
+    };
+    // A replay asks for account-level data where the recording did.
+    let home = match &replay_manifest {
+        Some(manifest) => Some(manifest.home_region.as_str()),
+        None => home,
+    };
+    let connection = session::connect(&options.access, home).await?;
+    let config = &connection.config;
     let home = config
         .region()
         .map(|r| r.as_ref().to_owned())
         .ok_or(CollectError::NoRegion)?;
-    let home_clients = Clients::new(&config, &home, &log);
+    let home_clients = Clients::new(config, &home, &log);
 
     let identity = home_clients
         .sts
@@ -101,7 +115,10 @@ pub async fn collect(
         .await
         .map_err(CollectError::Regions)?;
     let regions = match &options.regions {
-        RegionSelection::Configured => vec![home.clone()],
+        RegionSelection::Configured => match &replay_manifest {
+            Some(manifest) => manifest.regions.clone(),
+            None => vec![home.clone()],
+        },
         RegionSelection::Named(named) => named.clone(),
         RegionSelection::All => enabled.clone(),
     };
@@ -117,11 +134,12 @@ pub async fn collect(
         });
     }
     progress.regions_resolved(&regions);
+    let recorded_regions = regions.clone();
 
     let concurrency = options.access.concurrency.max(1);
     let mut region_snapshots: Vec<_> = stream::iter(regions)
         .map(|region| {
-            let clients = Clients::new(&config, &region, &log);
+            let clients = Clients::new(config, &region, &log);
             async move {
                 let snapshot = region::collect(&clients, &region, concurrency).await;
                 progress.region_collected(&region);
@@ -132,6 +150,40 @@ pub async fn collect(
         .collect()
         .await;
     region_snapshots.sort_by(|a, b| a.region.cmp(&b.region));
+
+    if let Some(recorder) = &connection.recorder {
+        let anonymize = matches!(
+            options.access.traffic,
+            Traffic::Record {
+                anonymize: true,
+                ..
+            }
+        );
+        recorder
+            .write_manifest(&RecordingManifest {
+                tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+                home_region: home.clone(),
+                regions: recorded_regions,
+                anonymized: anonymize,
+            })
+            .map_err(CollectError::Recording)?;
+        if let Some(first) = recorder.failures().first() {
+            return Err(CollectError::Recording(format!(
+                "the recording is incomplete: cannot write {first}"
+            )));
+        }
+    }
+    if let (Some(replayer), Traffic::Replay { missing, .. }) =
+        (&connection.replayer, &options.access.traffic)
+    {
+        let unanswered = replayer.missing();
+        if *missing == MissingResponse::Fail && !unanswered.is_empty() {
+            return Err(CollectError::ReplayMissing {
+                count: unanswered.len(),
+                first: unanswered[0].clone(),
+            });
+        }
+    }
 
     Ok(Snapshot {
         schema_version: SCHEMA_VERSION,

@@ -8,8 +8,8 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::rds::{
     is_rds_engine, Backup, CaCertificate, ClusterMember, DbCluster, DbInstance, DbProxy,
     DbSnapshot, DbSubnetGroup, Endpoint, EventSubscription, ExcludedResource, MasterUserSecret,
-    Monitoring, Parameter, ParameterGroup, ParameterGroupKind, ProxyAuth, ResourceKind,
-    ServerlessV2Scaling, Storage, SubnetRef, Tags,
+    Monitoring, Parameter, ParameterGroup, ParameterGroupKind, ParameterGroupMembership, ProxyAuth,
+    ResourceKind, ServerlessV2Scaling, Storage, SubnetRef, Tags,
 };
 use rds_evidence_inventory::{Observed, Unavailable};
 
@@ -353,7 +353,11 @@ pub(crate) fn db_instance(i: &sdk::DbInstance) -> DbInstance {
             .or_else(|| owned(i.read_replica_source_db_cluster_identifier())),
         read_replicas,
         publicly_accessible: i.publicly_accessible(),
-        port: i.endpoint().and_then(|e| e.port()).or(i.db_instance_port()),
+        // DbInstancePort is 0 when the instance has no port of its own: not a port.
+        port: i
+            .endpoint()
+            .and_then(|e| e.port())
+            .or(i.db_instance_port().filter(|p| *p > 0)),
         endpoint,
         subnet_group: subnet_group.and_then(|g| owned(g.db_subnet_group_name())),
         vpc_id: subnet_group.and_then(|g| owned(g.vpc_id())),
@@ -365,7 +369,12 @@ pub(crate) fn db_instance(i: &sdk::DbInstance) -> DbInstance {
         parameter_groups: i
             .db_parameter_groups()
             .iter()
-            .filter_map(|g| owned(g.db_parameter_group_name()))
+            .filter_map(|g| {
+                Some(ParameterGroupMembership {
+                    name: g.db_parameter_group_name()?.to_owned(),
+                    apply_status: owned(g.parameter_apply_status()),
+                })
+            })
             .collect(),
         option_groups: i
             .option_group_memberships()
@@ -501,6 +510,7 @@ fn parameter(p: &sdk::Parameter) -> Parameter {
         name: p.parameter_name().unwrap_or_default().to_owned(),
         value: owned(p.parameter_value()),
         source: owned(p.source()),
+        apply_type: owned(p.apply_type()),
     }
 }
 
@@ -613,6 +623,7 @@ mod tests {
             .db_parameter_groups(
                 sdk::DbParameterGroupStatus::builder()
                     .db_parameter_group_name("pg16-tls")
+                    .parameter_apply_status("pending-reboot")
                     .build(),
             )
             .backup_retention_period(7)
@@ -665,7 +676,11 @@ mod tests {
         assert_eq!(i.vpc_id.as_deref(), Some("vpc-1"));
         assert_eq!(i.subnet_group.as_deref(), Some("private"));
         assert_eq!(i.vpc_security_groups, ["sg-1"]);
-        assert_eq!(i.parameter_groups, ["pg16-tls"]);
+        assert_eq!(i.parameter_groups[0].name, "pg16-tls");
+        assert_eq!(
+            i.parameter_groups[0].apply_status.as_deref(),
+            Some("pending-reboot")
+        );
         assert_eq!(i.backup.retention_days, 7);
         assert_eq!(
             i.backup.latest_restorable_time.as_deref(),

@@ -85,7 +85,7 @@ fn referenced_parameter_groups(
     let instance_groups = instances
         .iter()
         .flat_map(|i| &i.parameter_groups)
-        .map(|name| (name.clone(), ParameterGroupKind::Instance));
+        .map(|group| (group.name.clone(), ParameterGroupKind::Instance));
     let cluster_groups = clusters
         .iter()
         .filter_map(|c| c.parameter_group.clone())

@@ -1,6 +1,7 @@
 //! How the collector reaches AWS: credentials, role assumption, endpoint, retries, timeouts,
 //! and one SDK client per service and region, each carrying the call log.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -9,11 +10,14 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::call_log::CallLog;
 use crate::error::CollectError;
 use crate::failure::error_chain;
-use crate::http::BoundedHttpClient;
+use crate::http::{sdk_https_client, BoundedHttpClient};
+use crate::traffic::{Recorder, RecordingClient, ReplayClient, Replayer, Traffic};
 
 /// How to reach the account.
 #[derive(Debug, Clone)]
@@ -30,6 +34,8 @@ pub struct Access {
     pub max_attempts: u32,
     /// Time allowed for one attempt of one request.
     pub call_timeout: Duration,
+    /// Live, recorded to files, or replayed from them.
+    pub traffic: Traffic,
 }
 
 impl Default for Access {
@@ -41,6 +47,7 @@ impl Default for Access {
             concurrency: 16,
             max_attempts: 6,
             call_timeout: Duration::from_secs(30),
+            traffic: Traffic::Live,
         }
     }
 }
@@ -54,13 +61,41 @@ pub struct AssumeRole {
     pub session_name: String,
 }
 
-/// The shared SDK configuration, with credentials proven to resolve.
+/// The shared SDK configuration, and the recorder or replayer behind it if any.
+pub(crate) struct Connection {
+    pub config: SdkConfig,
+    pub recorder: Option<Arc<Recorder>>,
+    pub replayer: Option<Arc<Replayer>>,
+}
+
+/// Loads the SDK configuration and proves that credentials resolve. A replay needs neither
+/// credentials nor a network: requests are signed with placeholder keys and answered from
+/// files.
 pub(crate) async fn connect(
     access: &Access,
     region: Option<&str>,
-) -> Result<SdkConfig, CollectError> {
+) -> Result<Connection, CollectError> {
+    let (inner, recorder, replayer) = match &access.traffic {
+        Traffic::Live => (sdk_https_client(), None, None),
+        Traffic::Record { dir, anonymize } => {
+            let recorder = Arc::new(Recorder::new(dir, *anonymize));
+            let client = RecordingClient {
+                inner: sdk_https_client(),
+                recorder: recorder.clone(),
+            };
+            (SharedHttpClient::new(client), Some(recorder), None)
+        }
+        Traffic::Replay { dir, .. } => {
+            let replayer = Arc::new(Replayer::new(dir));
+            let client = ReplayClient {
+                replayer: replayer.clone(),
+            };
+            (SharedHttpClient::new(client), None, Some(replayer))
+        }
+    };
+    let http_client = BoundedHttpClient::new(inner, access.concurrency);
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(BoundedHttpClient::https(access.concurrency))
+        .http_client(http_client)
         .retry_config(RetryConfig::adaptive().with_max_attempts(access.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()
@@ -68,7 +103,10 @@ pub(crate) async fn connect(
                 .operation_attempt_timeout(access.call_timeout)
                 .build(),
         );
-    if let Some(profile) = &access.profile {
+    if replayer.is_some() {
+        loader =
+            loader.credentials_provider(Credentials::new("REPLAY", "REPLAY", None, None, "replay"));
+    } else if let Some(profile) = &access.profile {
         loader = loader.profile_name(profile);
     }
     if let Some(region) = region {
@@ -81,7 +119,7 @@ pub(crate) async fn connect(
     if config.region().is_none() {
         return Err(CollectError::NoRegion);
     }
-    if let Some(role) = &access.role {
+    if let (Some(role), None) = (&access.role, &replayer) {
         let mut provider = AssumeRoleProvider::builder(&role.role_arn)
             .session_name(&role.session_name)
             .configure(&config);
@@ -95,7 +133,11 @@ pub(crate) async fn connect(
             .build();
     }
     check_credentials(&config).await?;
-    Ok(config)
+    Ok(Connection {
+        config,
+        recorder,
+        replayer,
+    })
 }
 
 /// Resolving credentials once up front turns "no credentials" and "cannot assume the role"

@@ -42,7 +42,7 @@ pub struct DbInstance {
     pub subnet_group: Option<String>,
     pub vpc_id: Option<String>,
     pub vpc_security_groups: Vec<String>,
-    pub parameter_groups: Vec<String>,
+    pub parameter_groups: Vec<ParameterGroupMembership>,
     pub option_groups: Vec<String>,
     pub backup: Backup,
     pub deletion_protection: bool,
@@ -53,6 +53,15 @@ pub struct DbInstance {
     pub master_user_secret: Option<MasterUserSecret>,
     pub auto_minor_version_upgrade: bool,
     pub tags: Tags,
+}
+
+/// A parameter group an instance uses. Values of static parameters take effect only after a
+/// reboot: `pending-reboot` means the group's values are not yet what the instance runs with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterGroupMembership {
+    pub name: String,
+    /// `in-sync`, `pending-reboot`, `applying`, …
+    pub apply_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,6 +230,8 @@ pub struct Parameter {
     pub value: Option<String>,
     /// `user`, `system` or `engine-default`, when the API says.
     pub source: Option<String>,
+    /// `static` parameters apply at the next reboot, `dynamic` ones at once.
+    pub apply_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -112,3 +112,39 @@ pub fn demo_emulator() -> &'static (Emulator, serde_json::Value) {
         (emulator, estate)
     })
 }
+
+/// A snapshot as JSON with what legitimately differs between two runs removed: the collection
+/// time, and each call's timing and position in the log.
+pub fn comparable(snapshot: &rds_evidence_inventory::Snapshot) -> serde_json::Value {
+    let mut value = serde_json::to_value(snapshot).unwrap();
+    value["collected_at"] = serde_json::Value::Null;
+    let calls = value["calls"].as_array_mut().unwrap();
+    for call in calls.iter_mut() {
+        let call = call.as_object_mut().unwrap();
+        call.remove("started_ms");
+        call.remove("duration_ms");
+    }
+    calls.sort_by_key(|call| call.to_string());
+    value
+}
+
+/// Runs `collect` and reads back the snapshot it wrote (complete, exit 0, or with unknowns,
+/// exit 4); panics with its output otherwise.
+pub fn collect_snapshot(
+    mut command: Command,
+    out: &Path,
+) -> (rds_evidence_inventory::Snapshot, Output) {
+    let output = command.arg("--out").arg(out).output().unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 4)),
+        "collect failed:\n{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let snapshot = rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap();
+    (snapshot, output)
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    workspace_root().join("fixtures").join(name)
+}

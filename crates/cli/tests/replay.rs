@@ -1,0 +1,357 @@
+//! Offline: the collector on recorded fixtures, with no server and no network.
+
+mod common;
+
+use common::{collect_snapshot, comparable, fixture, rds_evidence, stderr, stdout};
+use rds_evidence_inventory::FailureKind;
+
+fn replay(name: &str, concurrency: &str) -> rds_evidence_inventory::Snapshot {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = rds_evidence(dir.path());
+    command
+        .args(["collect", "--concurrency", concurrency, "--replay"])
+        .arg(fixture(name));
+    collect_snapshot(command, &dir.path().join("out")).0
+}
+
+#[test]
+fn demo_fixture_replays_completely_in_the_recorded_regions() {
+    let snapshot = replay("demo", "16");
+    let regions: Vec<&str> = snapshot.regions.iter().map(|r| r.region.as_str()).collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    assert!(snapshot.gaps().is_empty(), "{:?}", snapshot.gaps());
+    let east = &snapshot.regions[1];
+    assert_eq!(east.db_instances.value().unwrap().len(), 6);
+    assert_eq!(east.db_clusters.value().unwrap().len(), 1);
+}
+
+#[test]
+fn demo_fixture_is_anonymized() {
+    let snapshot = replay("demo", "16");
+    let account = &snapshot.account.id;
+    assert!(
+        account.starts_with("0000") && account != "123456789012",
+        "{account}"
+    );
+    assert!(snapshot.regions.iter().all(|r| r
+        .db_instances
+        .value()
+        .unwrap()
+        .iter()
+        .all(|i| i.arn.contains(account.as_str()))));
+}
+
+#[test]
+fn replay_does_not_depend_on_concurrency() {
+    assert_eq!(
+        comparable(&replay("demo", "1")),
+        comparable(&replay("demo", "32"))
+    );
+}
+
+/// A copy of a fixture with one recorded response removed.
+fn fixture_without(name: &str, relative: &str) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), copy.path());
+    std::fs::remove_file(copy.path().join(relative)).unwrap();
+    copy
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_missing_response_fails_naming_the_request() {
+    let recording = fixture_without("demo", "us-east-1/rds/DescribeEventSubscriptions.json");
+    let out = recording.path().join("out");
+    let output = rds_evidence(recording.path())
+        .arg("collect")
+        .arg("--replay")
+        .arg(recording.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("us-east-1 rds:DescribeEventSubscriptions"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--replay-missing=record-as-unavailable"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written on failure");
+}
+
+#[test]
+fn a_missing_response_can_be_recorded_as_unavailable() {
+    let recording = fixture_without("demo", "us-east-1/rds/DescribeEventSubscriptions.json");
+    let out = recording.path().join("out");
+    let output = rds_evidence(recording.path())
+        .arg("collect")
+        .arg("--replay")
+        .arg(recording.path())
+        .args(["--replay-missing", "record-as-unavailable"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("event_subscriptions"),
+        "{}",
+        stdout(&output)
+    );
+    let snapshot = rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap();
+    let gaps = snapshot.gaps();
+    assert_eq!(
+        gaps.len(),
+        1,
+        "only what depends on the missing response: {gaps:?}"
+    );
+    assert_eq!(gaps[0].subject, "event_subscriptions");
+    assert_eq!(gaps[0].why.kind, FailureKind::NotSupported);
+    assert_eq!(gaps[0].why.action, "rds:DescribeEventSubscriptions");
+}
+
+#[test]
+fn replay_needs_a_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = rds_evidence(dir.path())
+        .arg("collect")
+        .arg("--replay")
+        .arg(dir.path())
+        .args(["--out", "unused"])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("recording.json") && err.contains("--record"),
+        "{err}"
+    );
+}
+
+/// Credential-shaped strings: access key ids, secret keys and session tokens in any of the
+/// forms AWS returns them, SigV4 signatures, and the demo estate's master password.
+const SECRET_PATTERNS: &[&str] = &[
+    r"(AKIA|ASIA)[A-Z0-9]{16}",
+    r#"(SecretAccessKey|SessionToken|secret_access_key|session_token)\W+[A-Za-z0-9/+=]{16,}"#,
+    r"(Signature|X-Amz-Signature)=[0-9a-f]{16,}",
+    r"X-Amz-Security-Token=[^&\s]{8,}",
+    r"Demo-Passw0rd-Do-Not-Leak!",
+];
+
+#[test]
+fn no_fixture_contains_credentials_or_passwords() {
+    let patterns: Vec<regex::Regex> = SECRET_PATTERNS
+        .iter()
+        .map(|p| regex::Regex::new(p).unwrap())
+        .collect();
+    let mut files = Vec::new();
+    collect_files(&common::workspace_root().join("fixtures"), &mut files);
+    assert!(files.len() > 10, "fixtures are checked in");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for pattern in &patterns {
+            assert!(
+                !pattern.is_match(&text),
+                "{} matches {pattern}",
+                file.display()
+            );
+        }
+    }
+}
+
+fn collect_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_files(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+/// `fixtures/real-shapes` is hand-written in the wire formats of real AWS, which the emulator
+/// does not produce: pagination by marker, engine-default parameters, certificate details,
+/// Performance Insights, AWS-managed keys.
+mod real_shapes {
+    use super::replay;
+    use rds_evidence_inventory::rds::DbInstance;
+    use rds_evidence_inventory::{RegionSnapshot, Snapshot};
+    use std::sync::OnceLock;
+
+    fn snapshot() -> &'static Snapshot {
+        static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+        SNAPSHOT.get_or_init(|| replay("real-shapes", "16"))
+    }
+
+    fn region() -> &'static RegionSnapshot {
+        &snapshot().regions[0]
+    }
+
+    fn instance(id: &str) -> &'static DbInstance {
+        region()
+            .db_instances
+            .value()
+            .unwrap()
+            .iter()
+            .find(|i| i.identifier == id)
+            .unwrap()
+    }
+
+    fn calls(action: &str) -> usize {
+        snapshot()
+            .calls
+            .iter()
+            .filter(|c| c.action == action)
+            .count()
+    }
+
+    #[test]
+    fn every_page_of_instances_is_read() {
+        assert_eq!(region().db_instances.value().unwrap().len(), 3);
+        assert_eq!(calls("rds:DescribeDBInstances"), 2);
+        assert!(snapshot().gaps().is_empty(), "{:?}", snapshot().gaps());
+    }
+
+    #[test]
+    fn fields_the_emulator_never_returns() {
+        let orders = instance("orders-pg");
+        assert_eq!(orders.monitoring.performance_insights_enabled, Some(true));
+        assert_eq!(
+            orders.secondary_availability_zone.as_deref(),
+            Some("us-east-1b")
+        );
+        assert_eq!(orders.backup.cross_region_replications.len(), 1);
+        assert_eq!(
+            orders
+                .master_user_secret
+                .as_ref()
+                .unwrap()
+                .status
+                .as_deref(),
+            Some("active")
+        );
+        let ca = instance("legacy-sqlserver")
+            .ca_certificate
+            .as_ref()
+            .unwrap();
+        assert_eq!(ca.identifier, "rds-ca-2019");
+        assert_eq!(ca.valid_till.as_deref(), Some("2024-08-22T17:08:50Z"));
+        assert_eq!(instance("legacy-sqlserver").port, Some(1433));
+    }
+
+    #[test]
+    fn parameters_across_pages_with_sources_and_apply_types() {
+        let group = |name: &str| {
+            region()
+                .parameter_groups
+                .iter()
+                .find(|g| g.name == name)
+                .unwrap()
+        };
+        // Three pages for orders-pg15, one each for the other two groups.
+        assert_eq!(calls("rds:DescribeDBParameters"), 5);
+        let orders = group("orders-pg15");
+        assert!(orders.parameters.value().unwrap().len() > 20);
+        assert_eq!(orders.value_of("rds.force_ssl"), Some("1"));
+        let sqlserver = group("default.sqlserver-se-15.0");
+        let force_ssl = sqlserver
+            .parameters
+            .value()
+            .unwrap()
+            .iter()
+            .find(|p| p.name == "rds.force_ssl")
+            .unwrap();
+        assert_eq!(force_ssl.value.as_deref(), Some("0"));
+        assert_eq!(force_ssl.source.as_deref(), Some("engine-default"));
+        assert_eq!(force_ssl.apply_type.as_deref(), Some("static"));
+        assert_eq!(
+            group("reports-mysql80").value_of("require_secure_transport"),
+            Some("ON")
+        );
+    }
+
+    #[test]
+    fn customer_and_aws_managed_keys() {
+        let keys = &region().kms_keys;
+        assert_eq!(keys.len(), 2);
+        let manager = |k: &rds_evidence_inventory::kms::KmsKey| {
+            k.metadata.value().unwrap().key_manager.clone().unwrap()
+        };
+        let customer = keys.iter().find(|k| manager(k) == "CUSTOMER").unwrap();
+        assert_eq!(customer.tags.value().unwrap()["Environment"], "prod");
+        let aws = keys.iter().find(|k| manager(k) == "AWS").unwrap();
+        assert_eq!(aws.aliases.value().unwrap(), &["alias/aws/rds"]);
+        assert_eq!(
+            calls("kms:ListResourceTags"),
+            1,
+            "AWS-managed keys carry no tags"
+        );
+        assert_eq!(
+            customer.metadata.value().unwrap().created_at.as_deref(),
+            Some("2023-03-14T09:00:01Z"),
+            "fractional epoch seconds, to the second"
+        );
+    }
+}
+
+/// `fixtures/large`: 300 instances over two regions, recorded from the emulator fleet of
+/// `tests/emulator/build_fleet.py --instances 300` (`make fixtures` regenerates it).
+#[test]
+fn large_fleet_costs_list_pages_plus_one_call_per_shared_thing() {
+    let snapshot = replay("large", "16");
+    let mut total = 0;
+    for region in &snapshot.regions {
+        let calls = |action: &str| {
+            snapshot
+                .calls
+                .iter()
+                .filter(|c| c.region == region.region && c.action == action)
+                .count()
+        };
+        let instances = region.db_instances.value().unwrap();
+        total += instances.len();
+        assert_eq!(
+            calls("rds:DescribeDBInstances"),
+            instances.len().div_ceil(100)
+        );
+        let groups: std::collections::BTreeSet<&str> = instances
+            .iter()
+            .flat_map(|i| i.parameter_groups.iter().map(|g| g.name.as_str()))
+            .collect();
+        assert!(groups.len() < 10 && instances.len() > 100);
+        assert_eq!(calls("rds:DescribeDBParameters"), groups.len());
+        let manual = region
+            .db_snapshots
+            .value()
+            .unwrap()
+            .iter()
+            .filter(|s| s.is_manual())
+            .count();
+        assert_eq!(calls("rds:DescribeDBSnapshotAttributes"), manual);
+    }
+    assert_eq!(total, 300);
+    // The emulator names a cluster parameter group it does not have: recorded as not found.
+    let gaps = snapshot.gaps();
+    assert_eq!(gaps.len(), 2, "{gaps:?}");
+    assert!(gaps
+        .iter()
+        .all(|g| g.subject == "parameters of default.aurora8.0"
+            && g.why.kind == FailureKind::NotFound));
+}

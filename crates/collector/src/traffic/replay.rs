@@ -1,0 +1,127 @@
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+
+use super::{Exchange, RequestKey};
+
+/// Answers requests from a recording, by key.
+#[derive(Debug)]
+pub(crate) struct Replayer {
+    dir: PathBuf,
+    missing: Mutex<BTreeSet<String>>,
+}
+
+impl Replayer {
+    pub(crate) fn new(dir: &Path) -> Replayer {
+        Replayer {
+            dir: dir.to_owned(),
+            missing: Mutex::default(),
+        }
+    }
+
+    /// Requests the recording had no answer for, as `key (expected file)`.
+    pub(crate) fn missing(&self) -> Vec<String> {
+        self.missing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    fn respond(&self, request: &HttpRequest) -> Result<HttpResponse, ConnectorError> {
+        let key =
+            RequestKey::from_request(request).map_err(|e| ConnectorError::other(e.into(), None))?;
+        let path = self.dir.join(key.relative_path());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.missing
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(format!("{key} (expected {})", path.display()));
+                return Ok(not_recorded(request, &key));
+            }
+            Err(e) => {
+                let message = format!("cannot read {}: {e}", path.display());
+                return Err(ConnectorError::other(message.into(), None));
+            }
+        };
+        let exchange: Exchange = serde_json::from_str(&text).map_err(|e| {
+            let message = format!("{}: not a recorded exchange: {e}", path.display());
+            ConnectorError::other(message.into(), None)
+        })?;
+        let status = exchange
+            .response
+            .status
+            .try_into()
+            .map_err(|e| ConnectorError::other(Box::new(e), None))?;
+        let mut response = HttpResponse::new(status, SdkBody::from(exchange.response.body_bytes()));
+        for (name, value) in exchange.response.headers {
+            response.headers_mut().insert(name, value);
+        }
+        Ok(response)
+    }
+}
+
+/// An `InvalidAction` error in the request's own protocol, which the SDK reports as an
+/// unsupported operation and does not retry.
+fn not_recorded(request: &HttpRequest, key: &RequestKey) -> HttpResponse {
+    let message = format!("rds-evidence replay: no recorded response for {key}");
+    let (content_type, body) = if request.headers().get("x-amz-target").is_some() {
+        let body = serde_json::json!({"__type": "InvalidAction", "message": message});
+        ("application/x-amz-json-1.1", body.to_string())
+    } else {
+        let message = message.replace('&', "&amp;").replace('<', "&lt;");
+        let error = format!(
+            "<Error><Type>Sender</Type><Code>InvalidAction</Code><Message>{message}</Message></Error>"
+        );
+        // EC2 wraps errors differently from the other query protocols.
+        let body = if key.service == "ec2" {
+            format!("<Response><Errors>{error}</Errors><RequestID>replay</RequestID></Response>")
+        } else {
+            format!("<ErrorResponse>{error}<RequestId>replay</RequestId></ErrorResponse>")
+        };
+        ("text/xml", body)
+    };
+    let mut response =
+        HttpResponse::new(400.try_into().expect("valid status"), SdkBody::from(body));
+    response.headers_mut().insert("content-type", content_type);
+    response
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ReplayClient {
+    pub(crate) replayer: Arc<Replayer>,
+}
+
+impl HttpClient for ReplayClient {
+    fn http_connector(
+        &self,
+        _settings: &HttpConnectorSettings,
+        _components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(ReplayConnector {
+            replayer: self.replayer.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct ReplayConnector {
+    replayer: Arc<Replayer>,
+}
+
+impl HttpConnector for ReplayConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        HttpConnectorFuture::ready(self.replayer.respond(&request))
+    }
+}
