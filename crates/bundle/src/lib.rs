@@ -9,10 +9,13 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use rds_evidence_inventory::{Snapshot, SCHEMA_VERSION};
+use serde::Serialize;
 use thiserror::Error;
 
-/// The snapshot's file name inside an output directory.
+/// File names inside an output directory.
 pub const SNAPSHOT_FILE: &str = "snapshot.json";
+pub const FINDINGS_FILE: &str = "findings.json";
+pub const CONTROLS_FILE: &str = "controls.json";
 
 #[derive(Debug, Error)]
 pub enum BundleError {
@@ -46,13 +49,18 @@ pub enum BundleError {
 
 /// Writes `snapshot` as `dir/snapshot.json`, creating `dir` if needed. Returns the file's path.
 pub fn write_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<PathBuf, BundleError> {
+    write_json(dir, SNAPSHOT_FILE, snapshot)
+}
+
+/// Writes `value` as pretty JSON to `dir/name`, streamed, atomically. Returns the file's path.
+pub fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> Result<PathBuf, BundleError> {
     std::fs::create_dir_all(dir).map_err(|source| BundleError::CreateDir {
         path: dir.to_owned(),
         source,
     })?;
-    let path = dir.join(SNAPSHOT_FILE);
+    let path = dir.join(name);
     write_atomically(&path, |out| {
-        serde_json::to_writer_pretty(&mut *out, snapshot).map_err(std::io::Error::from)?;
+        serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
         out.write_all(b"\n")
     })?;
     Ok(path)

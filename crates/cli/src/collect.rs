@@ -9,6 +9,7 @@ use rds_evidence_collector::{
     RegionSelection,
 };
 
+use crate::evaluate::{self, evaluate_into, EvaluationInputs};
 use crate::progress::TerminalProgress;
 use crate::summary;
 
@@ -81,6 +82,18 @@ pub struct CollectArgs {
     )]
     replay_missing: ReplayMissing,
 
+    /// Checklist profile file to evaluate against. Default: the built-in August 2025 edition.
+    #[arg(long, value_name = "FILE")]
+    checklist: Option<PathBuf>,
+
+    /// Attestations file (`rds-evidence attestations init` writes a template).
+    #[arg(long, value_name = "FILE")]
+    attestations: Option<PathBuf>,
+
+    /// Only collect: write snapshot.json, no findings or control verdicts.
+    #[arg(long, conflicts_with_all = ["checklist", "attestations"])]
+    no_evaluate: bool,
+
     /// Seconds allowed for one attempt of one request.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     call_timeout: u64,
@@ -101,6 +114,14 @@ pub enum Completion {
 }
 
 pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
+    let inputs = EvaluationInputs {
+        profile: args.checklist,
+        attestations: args.attestations,
+    };
+    // Bad evaluation inputs are refused before any AWS call is made.
+    if !args.no_evaluate {
+        inputs.load()?;
+    }
     let options = CollectOptions {
         access: Access {
             profile: args.profile,
@@ -132,6 +153,10 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
 
     let path = rds_evidence_bundle::write_snapshot(&args.out, &snapshot)?;
     print!("{}", summary::render(&snapshot));
+    if !args.no_evaluate {
+        let evaluation = evaluate_into(&args.out, &snapshot, &inputs)?;
+        print!("{}", evaluate::render(&evaluation));
+    }
     println!("Snapshot written to {}", path.display());
     Ok(if snapshot.gaps().is_empty() {
         Completion::Complete

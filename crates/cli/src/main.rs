@@ -1,7 +1,9 @@
 //! The `rds-evidence` command: argument parsing and wiring. The work lives in the library
 //! crates (collector, bundle).
 
+mod catalog;
 mod collect;
+mod evaluate;
 mod progress;
 mod summary;
 
@@ -34,8 +36,23 @@ enum Command {
     /// Read the account's RDS estate and write snapshot.json.
     #[command(after_help = EXIT_CODES)]
     Collect(Box<collect::CollectArgs>),
+    /// Evaluate a snapshot against the checklist again, offline.
+    Evaluate(evaluate::EvaluateArgs),
+    /// List the checks, with what they look at and which controls they serve.
+    Checks(catalog::ListArgs),
+    /// List the checklist controls of a profile.
+    Controls(catalog::ListArgs),
+    /// Attestations: what the partner supplies that the account cannot show.
+    #[command(subcommand)]
+    Attestations(AttestationsCommand),
     /// Print the AWS operations rds-evidence may call, one IAM action a line.
     AllowList,
+}
+
+#[derive(Debug, Subcommand)]
+enum AttestationsCommand {
+    /// Write a commented attestations template for a profile.
+    Init(catalog::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +60,14 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Collect(args) => collect::run(*args),
+        Command::Evaluate(args) => evaluate::run(args).map(|()| collect::Completion::Complete),
+        Command::Checks(args) => catalog::list_checks(args).map(|()| collect::Completion::Complete),
+        Command::Controls(args) => {
+            catalog::list_controls(args).map(|()| collect::Completion::Complete)
+        }
+        Command::Attestations(AttestationsCommand::Init(args)) => {
+            catalog::attestations_init(args).map(|()| collect::Completion::Complete)
+        }
         Command::AllowList => {
             for action in rds_evidence_collector::allow_list::ALLOWED_ACTIONS {
                 println!("{action}");

@@ -355,3 +355,263 @@ fn large_fleet_costs_list_pages_plus_one_call_per_shared_thing() {
         .all(|g| g.subject == "parameters of default.aurora8.0"
             && g.why.kind == FailureKind::NotFound));
 }
+
+/// The demo estate's verdicts, written from how `tests/emulator/build_estate.py` builds it:
+/// prod-postgres is the well-run database (Multi-AZ, encrypted with the rotated prod key,
+/// TLS forced, 7-day backups, replicas in another AZ and in eu-west-1); dev-mysql is the
+/// careless one (public, unencrypted, open security group, TLS off, 1-day backups); dev-postgres
+/// is encrypted with a dev key whose policy grants `*` and that does not rotate, and shares the
+/// prod subnets and security group; prod-aurora is an encrypted Aurora cluster of two members.
+/// The emulator never reports Performance Insights or CA certificate expiry.
+mod demo_verdicts {
+    use std::collections::BTreeMap;
+    use std::sync::OnceLock;
+
+    use super::{fixture, rds_evidence, stderr};
+    use rds_evidence_controls::{ControlVerdict, Finding, Outcome, Verdict};
+
+    struct Evaluated {
+        findings: Vec<Finding>,
+        controls: Vec<ControlVerdict>,
+        snapshot: rds_evidence_inventory::Snapshot,
+    }
+
+    fn evaluated() -> &'static Evaluated {
+        static EVALUATED: OnceLock<Evaluated> = OnceLock::new();
+        EVALUATED.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let output = rds_evidence(dir.path())
+                .args(["collect", "--replay"])
+                .arg(fixture("demo"))
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", stderr(&output));
+            let read = |name: &str| std::fs::read(out.join(name)).unwrap();
+            Evaluated {
+                findings: serde_json::from_slice(&read("findings.json")).unwrap(),
+                controls: serde_json::from_slice(&read("controls.json")).unwrap(),
+                snapshot: rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap(),
+            }
+        })
+    }
+
+    /// Outcomes of one check by resource id (keys by alias, automated snapshots left out).
+    fn outcomes(check: &str) -> BTreeMap<String, Outcome> {
+        let aliases: BTreeMap<&str, &str> = evaluated()
+            .snapshot
+            .regions
+            .iter()
+            .flat_map(|r| &r.kms_keys)
+            .filter_map(|k| Some((k.arn.as_str(), k.aliases.value()?.first()?.as_str())))
+            .collect();
+        evaluated()
+            .findings
+            .iter()
+            .filter(|f| f.check == check && !f.resource.id.starts_with("rds:"))
+            .map(|f| {
+                let id = aliases
+                    .get(f.resource.id.as_str())
+                    .copied()
+                    .unwrap_or(&f.resource.id);
+                (id.to_owned(), f.outcome)
+            })
+            .collect()
+    }
+
+    fn expect(check: &str, expected: &[(&str, Outcome)]) {
+        let expected: BTreeMap<String, Outcome> = expected
+            .iter()
+            .map(|(id, o)| (id.to_string(), *o))
+            .collect();
+        assert_eq!(outcomes(check), expected, "{check}");
+    }
+
+    use Outcome::{Fail, InsufficientEvidence as Unknown, NotApplicable as NA, Pass};
+
+    const INSTANCES: [&str; 7] = [
+        "dev-mysql",
+        "dev-postgres",
+        "prod-aurora-1",
+        "prod-aurora-2",
+        "prod-postgres",
+        "prod-postgres-dr",
+        "prod-postgres-replica",
+    ];
+
+    #[test]
+    fn encryption_keys_and_tls() {
+        expect(
+            "rds.instance.storage_encrypted",
+            &[
+                ("dev-mysql", Fail),
+                ("dev-postgres", Pass),
+                ("prod-aurora-1", NA),
+                ("prod-aurora-2", NA),
+                ("prod-postgres", Pass),
+                ("prod-postgres-dr", Pass),
+                ("prod-postgres-replica", Pass),
+            ],
+        );
+        expect("rds.cluster.storage_encrypted", &[("prod-aurora", Pass)]);
+        expect(
+            "kms.key.rotation_enabled",
+            &[
+                ("alias/dev-db", Fail),
+                ("alias/prod-db", Pass),
+                ("alias/dr-db", Pass),
+            ],
+        );
+        expect(
+            "kms.key.policy_not_public",
+            &[
+                ("alias/dev-db", Fail),
+                ("alias/prod-db", Pass),
+                ("alias/dr-db", Pass),
+            ],
+        );
+        // dev-postgres runs on default.postgres16, whose engine default forces TLS.
+        expect(
+            "rds.tls.enforced",
+            &[
+                ("dev-mysql", Fail),
+                ("dev-postgres", Pass),
+                ("prod-aurora", Pass),
+                ("prod-aurora-1", NA),
+                ("prod-aurora-2", NA),
+                ("prod-postgres", Pass),
+                ("prod-postgres-dr", Pass),
+                ("prod-postgres-replica", Pass),
+            ],
+        );
+        let unknown: Vec<(&str, Outcome)> = INSTANCES.iter().map(|i| (*i, Unknown)).collect();
+        expect("rds.instance.ca_certificate_valid", &unknown);
+        expect("rds.instance.performance_insights", &unknown);
+    }
+
+    #[test]
+    fn network_exposure() {
+        let only_dev_mysql = |outcome_of_others| -> Vec<(&str, Outcome)> {
+            INSTANCES
+                .iter()
+                .map(|i| {
+                    (
+                        *i,
+                        if *i == "dev-mysql" {
+                            Fail
+                        } else {
+                            outcome_of_others
+                        },
+                    )
+                })
+                .collect()
+        };
+        expect("rds.instance.not_publicly_reachable", &only_dev_mysql(Pass));
+        let mut nacl = only_dev_mysql(Pass);
+        // The DR VPC keeps its default NACL, which allows everything.
+        nacl.iter_mut()
+            .filter(|(id, _)| *id == "prod-postgres-dr")
+            .for_each(|entry| entry.1 = Fail);
+        expect("network.nacl.db_port_restricted", &nacl);
+        let all_pass: Vec<(&str, Outcome)> = INSTANCES.iter().map(|i| (*i, Pass)).collect();
+        expect("network.security_group.default_unused", &all_pass);
+        expect(
+            "rds.snapshot.not_public",
+            &[
+                ("dev-mysql-public-snap", Fail),
+                ("prod-aurora-manual-snap", Pass),
+                ("prod-postgres-manual-snap", Pass),
+                ("prod-postgres-shared-snap", Pass),
+            ],
+        );
+        expect(
+            "rds.snapshot.not_shared_outside_account",
+            &[
+                ("dev-mysql-public-snap", Fail),
+                ("prod-aurora-manual-snap", Pass),
+                ("prod-postgres-manual-snap", Pass),
+                ("prod-postgres-shared-snap", Fail),
+            ],
+        );
+        expect(
+            "segregation.network.prod_nonprod_separated",
+            &[("eu-west-1", NA), ("us-east-1", Fail)],
+        );
+    }
+
+    #[test]
+    fn availability_and_backups_judged_where_they_live() {
+        // Aurora members and read replicas are judged on their cluster or source.
+        let primaries = |dev: Outcome, prod: Outcome, aurora: Outcome| {
+            vec![
+                ("dev-mysql", dev),
+                ("dev-postgres", dev),
+                ("prod-aurora", aurora),
+                ("prod-aurora-1", NA),
+                ("prod-aurora-2", NA),
+                ("prod-postgres", prod),
+                ("prod-postgres-dr", NA),
+                ("prod-postgres-replica", NA),
+            ]
+        };
+        expect("rds.database.multi_az", &primaries(Fail, Pass, Pass));
+        expect(
+            "rds.database.backup_retention",
+            &primaries(Fail, Pass, Pass),
+        );
+        expect(
+            "rds.database.deletion_protection",
+            &primaries(Fail, Pass, Pass),
+        );
+        expect(
+            "rds.database.replica_in_other_az",
+            &primaries(Fail, Pass, Pass),
+        );
+        expect(
+            "rds.database.cross_region_recovery",
+            &primaries(Fail, Pass, Fail),
+        );
+        expect(
+            "rds.database.point_in_time_recovery_current",
+            &primaries(Pass, Pass, Pass),
+        );
+        expect(
+            "rds.events.failure_subscription",
+            &[("eu-west-1", Fail), ("us-east-1", Pass)],
+        );
+    }
+
+    #[test]
+    fn every_control_verdict() {
+        let verdicts: BTreeMap<&str, Verdict> = evaluated()
+            .controls
+            .iter()
+            .map(|c| (c.control.as_str(), c.verdict))
+            .collect();
+        use Verdict::*;
+        let mut expected = BTreeMap::from([
+            ("RDS-002", NotMet),
+            ("RDS-003", PartiallyMet),
+            ("RDS-004", NotMet),
+            ("RDS-005", NeedsAttestation),
+            ("RDS-006", PartiallyMet),
+            ("RDS-007", PartiallyMet),
+            ("RDS-009", PartiallyMet),
+            ("DOC-001", NotMet),
+            ("OPE-001", NotMet),
+            ("NETSEC-001", PartiallyMet),
+            ("NETSEC-002", PartiallyMet),
+            ("REL-002", PartiallyMet),
+        ]);
+        // Nothing the account shows speaks to these: only the partner's documents can.
+        for documentary in [
+            "1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "4.1", "4.2", "RDS-001", "RDS-008",
+            "ACCT-001", "ACCT-002", "OPE-002", "OPE-003", "REL-001", "COST-001",
+        ] {
+            expected.insert(documentary, NeedsAttestation);
+        }
+        assert_eq!(verdicts, expected);
+    }
+}

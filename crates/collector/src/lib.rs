@@ -62,7 +62,6 @@ pub async fn collect(
     options: &CollectOptions,
     progress: &dyn Progress,
 ) -> Result<Snapshot, CollectError> {
-    let collected_at = convert::now();
     let log = CallLog::new();
     let home = match &options.regions {
         RegionSelection::Named(regions) => regions.first().map(String::as_str),
@@ -78,6 +77,10 @@ pub async fn collect(
     let home = match &replay_manifest {
         Some(manifest) => Some(manifest.home_region.as_str()),
         None => home,
+    };
+    let collected_at = match &replay_manifest {
+        Some(manifest) => manifest.recorded_at.clone(),
+        None => convert::now(),
     };
     let connection = session::connect(&options.access, home).await?;
     let config = &connection.config;
@@ -162,6 +165,7 @@ pub async fn collect(
         recorder
             .write_manifest(&RecordingManifest {
                 tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+                recorded_at: collected_at.clone(),
                 home_region: home.clone(),
                 regions: recorded_regions,
                 anonymized: anonymize,

@@ -51,6 +51,8 @@ pub const MANIFEST_FILE: &str = "recording.json";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordingManifest {
     pub tool_version: String,
+    /// When the recorded collection started: a replay reports the account as it was then.
+    pub recorded_at: String,
     /// Where account-level calls (identity, region list) were made.
     pub home_region: String,
     pub regions: Vec<String>,

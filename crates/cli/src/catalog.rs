@@ -1,0 +1,127 @@
+//! `checks`, `controls` and `attestations init`: what the tool knows, from the same metadata
+//! the code runs on.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use rds_evidence_controls::{attestations_template, checks, Check};
+use serde::Serialize;
+
+use crate::evaluate::load_profile;
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+
+    /// Profile (checklist edition) file. Default: the built-in August 2025 edition.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct CheckDoc {
+    id: &'static str,
+    title: &'static str,
+    rationale: &'static str,
+    remediation: &'static str,
+    severity: rds_evidence_controls::Severity,
+    scope: rds_evidence_controls::Scope,
+    /// Controls of the profile this check is evidence for.
+    controls: Vec<String>,
+}
+
+pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
+    let profile = load_profile(args.profile.as_deref())?;
+    let docs: Vec<CheckDoc> = checks::all()
+        .map(|check: &Check| CheckDoc {
+            id: check.id,
+            title: check.title,
+            rationale: check.rationale,
+            remediation: check.remediation,
+            severity: check.severity,
+            scope: check.scope,
+            controls: profile
+                .controls
+                .iter()
+                .filter(|c| c.checks.iter().any(|id| id == check.id))
+                .map(|c| c.id.clone())
+                .collect(),
+        })
+        .collect();
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&docs)?),
+        Format::Text => {
+            for doc in docs {
+                println!("{}  [{}]", doc.id, doc.controls.join(", "));
+                println!("  {}", doc.title);
+                println!("  Why: {}", doc.rationale);
+                println!("  Fix: {}\n", doc.remediation);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn list_controls(args: ListArgs) -> anyhow::Result<()> {
+    let profile = load_profile(args.profile.as_deref())?;
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&profile)?),
+        Format::Text => {
+            println!("{} ({})\n", profile.title, profile.id);
+            for control in &profile.controls {
+                println!("{}  {}", control.id, control.title);
+                println!("  Requires: {}", control.requirement);
+                if !control.checks.is_empty() {
+                    println!(
+                        "  Checks ({:?}): {}",
+                        control.rollup,
+                        control.checks.join(", ")
+                    );
+                }
+                if let Some(needed) = &control.attestation {
+                    println!("  Partner supplies: {needed}");
+                }
+                println!();
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Profile (checklist edition) file. Default: the built-in August 2025 edition.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+
+    /// Write the template here instead of standard output; an existing file is not replaced.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub fn attestations_init(args: InitArgs) -> anyhow::Result<()> {
+    let profile = load_profile(args.profile.as_deref())?;
+    let text = attestations_template(&profile);
+    match args.out {
+        None => print!("{text}"),
+        Some(path) => {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+            file.write_all(text.as_bytes())?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! `evaluate`, `checks`, `controls` and `attestations init`, offline.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixture, rds_evidence, stderr, stdout};
+
+/// The demo fixture's snapshot, collected once per test from the recording.
+fn demo_snapshot(dir: &Path) -> PathBuf {
+    let out = dir.join("collected");
+    let output = rds_evidence(dir)
+        .args(["collect", "--no-evaluate", "--replay"])
+        .arg(fixture("demo"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    out.join("snapshot.json")
+}
+
+fn evaluate(dir: &Path, snapshot: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    rds_evidence(dir)
+        .args(["evaluate", "--snapshot"])
+        .arg(snapshot)
+        .arg("--out")
+        .arg(dir.join(out))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn evaluating_twice_gives_byte_identical_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = demo_snapshot(dir.path());
+    for out in ["first", "second"] {
+        let output = evaluate(dir.path(), &snapshot, out, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    for file in ["findings.json", "controls.json"] {
+        let first = std::fs::read(dir.path().join("first").join(file)).unwrap();
+        let second = std::fs::read(dir.path().join("second").join(file)).unwrap();
+        assert!(!first.is_empty());
+        assert_eq!(first, second, "{file} differs between runs");
+    }
+}
+
+#[test]
+fn collect_evaluates_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = rds_evidence(dir.path())
+        .args(["collect", "--replay"])
+        .arg(fixture("demo"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Controls (rds-service-delivery-2025-08)"));
+    for file in ["snapshot.json", "findings.json", "controls.json"] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+}
+
+#[test]
+fn malformed_snapshot_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("snapshot.json");
+    std::fs::write(&snapshot, "{\n  \"schema_version\": 1,\n  \"account\": [\n").unwrap();
+    let output = evaluate(dir.path(), &snapshot, "out", &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("snapshot.json:4:"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn malformed_profile_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = demo_snapshot(dir.path());
+    let profile = dir.path().join("profile.toml");
+    std::fs::write(&profile, "id = \"x\"\ntitle = \"y\"\n[[controls]\n").unwrap();
+    let output = evaluate(
+        dir.path(),
+        &snapshot,
+        "out",
+        &["--profile", profile.to_str().unwrap()],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("profile.toml:3:"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn attestations_template_round_trips_and_attests() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("attestations.toml");
+    let output = rds_evidence(dir.path())
+        .args(["attestations", "init", "--out"])
+        .arg(&template)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let again = rds_evidence(dir.path())
+        .args(["attestations", "init", "--out"])
+        .arg(&template)
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "never overwrites an existing file"
+    );
+
+    std::fs::write(dir.path().join("runbook.md"), "# Runbook\n").unwrap();
+    let mut text = std::fs::read_to_string(&template).unwrap();
+    text.push_str("\n[controls.\"OPE-002\"]\ndocuments = [\"runbook.md\"]\n");
+    std::fs::write(&template, text).unwrap();
+
+    let snapshot = demo_snapshot(dir.path());
+    let output = evaluate(
+        dir.path(),
+        &snapshot,
+        "out",
+        &["--attestations", template.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let controls: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/controls.json")).unwrap())
+            .unwrap();
+    let ope_002 = controls
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["control"] == "OPE-002")
+        .unwrap();
+    assert_eq!(ope_002["verdict"], "met");
+    let sha = ope_002["attestation"]["documents"][0]["sha256"]
+        .as_str()
+        .unwrap();
+    assert_eq!(sha.len(), 64);
+}
+
+#[test]
+fn unknown_control_in_attestations_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = demo_snapshot(dir.path());
+    let attestations = dir.path().join("att.toml");
+    std::fs::write(&attestations, "[controls.\"RDS-999\"]\nstatement = \"x\"\n").unwrap();
+    let output = evaluate(
+        dir.path(),
+        &snapshot,
+        "out",
+        &["--attestations", attestations.to_str().unwrap()],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("att.toml") && err.contains("RDS-999"), "{err}");
+}
+
+#[test]
+fn checks_and_controls_list_the_same_metadata_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = rds_evidence(dir.path())
+        .args(["checks", "--format", "json"])
+        .output()
+        .unwrap();
+    let checks: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let checks = checks.as_array().unwrap();
+    assert!(!checks.is_empty());
+    for check in checks {
+        assert!(!check["controls"].as_array().unwrap().is_empty(), "{check}");
+        assert!(check["rationale"].as_str().unwrap().len() > 20);
+    }
+    let output = rds_evidence(dir.path())
+        .args(["controls", "--format", "json"])
+        .output()
+        .unwrap();
+    let profile: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(profile["id"], "rds-service-delivery-2025-08");
+    assert_eq!(profile["controls"].as_array().unwrap().len(), 28);
+}

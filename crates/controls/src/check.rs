@@ -1,0 +1,127 @@
+//! What a check is and what it produces.
+
+use std::collections::BTreeMap;
+
+use rds_evidence_inventory::Snapshot;
+use serde::{Deserialize, Serialize};
+
+use crate::{Targets, Thresholds};
+
+/// One check: metadata a reader sees, and a pure function over the snapshot.
+///
+/// The metadata is the user documentation (`rds-evidence checks` prints it); which checklist
+/// controls a check serves is the profile's business, not the check's.
+pub struct Check {
+    /// Stable, dotted: `<service>.<resource>.<property>`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Why it matters, for the validator and the customer.
+    pub rationale: &'static str,
+    /// What to change when it fails.
+    pub remediation: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    pub evaluate: fn(&Context) -> Vec<Finding>,
+}
+
+/// What a check sees: the snapshot and the profile's thresholds. Nothing else: no clock, no
+/// files, no network.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub thresholds: &'a Thresholds,
+    /// Recovery objectives the partner declared, if any.
+    pub targets: &'a Targets,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// The kind of resource a check judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Account,
+    Region,
+    DbInstance,
+    DbCluster,
+    DbSnapshot,
+    KmsKey,
+    Vpc,
+    SecurityGroup,
+    ParameterGroup,
+}
+
+/// The result of one check on one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check: String,
+    pub resource: Resource,
+    pub outcome: Outcome,
+    /// What was observed, in a sentence a validator can read.
+    pub detail: String,
+    /// Facts behind the outcome (sizes, settings, ids), for reports and observations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Resource {
+    pub kind: Scope,
+    /// Empty for account-wide resources.
+    pub region: String,
+    /// Identifier or ARN as the snapshot names it.
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// The check does not apply to this resource (a read replica has no backups of its own).
+    NotApplicable,
+    /// The data needed could not be collected: never a pass.
+    InsufficientEvidence,
+    /// Facts only, no judgement (engines, sizes, growth).
+    Observation,
+}
+
+impl Finding {
+    pub fn new(
+        check: &Check,
+        resource: Resource,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            check: check.id.to_owned(),
+            resource,
+            outcome,
+            detail: detail.into(),
+            values: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: impl Serialize) -> Finding {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.values.insert(name.to_owned(), value);
+        self
+    }
+}
+
+impl Resource {
+    pub fn new(kind: Scope, region: &str, id: &str) -> Resource {
+        Resource {
+            kind,
+            region: region.to_owned(),
+            id: id.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Views over the snapshot that many checks share: listings with their unknowns, cluster
+//! membership, environments, time arithmetic on the snapshot's own timestamps.
+
+use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
+use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
+
+use crate::check::{Check, Finding, Outcome, Resource, Scope};
+use crate::Thresholds;
+
+/// An item of a regional listing, or the reason a region's listing is unknown.
+pub enum Listed<'a, T: 'a> {
+    Item(&'a RegionSnapshot, &'a T),
+    Unknown(&'a RegionSnapshot, &'a Unavailable),
+}
+
+/// Every item of one listing across regions; an unknown listing yields one `Unknown`.
+pub fn listed<'a, T: 'a>(
+    snapshot: &'a Snapshot,
+    listing: impl Fn(&'a RegionSnapshot) -> &'a Observed<Vec<T>>,
+) -> Vec<Listed<'a, T>> {
+    let mut out = Vec::new();
+    for region in &snapshot.regions {
+        match listing(region) {
+            Observed::Value(items) => {
+                out.extend(items.iter().map(|item| Listed::Item(region, item)))
+            }
+            Observed::Unknown(why) => out.push(Listed::Unknown(region, why)),
+        }
+    }
+    out
+}
+
+/// The finding for a region whose listing could not be read: every resource in it is unknown.
+pub fn region_unknown(check: &Check, region: &RegionSnapshot, why: &Unavailable) -> Finding {
+    Finding::new(
+        check,
+        Resource::new(Scope::Region, &region.region, &region.region),
+        Outcome::InsufficientEvidence,
+        format!("cannot judge {}: {why}", region.region),
+    )
+}
+
+/// Judges each item of a listing with `judge`; regions whose listing is unknown become
+/// insufficient evidence.
+pub fn judge_each<'a, T: 'a>(
+    check: &Check,
+    snapshot: &'a Snapshot,
+    listing: impl Fn(&'a RegionSnapshot) -> &'a Observed<Vec<T>>,
+    mut judge: impl FnMut(&'a RegionSnapshot, &'a T) -> Option<Finding>,
+) -> Vec<Finding> {
+    listed(snapshot, listing)
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Listed::Item(region, item) => judge(region, item),
+            Listed::Unknown(region, why) => Some(region_unknown(check, region, why)),
+        })
+        .collect()
+}
+
+pub fn instance_resource(region: &RegionSnapshot, instance: &DbInstance) -> Resource {
+    Resource::new(Scope::DbInstance, &region.region, &instance.identifier)
+}
+
+pub fn cluster_resource(region: &RegionSnapshot, cluster: &DbCluster) -> Resource {
+    Resource::new(Scope::DbCluster, &region.region, &cluster.identifier)
+}
+
+/// Aurora members take storage, backup and availability settings from their cluster: judge
+/// those on the cluster, never on each member.
+pub fn is_cluster_member(instance: &DbInstance) -> bool {
+    instance.cluster_identifier.is_some()
+}
+
+pub fn is_read_replica(instance: &DbInstance) -> bool {
+    instance.replica_source.is_some()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    NonProduction,
+    /// No environment tag: cannot be placed on either side.
+    Untagged,
+}
+
+pub fn environment(tags: &Tags, thresholds: &Thresholds) -> Environment {
+    match tags.get(&thresholds.environment_tag) {
+        None => Environment::Untagged,
+        Some(value)
+            if thresholds
+                .production_values
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(value)) =>
+        {
+            Environment::Production
+        }
+        Some(_) => Environment::NonProduction,
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 UTC timestamp as the snapshot writes them
+/// (`2026-01-31T12:00:00Z`, fractions ignored).
+pub fn epoch_seconds(timestamp: &str) -> Option<i64> {
+    let (date, time) = timestamp.strip_suffix('Z')?.split_once('T')?;
+    let mut date_parts = date.splitn(3, '-').map(str::parse::<i64>);
+    let (year, month, day) = (
+        date_parts.next()?.ok()?,
+        date_parts.next()?.ok()?,
+        date_parts.next()?.ok()?,
+    );
+    let time = time.split('.').next()?;
+    let mut time_parts = time.splitn(3, ':').map(str::parse::<i64>);
+    let (hour, minute, second) = (
+        time_parts.next()?.ok()?,
+        time_parts.next()?.ok()?,
+        time_parts.next()?.ok()?,
+    );
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Days from civil, after Howard Hinnant's algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_seconds_of_snapshot_timestamps() {
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(epoch_seconds("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+        assert_eq!(epoch_seconds("2024-02-29T00:00:00.5Z"), Some(1_709_164_800));
+        assert_eq!(epoch_seconds("2024-13-01T00:00:00Z"), None);
+        assert_eq!(epoch_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn environment_by_tag() {
+        let thresholds = Thresholds::default();
+        let tags = |v: &str| Tags::from([("Environment".to_owned(), v.to_owned())]);
+        assert_eq!(
+            environment(&tags("PROD"), &thresholds),
+            Environment::Production
+        );
+        assert_eq!(
+            environment(&tags("dev"), &thresholds),
+            Environment::NonProduction
+        );
+        assert_eq!(
+            environment(&Tags::new(), &thresholds),
+            Environment::Untagged
+        );
+    }
+}

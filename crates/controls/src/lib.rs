@@ -1,0 +1,99 @@
+//! Checks over a snapshot, the checklist profile as data, attestations, and control verdicts.
+//!
+//! `evaluate` is pure: `Snapshot × Profile × Attestations → Evaluation`, with no I/O and no
+//! clock (times are compared with the snapshot's own `collected_at`), and byte-identical output
+//! for identical input. Each check lives in `checks/`, one small family per file, and its
+//! metadata is its documentation.
+
+mod attestations;
+mod check;
+pub mod checks;
+mod estate;
+mod profile;
+#[cfg(test)]
+mod testing;
+mod verdict;
+
+use rds_evidence_inventory::Snapshot;
+use serde::{Deserialize, Serialize};
+
+pub use attestations::{
+    template as attestations_template, AttestationError, Attestations, AttestedDocument,
+    ControlAttestation, Targets,
+};
+pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
+pub use profile::{ControlSpec, Profile, ProfileError, Rollup, Thresholds, BUILTIN_PROFILE};
+pub use verdict::{CheckStatus, CheckSummary, ControlVerdict, Verdict};
+
+/// The result of evaluating one snapshot against one profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub profile: String,
+    pub account: String,
+    /// Sorted by check, then resource.
+    pub findings: Vec<Finding>,
+    /// In the profile's (the checklist's) order.
+    pub controls: Vec<ControlVerdict>,
+}
+
+pub fn evaluate(snapshot: &Snapshot, profile: &Profile, attestations: &Attestations) -> Evaluation {
+    let context = Context {
+        snapshot,
+        thresholds: &profile.thresholds,
+        targets: &attestations.targets,
+    };
+    let mut findings: Vec<Finding> = profile
+        .checks()
+        .iter()
+        .flat_map(|check| (check.evaluate)(&context))
+        .collect();
+    findings.sort_by(|a, b| (&a.check, &a.resource).cmp(&(&b.check, &b.resource)));
+
+    let controls = profile
+        .controls
+        .iter()
+        .map(|spec| {
+            let summaries: Vec<CheckSummary> = spec
+                .checks
+                .iter()
+                .map(|id| {
+                    let of_check: Vec<&Finding> =
+                        findings.iter().filter(|f| &f.check == id).collect();
+                    verdict::summarize(id, &of_check)
+                })
+                .collect();
+            let mut at_issue: Vec<String> = findings
+                .iter()
+                .filter(|f| spec.checks.contains(&f.check))
+                .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::InsufficientEvidence))
+                .map(|f| {
+                    let kind = serde_json::to_value(f.resource.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    format!("{kind} {}/{}", f.resource.region, f.resource.id)
+                })
+                .collect();
+            at_issue.sort();
+            at_issue.dedup();
+            let attestation = attestations.controls.get(&spec.id);
+            let verdict = verdict::decide(spec, &summaries, attestation);
+            ControlVerdict {
+                control: spec.id.clone(),
+                title: spec.title.clone(),
+                narrative: verdict::narrative(spec, verdict, &summaries, &at_issue, attestation),
+                verdict,
+                checks: summaries,
+                resources_at_issue: at_issue,
+                attestation: attestation.cloned(),
+            }
+        })
+        .collect();
+
+    Evaluation {
+        profile: profile.id.clone(),
+        account: snapshot.account.id.clone(),
+        findings,
+        controls,
+    }
+}
