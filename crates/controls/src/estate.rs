@@ -129,6 +129,43 @@ pub fn epoch_seconds(timestamp: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
+/// Aurora and Multi-AZ DB cluster members take storage, backup and availability settings from their cluster:
+/// `Some(NotApplicable)` for a member, `None` otherwise.
+pub fn cluster_member(
+    check: &Check,
+    resource: &Resource,
+    instance: &DbInstance,
+) -> Option<Finding> {
+    is_cluster_member(instance).then(|| {
+        let cluster = instance.cluster_identifier.as_deref().unwrap_or_default();
+        Finding::new(
+            check,
+            resource.clone(),
+            Outcome::NotApplicable,
+            format!("member of cluster {cluster}: judged on the cluster"),
+        )
+    })
+}
+
+/// `Some(NotApplicable)` for a read replica, saying `why` the setting is its source's business;
+/// `None` otherwise.
+pub fn read_replica(
+    check: &Check,
+    resource: &Resource,
+    instance: &DbInstance,
+    why: &str,
+) -> Option<Finding> {
+    is_read_replica(instance).then(|| {
+        let source = instance.replica_source.as_deref().unwrap_or_default();
+        Finding::new(
+            check,
+            resource.clone(),
+            Outcome::NotApplicable,
+            format!("read replica of {source}: {why}"),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
-    cluster_resource, instance_resource, is_cluster_member, is_read_replica, judge_each,
+    cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
 };
 use crate::Context;
 
@@ -511,43 +511,6 @@ fn cluster_cross_region_recovery(ctx: &Context) -> Vec<Finding> {
             )
         },
     )
-}
-
-/// Aurora and Multi-AZ DB cluster members take this family's settings from their cluster:
-/// `Some(NotApplicable)` for a member, `None` otherwise.
-pub(super) fn cluster_member(
-    check: &Check,
-    resource: &Resource,
-    instance: &DbInstance,
-) -> Option<Finding> {
-    is_cluster_member(instance).then(|| {
-        let cluster = instance.cluster_identifier.as_deref().unwrap_or_default();
-        Finding::new(
-            check,
-            resource.clone(),
-            Outcome::NotApplicable,
-            format!("member of cluster {cluster}: judged on the cluster"),
-        )
-    })
-}
-
-/// `Some(NotApplicable)` for a read replica, saying `why` the setting is its source's business;
-/// `None` otherwise.
-pub(super) fn read_replica(
-    check: &Check,
-    resource: &Resource,
-    instance: &DbInstance,
-    why: &str,
-) -> Option<Finding> {
-    is_read_replica(instance).then(|| {
-        let source = instance.replica_source.as_deref().unwrap_or_default();
-        Finding::new(
-            check,
-            resource.clone(),
-            Outcome::NotApplicable,
-            format!("read replica of {source}: {why}"),
-        )
-    })
 }
 
 fn member_or_replica(check: &Check, resource: &Resource, instance: &DbInstance) -> Option<Finding> {

@@ -2,9 +2,10 @@
 
 use rds_evidence_inventory::rds::{Backup, DbInstance};
 
-use super::availability::{cluster_member, read_replica};
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
-use crate::estate::{cluster_resource, epoch_seconds, instance_resource, judge_each};
+use crate::estate::{
+    cluster_member, cluster_resource, epoch_seconds, instance_resource, judge_each, read_replica,
+};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[

@@ -1,7 +1,7 @@
 //! Encryption at rest of databases.
 
 use crate::check::{Check, Finding, Outcome, Scope, Severity};
-use crate::estate::{cluster_resource, instance_resource, is_cluster_member, judge_each};
+use crate::estate::{cluster_member, cluster_resource, instance_resource, judge_each};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&INSTANCE_STORAGE_ENCRYPTED, &CLUSTER_STORAGE_ENCRYPTED];
@@ -29,14 +29,10 @@ fn instance_storage_encrypted(ctx: &Context) -> Vec<Finding> {
         |r| &r.db_instances,
         |region, instance| {
             let resource = instance_resource(region, instance);
-            Some(if is_cluster_member(instance) {
-                Finding::new(
-                    check,
-                    resource,
-                    Outcome::NotApplicable,
-                    "Aurora member: judged on its cluster",
-                )
-            } else if instance.storage.encrypted {
+            if let Some(member) = cluster_member(check, &resource, instance) {
+                return Some(member);
+            }
+            Some(if instance.storage.encrypted {
                 Finding::new(check, resource, Outcome::Pass, "storage encrypted")
                     .with("kms_key_id", &instance.storage.kms_key_id)
             } else {

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
-    cluster_resource, environment, instance_resource, is_cluster_member, judge_each, Environment,
+    cluster_member, cluster_resource, environment, instance_resource, is_cluster_member,
+    judge_each, Environment,
 };
 use crate::Context;
 
@@ -48,15 +49,13 @@ fn customer_managed_key(ctx: &Context) -> Vec<Finding> {
         |r| &r.db_instances,
         |region, instance| {
             let resource = instance_resource(region, instance);
-            Some(if is_cluster_member(instance) {
-                Finding::new(
+            cluster_member(check, &resource, instance).or_else(|| {
+                Some(storage_key_manager(
                     check,
                     resource,
-                    Outcome::NotApplicable,
-                    "Aurora member: judged on its cluster",
-                )
-            } else {
-                storage_key_manager(check, resource, region, &instance.storage)
+                    region,
+                    &instance.storage,
+                ))
             })
         },
     );

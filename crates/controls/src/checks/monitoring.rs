@@ -3,9 +3,10 @@
 use rds_evidence_inventory::rds::{EventSubscription, MasterUserSecret};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
-use super::availability::{cluster_member, read_replica};
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
-use crate::estate::{cluster_resource, instance_resource, judge_each};
+use crate::estate::{
+    cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
+};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
