@@ -9,6 +9,7 @@ mod encryption;
 mod keys;
 mod monitoring;
 mod network;
+mod recovery;
 mod segregation;
 mod snapshots;
 mod tls;
@@ -24,6 +25,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         segregation::CHECKS,
         availability::CHECKS,
         backup::CHECKS,
+        recovery::CHECKS,
         monitoring::CHECKS,
     ]
     .into_iter()
