@@ -27,6 +27,10 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+import estate_governance
+import estate_iam
+import estate_services
+
 PRIMARY = "us-east-1"
 DR = "eu-west-1"
 
@@ -658,7 +662,7 @@ def build(clients):
     snapshots, cluster_snapshots = build_snapshots(rds)
     subscription_arn = build_event_subscription(rds, topic_arn)
 
-    return {
+    estate = {
         "account_id": account_id,
         "primary_region": PRIMARY,
         "dr_region": DR,
@@ -694,6 +698,10 @@ def build(clients):
         "event_subscriptions": {"db-events": subscription_arn},
         "master_username": MASTER_USERNAME,
     }
+    # What surrounds the databases, each part in its own module.
+    for part in (estate_governance, estate_iam, estate_services):
+        estate.update(part.build(clients, account_id, estate))
+    return estate
 
 
 def main():

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use common::{
-    collect_snapshot, comparable, demo_emulator, rds_evidence, rds_evidence_with_credentials,
-    stderr, stdout,
+    collect_snapshot, comparable, demo_emulator, gaps_beyond_emulator, rds_evidence,
+    rds_evidence_with_credentials, stderr, stdout, EMULATOR_GAPS, NOT_CONFIGURED_ANSWERS,
 };
 use rds_evidence_collector::allow_list::is_allowed;
 use rds_evidence_inventory::network::{Peer, SecurityGroup};
@@ -33,13 +33,15 @@ fn collected() -> &'static Collected {
         command
             .args(["collect", "--regions", "us-east-1,eu-west-1"])
             .args(["--endpoint-url", &emulator.endpoint])
+            // The emulator answers some operations with 500; one retry shows they are retried.
+            .args(["--max-attempts", "2"])
             .arg("--record")
             .arg(dir.path().join("recording"));
         let (snapshot, output) = collect_snapshot(command, &dir.path().join("out"));
         assert_eq!(
-            output.status.code(),
-            Some(0),
-            "complete: {}",
+            gaps_beyond_emulator(&snapshot),
+            Vec::<String>::new(),
+            "only what the emulator cannot answer is unknown: {}",
             stdout(&output)
         );
         Collected {
@@ -358,7 +360,7 @@ fn calls(region_name: &str, action: &str) -> usize {
 }
 
 #[test]
-fn every_call_is_in_the_allow_list_and_succeeded() {
+fn every_call_is_in_the_allow_list_and_failed_only_where_expected() {
     let snapshot = &collected().snapshot;
     assert!(!snapshot.calls.is_empty());
     for call in &snapshot.calls {
@@ -367,10 +369,24 @@ fn every_call_is_in_the_allow_list_and_succeeded() {
             "{} is not allow-listed",
             call.action
         );
-        assert_eq!(call.outcome, CallOutcome::Ok, "{call:?}");
         assert!(call.attempts >= 1);
+        if call.outcome != CallOutcome::Ok {
+            let action = call.action.as_str();
+            assert!(
+                EMULATOR_GAPS.contains(&action) || NOT_CONFIGURED_ANSWERS.contains(&action),
+                "unexpected failure: {call:?}"
+            );
+        }
     }
-    assert!(snapshot.gaps().is_empty(), "{:?}", snapshot.gaps());
+    let unknown: BTreeSet<&str> = snapshot
+        .gaps()
+        .iter()
+        .map(|g| g.why.action.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        EMULATOR_GAPS.iter().copied().collect::<BTreeSet<_>>()
+    );
 }
 
 #[test]
@@ -429,7 +445,10 @@ fn summary_names_what_was_collected() {
     let summary = &collected().summary;
     assert!(summary.contains(&format!("Account   {}", collected().snapshot.account.id)));
     assert!(summary.contains("shared publicly 1"), "{summary}");
-    assert!(summary.contains("Unknown: nothing"), "{summary}");
+    assert!(
+        summary.contains("cloudwatch:DescribeAlarms not supported"),
+        "{summary}"
+    );
     assert!(summary.contains("Snapshot written to"), "{summary}");
 }
 

@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{collect_snapshot, comparable, fixture, rds_evidence, stderr, stdout};
+use common::{
+    collect_snapshot, comparable, fixture, gaps_beyond_emulator, rds_evidence, stderr, stdout,
+    EMULATOR_GAPS,
+};
 use rds_evidence_inventory::FailureKind;
 
 fn replay(name: &str, concurrency: &str) -> rds_evidence_inventory::Snapshot {
@@ -19,7 +22,7 @@ fn demo_fixture_replays_completely_in_the_recorded_regions() {
     let snapshot = replay("demo", "16");
     let regions: Vec<&str> = snapshot.regions.iter().map(|r| r.region.as_str()).collect();
     assert_eq!(regions, ["eu-west-1", "us-east-1"]);
-    assert!(snapshot.gaps().is_empty(), "{:?}", snapshot.gaps());
+    assert_eq!(gaps_beyond_emulator(&snapshot), Vec::<String>::new());
     let east = &snapshot.regions[1];
     assert_eq!(east.db_instances.value().unwrap().len(), 6);
     assert_eq!(east.db_clusters.value().unwrap().len(), 1);
@@ -115,7 +118,11 @@ fn a_missing_response_can_be_recorded_as_unavailable() {
         stdout(&output)
     );
     let snapshot = rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap();
-    let gaps = snapshot.gaps();
+    let gaps: Vec<_> = snapshot
+        .gaps()
+        .into_iter()
+        .filter(|g| !EMULATOR_GAPS.contains(&g.why.action.as_str()))
+        .collect();
     assert_eq!(
         gaps.len(),
         1,
@@ -288,6 +295,25 @@ mod real_shapes {
     }
 
     #[test]
+    fn alarms_over_rpc_v2_cbor() {
+        let alarms = region().alarms.value().unwrap();
+        let names: Vec<&str> = alarms.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "orders-pg-cpu-high",
+                "orders-pg-free-storage-low",
+                "reports-mysql-connections"
+            ]
+        );
+        let storage = &alarms[1];
+        assert_eq!(storage.threshold, Some(21_474_836_480.0));
+        assert_eq!(storage.comparison.as_deref(), Some("LessThanThreshold"));
+        assert_eq!(storage.dimensions["DBInstanceIdentifier"], "orders-pg");
+        assert!(!alarms[2].actions_enabled);
+    }
+
+    #[test]
     fn customer_and_aws_managed_keys() {
         let keys = &region().kms_keys;
         assert_eq!(keys.len(), 2);
@@ -348,7 +374,13 @@ fn large_fleet_costs_list_pages_plus_one_call_per_shared_thing() {
     }
     assert_eq!(total, 300);
     // The emulator names a cluster parameter group it does not have: recorded as not found.
-    let gaps = snapshot.gaps();
+    // The fleet never generated a credential report.
+    let gaps: Vec<_> = snapshot
+        .gaps()
+        .into_iter()
+        .filter(|g| !EMULATOR_GAPS.contains(&g.why.action.as_str()))
+        .filter(|g| g.why.action != "iam:GetCredentialReport")
+        .collect();
     assert_eq!(gaps.len(), 2, "{gaps:?}");
     assert!(gaps
         .iter()
@@ -388,7 +420,12 @@ mod demo_verdicts {
                 .arg(&out)
                 .output()
                 .unwrap();
-            assert!(output.status.success(), "{}", stderr(&output));
+            // The demo recording has the emulator's unknowns: written, exit 4.
+            assert!(
+                matches!(output.status.code(), Some(0 | 4)),
+                "{}",
+                stderr(&output)
+            );
             let read = |name: &str| std::fs::read(out.join(name)).unwrap();
             Evaluated {
                 findings: serde_json::from_slice(&read("findings.json")).unwrap(),
@@ -604,11 +641,17 @@ mod demo_verdicts {
             ("NETSEC-001", PartiallyMet),
             ("NETSEC-002", PartiallyMet),
             ("REL-002", PartiallyMet),
+            // org-audit-trail qualifies; dev-trail's bucket is open and the root has no MFA.
+            ("ACCT-001", PartiallyMet),
+            // AdminEverything allows every action; federation, keys and MFA are in order.
+            ("ACCT-002", PartiallyMet),
+            // No database is in a stack (demo-db-stack owns a parameter group only) or tagged.
+            ("REL-001", NotMet),
         ]);
         // Nothing the account shows speaks to these: only the partner's documents can.
         for documentary in [
             "1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "4.1", "4.2", "RDS-001", "RDS-008",
-            "ACCT-001", "ACCT-002", "OPE-002", "OPE-003", "REL-001", "COST-001",
+            "OPE-002", "OPE-003", "COST-001",
         ] {
             expected.insert(documentary, NeedsAttestation);
         }

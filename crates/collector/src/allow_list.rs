@@ -8,8 +8,26 @@
 //! `--role-arn`, SSO token exchange); they run with the caller's own identity, not the
 //! customer's read-only role.
 
-/// IAM action names, sorted. Only read operations: Describe, List, Get, Lookup.
+/// `<IAM service prefix>:<API operation>`, sorted. Only read operations: Describe, List, Get,
+/// Lookup. (For most services the API operation is also the IAM action; S3 names a few
+/// actions differently, e.g. `GetPublicAccessBlock` needs `s3:GetBucketPublicAccessBlock`.)
 pub const ALLOWED_ACTIONS: &[&str] = &[
+    "account:GetAlternateContact",
+    "account:GetContactInformation",
+    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
+    "backup:GetBackupPlan",
+    "backup:GetBackupSelection",
+    "backup:ListBackupPlans",
+    "backup:ListBackupSelections",
+    "backup:ListBackupVaults",
+    "backup:ListProtectedResources",
+    "cloudformation:DescribeStacks",
+    "cloudformation:ListStackResources",
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetEventSelectors",
+    "cloudtrail:GetTrailStatus",
+    "cloudwatch:DescribeAlarms",
     "ec2:DescribeFlowLogs",
     "ec2:DescribeNetworkAcls",
     "ec2:DescribeRegions",
@@ -17,6 +35,12 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:GetAccountPasswordPolicy",
+    "iam:GetAccountSummary",
+    "iam:GetCredentialReport",
+    "iam:ListOpenIDConnectProviders",
+    "iam:ListSAMLProviders",
     "kms:DescribeKey",
     "kms:GetKeyPolicy",
     "kms:GetKeyRotationStatus",
@@ -34,6 +58,12 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "rds:DescribeDBSnapshots",
     "rds:DescribeDBSubnetGroups",
     "rds:DescribeEventSubscriptions",
+    "s3:GetBucketEncryption",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketVersioning",
+    "s3:GetObjectLockConfiguration",
+    "s3:GetPublicAccessBlock",
+    "secretsmanager:ListSecrets",
     "sts:GetCallerIdentity",
 ];
 
@@ -44,10 +74,31 @@ pub fn is_allowed(action: &str) -> bool {
     ALLOWED_ACTIONS.binary_search(&action).is_ok()
 }
 
-/// The IAM action for an SDK operation: the SDK names services as its model does (`RDS`,
-/// `EC2`), IAM in lower case.
-pub fn iam_action(service: &str, operation: &str) -> String {
-    format!("{}:{operation}", service.to_ascii_lowercase())
+/// The allow-list entry for an SDK operation: the SDK names services by their model's sdkId
+/// (`RDS`, `Secrets Manager`, `Application Auto Scaling`), IAM by its service prefix.
+pub fn iam_action(sdk_service: &str, operation: &str) -> String {
+    // The SDK writes some names with spaces ("Secrets Manager", "Application Auto Scaling").
+    let service: String = sdk_service
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let prefix = match service.as_str() {
+        "applicationautoscaling" => "application-autoscaling",
+        "cloudwatchlogs" => "logs",
+        "databasemigrationservice" => "dms",
+        other => other,
+    };
+    format!("{prefix}:{operation}")
+}
+
+/// The allow-list entry for a request signed for `signing_name` (SigV4 scope).
+pub fn action_for_signing_name(signing_name: &str, operation: &str) -> String {
+    let prefix = match signing_name {
+        "monitoring" => "cloudwatch",
+        other => other,
+    };
+    format!("{prefix}:{operation}")
 }
 
 #[cfg(test)]
@@ -82,5 +133,21 @@ mod tests {
         assert!(is_allowed(&iam_action("KMS", "GetKeyPolicy")));
         assert!(!is_allowed(&iam_action("RDS", "ModifyDBInstance")));
         assert!(!is_allowed(&iam_action("RDS", "DeleteDBInstance")));
+        assert_eq!(
+            iam_action("Application Auto Scaling", "DescribeScalableTargets"),
+            "application-autoscaling:DescribeScalableTargets"
+        );
+        assert_eq!(
+            iam_action("Secrets Manager", "ListSecrets"),
+            "secretsmanager:ListSecrets"
+        );
+        assert_eq!(
+            iam_action("CloudWatch Logs", "DescribeLogGroups"),
+            "logs:DescribeLogGroups"
+        );
+        assert!(is_allowed(&action_for_signing_name(
+            "monitoring",
+            "DescribeAlarms"
+        )));
     }
 }

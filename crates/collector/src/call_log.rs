@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
-    FinalizerInterceptorContextRef,
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -21,6 +21,7 @@ use rds_evidence_inventory::{ApiCall, CallOutcome, FailureKind};
 
 use crate::allow_list::{iam_action, is_allowed};
 use crate::failure::classify;
+use crate::traffic::SdkOperation;
 
 /// Every request of one collection run, shared by all its clients.
 #[derive(Debug, Clone)]
@@ -123,6 +124,20 @@ impl Intercept for CallLogInterceptor {
         }
     }
 
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(execution) = cfg.load::<Execution>() {
+            context
+                .request_mut()
+                .add_extension(SdkOperation(execution.action.clone()));
+        }
+        Ok(())
+    }
+
     fn read_before_attempt(
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
@@ -192,7 +207,16 @@ fn error_code(response: &Response) -> Option<String> {
     if let Some(header) = response.headers().get("x-amzn-errortype") {
         return Some(short_error_type(header).to_owned());
     }
-    let body = std::str::from_utf8(response.body().bytes()?).ok()?;
+    let bytes = response.body().bytes()?;
+    let cbor = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.starts_with("application/cbor"));
+    if cbor {
+        let json = crate::traffic::cbor_to_json(bytes).ok()?;
+        return Some(short_error_type(json.get("__type")?.as_str()?).to_owned());
+    }
+    let body = std::str::from_utf8(bytes).ok()?;
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
         let code = json.get("__type").or_else(|| json.get("code"))?.as_str()?;
         return Some(short_error_type(code).to_owned());

@@ -55,16 +55,21 @@ where
     let (kind, message) = match error {
         SdkError::ServiceError(service) => {
             let err = service.err();
-            let status = Some(service.raw().status().as_u16());
+            let status = service.raw().status().as_u16();
+            // An emulator's 404 page carries neither code nor message: say what came back.
             let message = err
                 .message()
+                .or(err.code())
                 .map(str::to_owned)
-                .unwrap_or_else(|| err.code().unwrap_or("error").to_owned());
+                .unwrap_or_else(|| match status {
+                    ok @ 200..=299 => format!("HTTP {ok} response the SDK could not read"),
+                    other => format!("HTTP {other} with no error details"),
+                });
             let message = match err.code() {
                 Some(code) if !message.starts_with(code) => format!("{code}: {message}"),
                 _ => message,
             };
-            (classify(err.code(), status), message)
+            (classify(err.code(), Some(status)), message)
         }
         SdkError::TimeoutError(_) => (FailureKind::Unreachable, "timed out".to_owned()),
         SdkError::DispatchFailure(_) => (FailureKind::Unreachable, error_chain(error)),

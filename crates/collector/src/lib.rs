@@ -6,20 +6,25 @@
 
 pub mod allow_list;
 mod call_log;
+mod cloudwatch;
 mod convert;
 mod ec2;
 mod error;
 mod failure;
+mod governance;
 mod http;
+mod iam;
 mod input;
 mod kms;
 mod pages;
 mod rds;
 mod region;
+mod services;
 mod session;
 pub mod traffic;
 
 use futures::{stream, StreamExt};
+use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
 
 pub use call_log::CallLog;
@@ -140,7 +145,20 @@ pub async fn collect(
     let recorded_regions = regions.clone();
 
     let concurrency = options.access.concurrency.max(1);
-    let mut region_snapshots: Vec<_> = stream::iter(regions)
+    let account_wide = async {
+        let ((trails, trail_buckets), iam, contacts) = tokio::join!(
+            governance::trails_and_buckets(&home_clients.cloudtrail, &home_clients.s3, concurrency),
+            iam::iam(&home_clients.iam, &collected_at),
+            governance::contacts(&home_clients.account),
+        );
+        AccountWide {
+            trails,
+            trail_buckets,
+            iam,
+            contacts,
+        }
+    };
+    let region_snapshots = stream::iter(regions)
         .map(|region| {
             let clients = Clients::new(config, &region, &log);
             async move {
@@ -150,8 +168,8 @@ pub async fn collect(
             }
         })
         .buffer_unordered(REGIONS_AT_ONCE)
-        .collect()
-        .await;
+        .collect::<Vec<_>>();
+    let (account_wide, mut region_snapshots) = tokio::join!(account_wide, region_snapshots);
     region_snapshots.sort_by(|a, b| a.region.cmp(&b.region));
 
     if let Some(recorder) = &connection.recorder {
@@ -194,6 +212,7 @@ pub async fn collect(
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         collected_at,
         account,
+        account_wide,
         regions: region_snapshots,
         calls: log.calls(),
     })

@@ -9,7 +9,7 @@ use rds_evidence_inventory::rds::{
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
 use crate::session::Clients;
-use crate::{ec2, kms, rds};
+use crate::{cloudwatch, ec2, kms, rds, services};
 
 pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize) -> RegionSnapshot {
     let client = &clients.rds;
@@ -38,13 +38,19 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
     let vpc_ids = database_vpcs(instances, clusters, &db_subnet_groups, &db_proxies);
     let key_arns = referenced_keys(instances, clusters, [&db_snapshots, &db_cluster_snapshots]);
 
-    let (parameter_groups, network, kms_keys) = tokio::join!(
+    let secret_arns = referenced_secrets(instances, clusters);
+    let (parameter_groups, network, kms_keys, secrets, backup, scalable_targets, stacks, alarms) = tokio::join!(
         stream::iter(groups)
             .map(|(name, kind)| rds::parameter_group(client, name, kind))
             .buffered(concurrency)
             .collect::<Vec<_>>(),
         ec2::network(&clients.ec2, vpc_ids),
         kms::keys(&clients.kms, key_arns, concurrency),
+        services::secrets(&clients.secrets, &secret_arns),
+        services::backup(&clients.backup, concurrency),
+        services::scalable_targets(&clients.autoscaling),
+        services::stacks(&clients.cloudformation, concurrency),
+        cloudwatch::alarms(&clients.cloudwatch),
     );
 
     RegionSnapshot {
@@ -60,7 +66,26 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
         db_proxies,
         network,
         kms_keys,
+        secrets,
+        backup,
+        scalable_targets,
+        stacks,
+        alarms,
     }
+}
+
+/// Master-user secrets the databases name.
+fn referenced_secrets(instances: &[DbInstance], clusters: &[DbCluster]) -> BTreeSet<String> {
+    let from_instances = instances
+        .iter()
+        .filter_map(|i| i.master_user_secret.as_ref());
+    let from_clusters = clusters
+        .iter()
+        .filter_map(|c| c.master_user_secret.as_ref());
+    from_instances
+        .chain(from_clusters)
+        .filter_map(|s| s.secret_arn.clone())
+        .collect()
 }
 
 /// The RDS resources of a listing; the others it returned join `excluded`.

@@ -12,6 +12,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_types::retry::ReconnectMode;
 
 use crate::call_log::CallLog;
 use crate::error::CollectError;
@@ -94,9 +95,15 @@ pub(crate) async fn connect(
         }
     };
     let http_client = BoundedHttpClient::new(inner, access.concurrency);
+    // A recording answers the same way every time: retrying a recorded error only waits, and
+    // there is no connection to reopen.
+    let retry_config = match replayer {
+        Some(_) => RetryConfig::disabled().with_reconnect_mode(ReconnectMode::ReuseAllConnections),
+        None => RetryConfig::adaptive().with_max_attempts(access.max_attempts.max(1)),
+    };
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(access.max_attempts.max(1)))
+        .retry_config(retry_config)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -161,36 +168,54 @@ pub(crate) struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     pub kms: aws_sdk_kms::Client,
     pub sts: aws_sdk_sts::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub account: aws_sdk_account::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
+    pub backup: aws_sdk_backup::Client,
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+}
+
+/// A client of `$sdk` for `$region`, carrying the call log.
+macro_rules! client {
+    ($sdk:ident, $config:expr, $region:expr, $log:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .region(Region::new($region.to_owned()))
+                .interceptor($log.interceptor($region))
+                .build(),
+        )
+    };
 }
 
 impl Clients {
     pub(crate) fn new(config: &SdkConfig, region: &str, log: &CallLog) -> Self {
-        let region_of = || Region::new(region.to_owned());
         Clients {
-            rds: aws_sdk_rds::Client::from_conf(
-                aws_sdk_rds::config::Builder::from(config)
-                    .region(region_of())
+            rds: client!(aws_sdk_rds, config, region, log),
+            ec2: client!(aws_sdk_ec2, config, region, log),
+            kms: client!(aws_sdk_kms, config, region, log),
+            sts: client!(aws_sdk_sts, config, region, log),
+            cloudtrail: client!(aws_sdk_cloudtrail, config, region, log),
+            // Virtual-hosted S3 puts the bucket in the host name (`bucket.localhost`), which an
+            // emulator's host name does not resolve; the SDK only falls back to path style by
+            // itself for IP-address endpoints.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(config)
+                    .region(Region::new(region.to_owned()))
                     .interceptor(log.interceptor(region))
+                    .force_path_style(config.endpoint_url().is_some())
                     .build(),
             ),
-            ec2: aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(config)
-                    .region(region_of())
-                    .interceptor(log.interceptor(region))
-                    .build(),
-            ),
-            kms: aws_sdk_kms::Client::from_conf(
-                aws_sdk_kms::config::Builder::from(config)
-                    .region(region_of())
-                    .interceptor(log.interceptor(region))
-                    .build(),
-            ),
-            sts: aws_sdk_sts::Client::from_conf(
-                aws_sdk_sts::config::Builder::from(config)
-                    .region(region_of())
-                    .interceptor(log.interceptor(region))
-                    .build(),
-            ),
+            iam: client!(aws_sdk_iam, config, region, log),
+            account: client!(aws_sdk_account, config, region, log),
+            secrets: client!(aws_sdk_secretsmanager, config, region, log),
+            backup: client!(aws_sdk_backup, config, region, log),
+            autoscaling: client!(aws_sdk_applicationautoscaling, config, region, log),
+            cloudformation: client!(aws_sdk_cloudformation, config, region, log),
+            cloudwatch: client!(aws_sdk_cloudwatch, config, region, log),
         }
     }
 }

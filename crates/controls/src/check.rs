@@ -56,6 +56,11 @@ pub enum Scope {
     Vpc,
     SecurityGroup,
     ParameterGroup,
+    Trail,
+    S3Bucket,
+    IamPolicy,
+    IamUser,
+    Secret,
 }
 
 /// The result of one check on one resource.

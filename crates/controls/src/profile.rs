@@ -31,6 +31,8 @@ pub struct Thresholds {
     pub max_restore_lag_minutes: i64,
     /// A CA certificate expiring within this many days of collection fails.
     pub ca_expiry_warning_days: i64,
+    /// Active access keys older than this fail (ACCT-002: prefer temporary credentials).
+    pub max_access_key_age_days: i64,
     /// The tag that says which environment a resource belongs to.
     pub environment_tag: String,
     /// Values of that tag that mean production (compared case-insensitively).
@@ -43,6 +45,7 @@ impl Default for Thresholds {
             min_backup_retention_days: 7,
             max_restore_lag_minutes: 15,
             ca_expiry_warning_days: 30,
+            max_access_key_age_days: 90,
             environment_tag: "Environment".to_owned(),
             production_values: vec!["prod".to_owned(), "production".to_owned(), "prd".to_owned()],
         }

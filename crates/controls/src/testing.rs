@@ -119,20 +119,7 @@ pub fn key_arn(name: &str) -> String {
 
 /// A region where every listing was read and is empty.
 pub fn region(name: &str) -> RegionSnapshot {
-    RegionSnapshot {
-        region: name.to_owned(),
-        db_instances: Observed::Value(Vec::new()),
-        db_clusters: Observed::Value(Vec::new()),
-        excluded: Vec::new(),
-        db_subnet_groups: Observed::Value(Vec::new()),
-        parameter_groups: Vec::new(),
-        db_snapshots: Observed::Value(Vec::new()),
-        db_cluster_snapshots: Observed::Value(Vec::new()),
-        event_subscriptions: Observed::Value(Vec::new()),
-        db_proxies: Observed::Value(Vec::new()),
-        network: Network::empty(),
-        kms_keys: Vec::new(),
-    }
+    RegionSnapshot::empty(name)
 }
 
 pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
@@ -144,6 +131,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
             id: "111122223333".to_owned(),
             caller_arn: "arn:aws:sts::111122223333:assumed-role/Audit/test".to_owned(),
         },
+        account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
         regions,
         calls: Vec::new(),
     }

@@ -4,10 +4,13 @@
 //! written, read back and re-evaluated years later without AWS access. Field names are stable;
 //! [`SCHEMA_VERSION`] changes when one changes meaning.
 
+pub mod governance;
+pub mod iam;
 pub mod kms;
 pub mod network;
 mod observed;
 pub mod rds;
+pub mod services;
 mod snapshot;
 
 pub use observed::{FailureKind, Observed, Unavailable};

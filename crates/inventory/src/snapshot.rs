@@ -1,11 +1,13 @@
 use serde::{Deserialize, Serialize};
 
+use crate::governance::AccountWide;
 use crate::kms::KmsKey;
 use crate::network::{FlowLog, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc};
 use crate::rds::{
     DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EventSubscription, ExcludedResource,
     ParameterGroup,
 };
+use crate::services::{Alarm, BackupSetup, ScalableTarget, Secret, Stack};
 use crate::{FailureKind, Observed, Unavailable};
 
 /// Bumped whenever a field changes meaning or is removed; readers refuse newer versions.
@@ -19,6 +21,8 @@ pub struct Snapshot {
     /// RFC 3339, UTC, when collection started.
     pub collected_at: String,
     pub account: Account,
+    /// CloudTrail, IAM, contacts: read once for the account.
+    pub account_wide: AccountWide,
     /// Sorted by region name.
     pub regions: Vec<RegionSnapshot>,
     /// Every AWS request made, in the order they started.
@@ -48,6 +52,15 @@ pub struct RegionSnapshot {
     pub db_proxies: Observed<Vec<DbProxy>>,
     pub network: Network,
     pub kms_keys: Vec<KmsKey>,
+    /// Secrets that belong to databases (RDS-managed, referenced or tagged).
+    pub secrets: Observed<Vec<Secret>>,
+    pub backup: BackupSetup,
+    /// Aurora replica auto scaling.
+    pub scalable_targets: Observed<Vec<ScalableTarget>>,
+    /// CloudFormation stacks that own databases, keys or network resources.
+    pub stacks: Observed<Vec<Stack>>,
+    /// CloudWatch alarms on RDS metrics.
+    pub alarms: Observed<Vec<Alarm>>,
 }
 
 /// The VPCs that host databases, and what is in them. Other VPCs are not read.
@@ -59,6 +72,65 @@ pub struct Network {
     pub network_acls: Observed<Vec<NetworkAcl>>,
     pub security_groups: Observed<Vec<SecurityGroup>>,
     pub flow_logs: Observed<Vec<FlowLog>>,
+}
+
+impl RegionSnapshot {
+    /// A region where every listing was read and found empty.
+    pub fn empty(region: &str) -> RegionSnapshot {
+        RegionSnapshot {
+            region: region.to_owned(),
+            db_instances: Observed::Value(Vec::new()),
+            db_clusters: Observed::Value(Vec::new()),
+            excluded: Vec::new(),
+            db_subnet_groups: Observed::Value(Vec::new()),
+            parameter_groups: Vec::new(),
+            db_snapshots: Observed::Value(Vec::new()),
+            db_cluster_snapshots: Observed::Value(Vec::new()),
+            event_subscriptions: Observed::Value(Vec::new()),
+            db_proxies: Observed::Value(Vec::new()),
+            network: Network::empty(),
+            kms_keys: Vec::new(),
+            secrets: Observed::Value(Vec::new()),
+            backup: BackupSetup {
+                plans: Observed::Value(Vec::new()),
+                vaults: Observed::Value(Vec::new()),
+                protected_resources: Observed::Value(Vec::new()),
+            },
+            scalable_targets: Observed::Value(Vec::new()),
+            stacks: Observed::Value(Vec::new()),
+            alarms: Observed::Value(Vec::new()),
+        }
+    }
+}
+
+impl AccountWide {
+    /// An account where everything was read and found empty.
+    pub fn empty() -> AccountWide {
+        AccountWide {
+            trails: Observed::Value(Vec::new()),
+            trail_buckets: Vec::new(),
+            iam: crate::iam::Iam {
+                summary: Observed::Value(crate::iam::AccountSummary {
+                    root_mfa_enabled: false,
+                    root_access_keys_present: false,
+                    users: 0,
+                    roles: 0,
+                    mfa_devices: 0,
+                }),
+                password_policy: Observed::Value(None),
+                wildcard_policies: Observed::Value(Vec::new()),
+                roles: Observed::Value(Vec::new()),
+                users: Observed::Value(Vec::new()),
+                credential_report_generated_at: None,
+                saml_providers: Observed::Value(Vec::new()),
+                oidc_providers: Observed::Value(Vec::new()),
+            },
+            contacts: crate::governance::Contacts {
+                primary: Observed::Value(None),
+                alternate: Observed::Value(Vec::new()),
+            },
+        }
+    }
 }
 
 impl Network {
@@ -111,6 +183,7 @@ impl Snapshot {
     /// Every part of the snapshot that is unknown, region by region.
     pub fn gaps(&self) -> Vec<Gap<'_>> {
         let mut gaps = Vec::new();
+        self.account_wide.collect_gaps(&mut gaps);
         for region in &self.regions {
             region.collect_gaps(&mut gaps);
         }
@@ -162,6 +235,31 @@ impl RegionSnapshot {
             network.security_groups.unavailable(),
         );
         push("flow_logs".into(), network.flow_logs.unavailable());
+        push("secrets".into(), self.secrets.unavailable());
+        push("backup plans".into(), self.backup.plans.unavailable());
+        for plan in self.backup.plans.value().into_iter().flatten() {
+            push(
+                format!("selections of backup plan {}", plan.name),
+                plan.selections.unavailable(),
+            );
+        }
+        push("backup vaults".into(), self.backup.vaults.unavailable());
+        push(
+            "backup protected resources".into(),
+            self.backup.protected_resources.unavailable(),
+        );
+        push(
+            "scalable_targets".into(),
+            self.scalable_targets.unavailable(),
+        );
+        push("stacks".into(), self.stacks.unavailable());
+        for stack in self.stacks.value().into_iter().flatten() {
+            push(
+                format!("resources of stack {}", stack.name),
+                stack.resources.unavailable(),
+            );
+        }
+        push("alarms".into(), self.alarms.unavailable());
         for group in &self.parameter_groups {
             push(
                 format!("parameters of {}", group.name),
@@ -189,5 +287,80 @@ impl RegionSnapshot {
             push(format!("grants of key {arn}"), key.grants.unavailable());
             push(format!("tags of key {arn}"), key.tags.unavailable());
         }
+    }
+}
+
+impl AccountWide {
+    fn collect_gaps<'a>(&'a self, gaps: &mut Vec<Gap<'a>>) {
+        let mut push = |subject: String, why: Option<&'a Unavailable>| {
+            if let Some(why) = why {
+                gaps.push(Gap {
+                    region: "account",
+                    subject,
+                    why,
+                });
+            }
+        };
+        push("trails".into(), self.trails.unavailable());
+        for trail in self.trails.value().into_iter().flatten() {
+            let name = &trail.name;
+            push(
+                format!("logging status of trail {name}"),
+                trail.logging.unavailable(),
+            );
+            push(
+                format!("event selectors of trail {name}"),
+                trail.management_events.unavailable(),
+            );
+        }
+        for bucket in &self.trail_buckets {
+            let name = &bucket.name;
+            push(
+                format!("versioning of bucket {name}"),
+                bucket.versioning.unavailable(),
+            );
+            push(
+                format!("MFA delete of bucket {name}"),
+                bucket.mfa_delete.unavailable(),
+            );
+            push(
+                format!("object lock of bucket {name}"),
+                bucket.object_lock.unavailable(),
+            );
+            push(
+                format!("public access block of bucket {name}"),
+                bucket.public_access_block.unavailable(),
+            );
+            push(
+                format!("encryption of bucket {name}"),
+                bucket.default_encryption.unavailable(),
+            );
+            push(
+                format!("policy of bucket {name}"),
+                bucket.has_policy.unavailable(),
+            );
+        }
+        let iam = &self.iam;
+        push("IAM account summary".into(), iam.summary.unavailable());
+        push(
+            "IAM password policy".into(),
+            iam.password_policy.unavailable(),
+        );
+        push(
+            "IAM wildcard policies".into(),
+            iam.wildcard_policies.unavailable(),
+        );
+        push("IAM roles".into(), iam.roles.unavailable());
+        push("IAM credential report".into(), iam.users.unavailable());
+        push("SAML providers".into(), iam.saml_providers.unavailable());
+        push("OIDC providers".into(), iam.oidc_providers.unavailable());
+        push(
+            "primary contact".into(),
+            self.contacts.primary.unavailable(),
+        );
+        push(
+            "alternate contacts".into(),
+            self.contacts.alternate.unavailable(),
+        );
     }
 }

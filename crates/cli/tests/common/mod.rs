@@ -114,7 +114,7 @@ pub fn demo_emulator() -> &'static (Emulator, serde_json::Value) {
 }
 
 /// A snapshot as JSON with what legitimately differs between two runs removed: the collection
-/// time, and each call's timing and position in the log.
+/// time, and each call's timing, retries and position in the log.
 pub fn comparable(snapshot: &rds_evidence_inventory::Snapshot) -> serde_json::Value {
     let mut value = serde_json::to_value(snapshot).unwrap();
     value["collected_at"] = serde_json::Value::Null;
@@ -123,6 +123,7 @@ pub fn comparable(snapshot: &rds_evidence_inventory::Snapshot) -> serde_json::Va
         let call = call.as_object_mut().unwrap();
         call.remove("started_ms");
         call.remove("duration_ms");
+        call.remove("attempts");
     }
     calls.sort_by_key(|call| call.to_string());
     value
@@ -147,4 +148,37 @@ pub fn collect_snapshot(
 
 pub fn fixture(name: &str) -> PathBuf {
     workspace_root().join("fixtures").join(name)
+}
+
+/// What moto 5.2.5 cannot answer, so that a collection against it (or a recording of one) has
+/// these unknowns and no others: CloudWatch over rpc-v2-cbor, Account contact information,
+/// Backup selections and protected resources, and S3 versioning, whose response moto wraps
+/// in an element the SDK does not accept.
+pub const EMULATOR_GAPS: &[&str] = &[
+    "account:GetContactInformation",
+    "backup:ListBackupSelections",
+    "backup:ListProtectedResources",
+    "cloudwatch:DescribeAlarms",
+    "s3:GetBucketVersioning",
+];
+
+/// Calls that fail by design when something is not configured; the snapshot records the
+/// absence as a value, the call log the failed call.
+pub const NOT_CONFIGURED_ANSWERS: &[&str] = &[
+    "account:GetAlternateContact",
+    "iam:GetAccountPasswordPolicy",
+    "s3:GetBucketEncryption",
+    "s3:GetBucketPolicy",
+    "s3:GetObjectLockConfiguration",
+    "s3:GetPublicAccessBlock",
+];
+
+/// The snapshot's unknowns other than the emulator's limitations.
+pub fn gaps_beyond_emulator(snapshot: &rds_evidence_inventory::Snapshot) -> Vec<String> {
+    snapshot
+        .gaps()
+        .into_iter()
+        .filter(|gap| !EMULATOR_GAPS.contains(&gap.why.action.as_str()))
+        .map(|gap| format!("{} {}: {}", gap.region, gap.subject, gap.why))
+        .collect()
 }

@@ -10,7 +10,20 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Parameters that size pages rather than select data.
-const PAGE_SIZE_PARAMETERS: &[&str] = &["MaxRecords", "MaxResults", "Limit", "MaxItems"];
+const PAGE_SIZE_PARAMETERS: &[&str] = &[
+    "MaxRecords",
+    "MaxResults",
+    "maxResults",
+    "Limit",
+    "MaxItems",
+    "max-keys",
+];
+
+/// The operation a request performs, as the allow-list names it (`account:GetContactInformation`),
+/// attached to the request by the call-log interceptor: REST requests do not name their
+/// operation on the wire.
+#[derive(Debug, Clone)]
+pub(crate) struct SdkOperation(pub(crate) String);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestKey {
@@ -28,12 +41,21 @@ impl RequestKey {
         let body = request.body().bytes().unwrap_or_default();
         let (operation, mut params) = if let Some(target) = request.headers().get("x-amz-target") {
             json_operation(target, body)?
+        } else if super::is_cbor(request.headers()) {
+            cbor_operation(request.uri(), body)?
         } else if is_form(request) {
             query_operation(body)?
         } else {
-            rest_operation(request)
+            rest_operation(request, body)?
         };
         params.retain(|name, _| !PAGE_SIZE_PARAMETERS.contains(&name.as_str()));
+        let operation = match request.extension::<SdkOperation>() {
+            Some(SdkOperation(action)) => action
+                .split_once(':')
+                .map_or(action.as_str(), |(_, operation)| operation)
+                .to_owned(),
+            None => operation,
+        };
         Ok(RequestKey {
             region,
             service,
@@ -106,7 +128,7 @@ fn signing_scope(request: &HttpRequest) -> Option<(String, String)> {
     }
 }
 
-fn is_form(request: &HttpRequest) -> bool {
+pub(super) fn is_form(request: &HttpRequest) -> bool {
     request
         .headers()
         .get("content-type")
@@ -150,18 +172,67 @@ fn json_operation(target: &str, body: &[u8]) -> Result<(String, BTreeMap<String,
     Ok((operation, params))
 }
 
-/// REST protocols: the method and path name the operation, the query string selects.
-fn rest_operation(request: &HttpRequest) -> (String, BTreeMap<String, String>) {
+/// rpc-v2-cbor: `/service/<Service>/operation/<Operation>` and a CBOR body, keyed like JSON.
+fn cbor_operation(uri: &str, body: &[u8]) -> Result<(String, BTreeMap<String, String>), String> {
+    let operation = uri
+        .rsplit_once("/operation/")
+        .map(|(_, op)| op.split('?').next().unwrap_or(op).to_owned())
+        .ok_or_else(|| format!("{uri}: not an rpc-v2-cbor operation path"))?;
+    let mut params = BTreeMap::new();
+    if !body.is_empty() {
+        if let serde_json::Value::Object(fields) = super::cbor::to_json(body)? {
+            for (name, value) in fields {
+                let text = match value {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                params.insert(name, text);
+            }
+        }
+    }
+    Ok((operation, params))
+}
+
+/// REST protocols: the method and path name the operation; the query string and a JSON body
+/// select.
+fn rest_operation(
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<(String, BTreeMap<String, String>), String> {
     let uri = request.uri();
     let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
     let path = path
         .split_once("://")
         .map_or(path, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let operation = format!("{} {path}", request.method());
-    let params = form_urlencoded::parse(query.as_bytes())
+    let mut params: BTreeMap<String, String> = form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    (operation, params)
+    // The path carries identifiers (a plan id, a bucket) that select data. S3 names the bucket
+    // in the host (virtual-hosted style) or the path (path style, as emulators use): keyed the
+    // same either way, so that an emulator recording replays without the emulator.
+    let host = uri
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.split(['/', ':']).next().unwrap_or(""));
+    let virtual_bucket = host
+        .split_once(".s3.")
+        .or_else(|| host.split_once(".s3-"))
+        .map(|(bucket, _)| bucket)
+        .filter(|bucket| !bucket.is_empty());
+    let path = match virtual_bucket {
+        Some(bucket) => format!("/{bucket}{path}"),
+        None => path.to_owned(),
+    };
+    params.insert("path".to_owned(), path.trim_end_matches('/').to_owned());
+    let is_json = request
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.contains("json"));
+    if is_json && !body.is_empty() {
+        let (_, body_params) = json_operation(&operation, body)?;
+        params.extend(body_params);
+    }
+    Ok((operation, params))
 }
 
 #[cfg(test)]
@@ -265,6 +336,20 @@ mod tests {
         ))
         .unwrap();
         assert_ne!(a.relative_path(), b.relative_path());
+    }
+
+    #[test]
+    fn s3_buckets_key_the_same_in_virtual_host_and_path_style() {
+        let auth = AUTH.replace("/rds/", "/s3/");
+        let key_of = |uri: &str| {
+            let mut request = request(&[("authorization", &auth)], "");
+            request.set_uri(uri).unwrap();
+            RequestKey::from_request(&request).unwrap()
+        };
+        let virtual_host = key_of("https://logs-bucket.s3.us-east-1.amazonaws.com/?versioning");
+        let path_style = key_of("http://127.0.0.1:5000/logs-bucket?versioning");
+        assert_eq!(virtual_host.params, path_style.params);
+        assert_eq!(virtual_host.params["path"], "/logs-bucket");
     }
 
     #[test]

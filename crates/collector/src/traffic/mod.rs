@@ -5,6 +5,7 @@
 //! `recording.json` manifest. Replay finds the file for each request by its key, not by the
 //! order of calls, so a concurrent collector replays deterministically.
 
+mod cbor;
 mod key;
 mod record;
 mod replay;
@@ -15,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use cbor::to_json as cbor_to_json;
 pub use key::RequestKey;
+pub(crate) use key::SdkOperation;
 pub(crate) use record::{Recorder, RecordingClient};
 pub(crate) use replay::{ReplayClient, Replayer};
 pub use scrub::{placeholder, scrub_secrets};
@@ -93,6 +96,9 @@ pub struct RecordedResponse {
     /// JSON bodies, parsed so that the file reads well; serialised again at replay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json: Option<serde_json::Value>,
+    /// CBOR bodies in their JSON form (see `cbor.rs`); encoded again at replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cbor: Option<serde_json::Value>,
 }
 
 /// Response headers worth keeping: the rest (dates, connection, server) only adds noise.
@@ -105,11 +111,20 @@ const KEPT_HEADERS: &[&str] = &[
 ];
 
 impl RecordedResponse {
-    pub fn body_bytes(&self) -> Vec<u8> {
-        match (&self.json, &self.body) {
-            (Some(json), _) => json.to_string().into_bytes(),
-            (None, Some(text)) => text.clone().into_bytes(),
-            (None, None) => Vec::new(),
-        }
+    pub fn body_bytes(&self) -> Result<Vec<u8>, String> {
+        Ok(match (&self.cbor, &self.json, &self.body) {
+            (Some(cbor), _, _) => cbor::from_json(cbor)?,
+            (None, Some(json), _) => json.to_string().into_bytes(),
+            (None, None, Some(text)) => text.clone().into_bytes(),
+            (None, None, None) => Vec::new(),
+        })
     }
+}
+
+/// Whether a request or response speaks rpc-v2-cbor.
+fn is_cbor(headers: &aws_smithy_runtime_api::http::Headers) -> bool {
+    headers.get("smithy-protocol") == Some("rpc-v2-cbor")
+        || headers
+            .get("content-type")
+            .is_some_and(|t| t.starts_with("application/cbor"))
 }

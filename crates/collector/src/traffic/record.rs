@@ -13,11 +13,12 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 
+use super::key::SdkOperation;
 use super::scrub::{scrub_secrets, Anonymizer};
 use super::{
     Exchange, RecordedResponse, RecordingManifest, RequestKey, KEPT_HEADERS, MANIFEST_FILE,
 };
-use crate::allow_list::is_allowed;
+use crate::allow_list::{action_for_signing_name, is_allowed};
 
 /// Writes each allow-listed exchange as it completes. Requests outside the allow-list — the
 /// credential providers' `sts:AssumeRole` and SSO calls — are passed through unrecorded, so
@@ -63,7 +64,22 @@ impl Recorder {
         headers: BTreeMap<String, String>,
         body: &[u8],
     ) {
-        let mut text = scrub_secrets(&String::from_utf8_lossy(body));
+        // CBOR is recorded in its JSON form, so that scrubbing and anonymizing see text.
+        let cbor = headers
+            .get("content-type")
+            .is_some_and(|t| t.starts_with("application/cbor"));
+        let body = if cbor {
+            match super::cbor::to_json(body) {
+                Ok(json) => json.to_string().into_bytes(),
+                Err(e) => {
+                    self.fail(format!("{key}: {e}"));
+                    return;
+                }
+            }
+        } else {
+            body.to_vec()
+        };
+        let mut text = scrub_secrets(&String::from_utf8_lossy(&body));
         if let Some(anonymizer) = &self.anonymizer {
             anonymizer.learn(&text);
             key.params.values().for_each(|v| anonymizer.learn(v));
@@ -78,16 +94,18 @@ impl Recorder {
         let is_json = headers
             .get("content-type")
             .is_some_and(|t| t.contains("json"));
-        let json = if is_json {
+        let parsed = if is_json || cbor {
             serde_json::from_str(&text).ok()
         } else {
             None
         };
+        let (json, cbor) = if cbor { (None, parsed) } else { (parsed, None) };
         let response = RecordedResponse {
             status,
             headers,
-            body: json.is_none().then_some(text),
+            body: (json.is_none() && cbor.is_none()).then_some(text),
             json,
+            cbor,
         };
         let path = self.dir.join(key.relative_path());
         let exchange = Exchange {
@@ -99,11 +117,15 @@ impl Recorder {
             .map_err(std::io::Error::other)
             .and_then(|bytes| write_file(&path, &bytes));
         if let Err(e) = written {
-            self.failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(format!("{}: {e}", path.display()));
+            self.fail(format!("{}: {e}", path.display()));
         }
+    }
+
+    fn fail(&self, failure: String) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(failure);
     }
 }
 
@@ -145,9 +167,13 @@ struct RecordingConnector {
 
 impl HttpConnector for RecordingConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let key = RequestKey::from_request(&request)
-            .ok()
-            .filter(|k| is_allowed(&format!("{}:{}", k.service, k.operation)));
+        let key = RequestKey::from_request(&request).ok().filter(|k| {
+            let action = match request.extension::<SdkOperation>() {
+                Some(SdkOperation(action)) => action.clone(),
+                None => action_for_signing_name(&k.service, &k.operation),
+            };
+            is_allowed(&action)
+        });
         let inner = self.inner.clone();
         let recorder = self.recorder.clone();
         HttpConnectorFuture::new(async move {

@@ -6,9 +6,12 @@ use crate::Check;
 mod availability;
 mod backup;
 mod encryption;
+mod governance;
+mod identity;
 mod keys;
 mod monitoring;
 mod network;
+mod operations;
 mod recovery;
 mod segregation;
 mod snapshots;
@@ -27,6 +30,9 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         backup::CHECKS,
         recovery::CHECKS,
         monitoring::CHECKS,
+        operations::CHECKS,
+        governance::CHECKS,
+        identity::CHECKS,
     ]
     .into_iter()
     .flatten()

@@ -1,0 +1,607 @@
+//! Operations around the databases: secret rotation, AWS Backup coverage, replica auto
+//! scaling, infrastructure as code, alarms on RDS KPIs.
+
+use rds_evidence_inventory::rds::Tags;
+use rds_evidence_inventory::services::Alarm;
+use rds_evidence_inventory::{Observed, RegionSnapshot};
+
+use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::estate::{
+    cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
+};
+use crate::Context;
+
+pub(crate) static CHECKS: &[&Check] = &[
+    &SECRET_ROTATION,
+    &BACKUP_COVERAGE,
+    &REPLICA_AUTOSCALING,
+    &INFRASTRUCTURE_AS_CODE,
+    &KPI_ALARMS,
+];
+
+/// One database, instance or cluster, as the checks of this family see it.
+struct Database<'a> {
+    resource: Resource,
+    arn: &'a str,
+    tags: &'a Tags,
+    /// The alarm dimension that names it.
+    dimension: (&'static str, &'a str),
+}
+
+/// Standalone primary instances and clusters; members and replicas get `NotApplicable`.
+fn each_database(
+    check: &Check,
+    ctx: &Context,
+    why_not_replicas: &str,
+    mut judge: impl FnMut(&RegionSnapshot, Database) -> Finding,
+) -> Vec<Finding> {
+    let mut findings = judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_instances,
+        |region, instance| {
+            let resource = instance_resource(region, instance);
+            if let Some(skip) = cluster_member(check, &resource, instance)
+                .or_else(|| read_replica(check, &resource, instance, why_not_replicas))
+            {
+                return Some(skip);
+            }
+            let database = Database {
+                resource,
+                arn: &instance.arn,
+                tags: &instance.tags,
+                dimension: ("DBInstanceIdentifier", &instance.identifier),
+            };
+            Some(judge(region, database))
+        },
+    );
+    findings.extend(judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_clusters,
+        |region, cluster| {
+            let database = Database {
+                resource: cluster_resource(region, cluster),
+                arn: &cluster.arn,
+                tags: &cluster.tags,
+                dimension: ("DBClusterIdentifier", &cluster.identifier),
+            };
+            Some(judge(region, database))
+        },
+    ));
+    findings
+}
+
+/// Secrets belonging to databases rotate automatically.
+pub static SECRET_ROTATION: Check = Check {
+    id: "secretsmanager.secret.rotation_enabled",
+    title: "Database secrets rotate automatically",
+    rationale: "RDS-003 asks how passwords are stored, retrieved and rotated for people and \
+                applications: a secret that never rotates is a password that never changes.",
+    remediation: "Turn on rotation for the secret (RDS-managed master secrets rotate by \
+                  default every 7 days; others need a rotation function).",
+    severity: Severity::Medium,
+    scope: Scope::Secret,
+    evaluate: secret_rotation,
+};
+
+fn secret_rotation(ctx: &Context) -> Vec<Finding> {
+    let check = &SECRET_ROTATION;
+    judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.secrets,
+        |region, secret| {
+            let resource = Resource::new(Scope::Secret, &region.region, &secret.name);
+            Some(if secret.rotation_enabled {
+                Finding::new(check, resource, Outcome::Pass, "rotation on")
+                    .with("rotation_days", secret.rotation_days)
+                    .with("last_rotated", &secret.last_rotated)
+            } else {
+                Finding::new(check, resource, Outcome::Fail, "rotation off")
+            })
+        },
+    )
+}
+
+/// Each database is protected by AWS Backup.
+///
+/// Covered when a backup plan's selection names the database's ARN (or a wildcard matching
+/// it), or AWS Backup holds recovery points for it.
+pub static BACKUP_COVERAGE: Check = Check {
+    id: "backup.database.covered",
+    title: "Databases are covered by an AWS Backup plan",
+    rationale: "RDS-009 asks for a backup policy: automated backups expire with the \
+                database's retention and are deleted with it, while AWS Backup keeps \
+                independent, policy-driven recovery points (and can copy them away).",
+    remediation: "Add the database to a backup plan's resource selection, by ARN or by tag.",
+    severity: Severity::Medium,
+    scope: Scope::DbInstance,
+    evaluate: backup_coverage,
+};
+
+fn backup_coverage(ctx: &Context) -> Vec<Finding> {
+    let check = &BACKUP_COVERAGE;
+    each_database(check, ctx, "backed up through its source", |region, db| {
+        let backup = &region.backup;
+        let protected = backup
+            .protected_resources
+            .value()
+            .is_some_and(|resources| resources.iter().any(|r| r.arn == db.arn));
+        let mut unknown = Vec::new();
+        let mut selected_by = None;
+        match &backup.plans {
+            Observed::Value(plans) => {
+                for plan in plans {
+                    match &plan.selections {
+                        Observed::Value(selections) => {
+                            if selections.iter().any(|s| {
+                                s.resources
+                                    .iter()
+                                    .any(|pattern| arn_matches(pattern, db.arn))
+                                    || s.tag_conditions.iter().any(|c| tag_matches(c, db.tags))
+                            }) {
+                                selected_by = Some(plan.name.clone());
+                            }
+                        }
+                        Observed::Unknown(why) => unknown.push(why.to_string()),
+                    }
+                }
+            }
+            Observed::Unknown(why) => unknown.push(why.to_string()),
+        }
+        if let Some(why) = backup.protected_resources.unavailable() {
+            unknown.push(why.to_string());
+        }
+        match (selected_by, protected) {
+            (Some(plan), _) => Finding::new(
+                check,
+                db.resource,
+                Outcome::Pass,
+                format!("selected by backup plan {plan}"),
+            ),
+            (None, true) => Finding::new(
+                check,
+                db.resource,
+                Outcome::Pass,
+                "AWS Backup holds recovery points for it",
+            ),
+            (None, false) if !unknown.is_empty() => Finding::new(
+                check,
+                db.resource,
+                Outcome::InsufficientEvidence,
+                unknown.join("; "),
+            ),
+            (None, false) => Finding::new(check, db.resource, Outcome::Fail, "in no backup plan"),
+        }
+    })
+}
+
+/// AWS Backup resource patterns: an ARN, `*`, or an ARN ending in `*`.
+fn arn_matches(pattern: &str, arn: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => arn.starts_with(prefix),
+        None => pattern == arn,
+    }
+}
+
+fn tag_matches(condition: &str, tags: &Tags) -> bool {
+    condition
+        .split_once('=')
+        .is_some_and(|(key, value)| tags.get(key).is_some_and(|v| v == value))
+}
+
+/// Aurora clusters scale their readers automatically.
+pub static REPLICA_AUTOSCALING: Check = Check {
+    id: "rds.cluster.replica_autoscaling",
+    title: "Aurora clusters auto-scale their replicas",
+    rationale: "RDS-005 accepts auto scaling of read replicas as a deployment use case: \
+                readers follow demand instead of being sized for the peak.",
+    remediation: "Register the cluster's ReadReplicaCount with Application Auto Scaling and \
+                  attach a target-tracking policy (e.g. on average reader CPU).",
+    severity: Severity::Low,
+    scope: Scope::DbCluster,
+    evaluate: replica_autoscaling,
+};
+
+fn replica_autoscaling(ctx: &Context) -> Vec<Finding> {
+    let check = &REPLICA_AUTOSCALING;
+    judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_clusters,
+        |region, cluster| {
+            let resource = cluster_resource(region, cluster);
+            if !cluster.engine.starts_with("aurora") {
+                return Some(Finding::new(
+                    check,
+                    resource,
+                    Outcome::NotApplicable,
+                    "replica auto scaling is an Aurora feature",
+                ));
+            }
+            let target_id = format!("cluster:{}", cluster.identifier);
+            Some(match &region.scalable_targets {
+                Observed::Unknown(why) => Finding::new(
+                    check,
+                    resource,
+                    Outcome::InsufficientEvidence,
+                    why.to_string(),
+                ),
+                Observed::Value(targets) => match targets
+                    .iter()
+                    .find(|t| t.resource_id == target_id)
+                {
+                    Some(target) if !target.policies.is_empty() => Finding::new(
+                        check,
+                        resource,
+                        Outcome::Pass,
+                        format!(
+                            "replicas scale between {} and {}",
+                            target.min_capacity.unwrap_or_default(),
+                            target.max_capacity.unwrap_or_default()
+                        ),
+                    )
+                    .with("policies", &target.policies),
+                    Some(_) => Finding::new(
+                        check,
+                        resource,
+                        Outcome::Fail,
+                        "registered for auto scaling but with no scaling policy",
+                    ),
+                    None => Finding::new(check, resource, Outcome::Fail, "no replica auto scaling"),
+                },
+            })
+        },
+    )
+}
+
+/// Tags infrastructure-as-code tools put on what they create.
+const IAC_TAG_KEYS: &[&str] = &[
+    "aws:cloudformation:stack-name",
+    "aws-cdk:stack",
+    "terraform",
+    "Terraform",
+    "pulumi:project",
+];
+/// Values of a `ManagedBy`-style tag that name an IaC tool.
+const IAC_TOOLS: &[&str] = &["terraform", "cloudformation", "cdk", "pulumi", "opentofu"];
+
+/// Each database is managed by infrastructure as code.
+pub static INFRASTRUCTURE_AS_CODE: Check = Check {
+    id: "iac.database.managed",
+    title: "Databases are managed by infrastructure as code",
+    rationale: "REL-001 asks for automated infrastructure changes: a database created and \
+                changed by CloudFormation, CDK or Terraform can be reviewed, repeated and \
+                rolled back; one built in the console cannot.",
+    remediation: "Import the database into a CloudFormation stack (or Terraform state) and \
+                  make further changes there.",
+    severity: Severity::Medium,
+    scope: Scope::DbInstance,
+    evaluate: infrastructure_as_code,
+};
+
+fn infrastructure_as_code(ctx: &Context) -> Vec<Finding> {
+    let check = &INFRASTRUCTURE_AS_CODE;
+    each_database(check, ctx, "created with its source", |region, db| {
+        let id = db.dimension.1;
+        let in_stack = region.stacks.value().and_then(|stacks| {
+            stacks.iter().find(|stack| {
+                stack.resources.value().is_some_and(|resources| {
+                    resources.iter().any(|r| {
+                        r.resource_type.starts_with("AWS::RDS::DB")
+                            && r.physical_id.as_deref() == Some(id)
+                    })
+                })
+            })
+        });
+        let tagged = db.tags.iter().find(|(key, value)| {
+            IAC_TAG_KEYS.contains(&key.as_str())
+                || (key.eq_ignore_ascii_case("managedby")
+                    && IAC_TOOLS.iter().any(|t| value.eq_ignore_ascii_case(t)))
+        });
+        match (in_stack, tagged) {
+            (Some(stack), _) => Finding::new(
+                check,
+                db.resource,
+                Outcome::Pass,
+                format!("owned by CloudFormation stack {}", stack.name),
+            ),
+            (None, Some((key, value))) => Finding::new(
+                check,
+                db.resource,
+                Outcome::Pass,
+                format!("tagged {key}={value}"),
+            ),
+            (None, None) => match region.stacks.unavailable() {
+                Some(why) => Finding::new(
+                    check,
+                    db.resource,
+                    Outcome::InsufficientEvidence,
+                    format!("no IaC tag, and stacks unknown: {why}"),
+                ),
+                None => Finding::new(
+                    check,
+                    db.resource,
+                    Outcome::Fail,
+                    "in no CloudFormation stack and carries no IaC tag",
+                ),
+            },
+        }
+    })
+}
+
+/// Each database has at least one alarm on an RDS metric that notifies someone.
+pub static KPI_ALARMS: Check = Check {
+    id: "cloudwatch.database.kpi_alarms",
+    title: "Databases have CloudWatch alarms that notify someone",
+    rationale: "OPE-001 asks for thresholds on operational metrics that raise alerts: an \
+                alarm without actions, or no alarm, means a full disk or a CPU at 100 % is \
+                found by users first.",
+    remediation: "Create alarms on CPUUtilization, FreeStorageSpace, FreeableMemory and \
+                  DatabaseConnections for the database, with an SNS action.",
+    severity: Severity::Medium,
+    scope: Scope::DbInstance,
+    evaluate: kpi_alarms,
+};
+
+fn kpi_alarms(ctx: &Context) -> Vec<Finding> {
+    let check = &KPI_ALARMS;
+    each_database(
+        check,
+        ctx,
+        "monitored on its own only if alarmed; see its source",
+        |region, db| {
+            let (dimension, id) = db.dimension;
+            let alarms = match &region.alarms {
+                Observed::Value(alarms) => alarms,
+                Observed::Unknown(why) => {
+                    return Finding::new(
+                        check,
+                        db.resource,
+                        Outcome::InsufficientEvidence,
+                        why.to_string(),
+                    )
+                }
+            };
+            let on_db: Vec<&Alarm> = alarms
+                .iter()
+                .filter(|a| a.dimensions.get(dimension).map(String::as_str) == Some(id))
+                .collect();
+            let notifying: Vec<&str> = on_db
+                .iter()
+                .filter(|a| a.actions_enabled && !a.alarm_actions.is_empty())
+                .filter_map(|a| a.metric.as_deref())
+                .collect();
+            if !notifying.is_empty() {
+                Finding::new(
+                    check,
+                    db.resource,
+                    Outcome::Pass,
+                    format!("alarms that notify on {}", notifying.join(", ")),
+                )
+            } else if on_db.is_empty() {
+                Finding::new(check, db.resource, Outcome::Fail, "no alarm on its metrics")
+            } else {
+                Finding::new(
+                    check,
+                    db.resource,
+                    Outcome::Fail,
+                    "its alarms notify no one",
+                )
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use rds_evidence_inventory::services::{
+        BackupPlan, BackupSelection, ScalableTarget, Secret, Stack, StackResource,
+    };
+    use std::collections::BTreeMap;
+
+    fn secret(name: &str, rotation: bool) -> Secret {
+        Secret {
+            name: name.into(),
+            arn: format!("arn:aws:secretsmanager:us-east-1:1:secret:{name}"),
+            kms_key_id: None,
+            rotation_enabled: rotation,
+            rotation_days: rotation.then_some(7),
+            rotation_schedule: None,
+            last_rotated: None,
+            last_changed: None,
+            owning_service: Some("rds".into()),
+            tags: Tags::new(),
+        }
+    }
+
+    #[test]
+    fn secrets_rotate() {
+        let mut east = region("us-east-1");
+        east.secrets = Observed::Value(vec![secret("on", true), secret("off", false)]);
+        let mut west = region("eu-west-1");
+        west.secrets = Observed::Unknown(denied("secretsmanager:ListSecrets"));
+        assert_eq!(
+            outcomes(&run(&SECRET_ROTATION, &snapshot(vec![east, west]))),
+            [
+                ("on".into(), Outcome::Pass),
+                ("off".into(), Outcome::Fail),
+                ("eu-west-1".into(), Outcome::InsufficientEvidence),
+            ]
+        );
+    }
+
+    fn plan(resources: &[&str], tags: &[&str]) -> BackupPlan {
+        BackupPlan {
+            id: "p".into(),
+            name: "daily".into(),
+            rules: vec![],
+            selections: Observed::Value(vec![BackupSelection {
+                name: "dbs".into(),
+                resources: resources.iter().map(|r| r.to_string()).collect(),
+                tag_conditions: tags.iter().map(|t| t.to_string()).collect(),
+                not_resources: vec!["arn:aws:rds:us-east-1:111122223333:db:by-arn-old".into()],
+            }]),
+        }
+    }
+
+    #[test]
+    fn backup_coverage_by_arn_pattern_tag_or_recovery_point() {
+        let mut by_arn = instance("by-arn");
+        by_arn.tags = Tags::new();
+        let mut by_tag = instance("by-tag");
+        by_tag.tags = Tags::from([("backup".to_owned(), "daily".to_owned())]);
+        let mut bare = instance("bare");
+        bare.tags = Tags::new();
+        let mut east = region("us-east-1");
+        east.db_instances = Observed::Value(vec![by_arn, by_tag, bare, replica_of("ro", "by-arn")]);
+        east.backup.plans = Observed::Value(vec![plan(
+            &["arn:aws:rds:us-east-1:111122223333:db:by-a*"],
+            &["backup=daily"],
+        )]);
+        assert_eq!(
+            outcomes(&run(&BACKUP_COVERAGE, &snapshot(vec![east.clone()]))),
+            [
+                ("by-arn".into(), Outcome::Pass),
+                ("by-tag".into(), Outcome::Pass),
+                ("bare".into(), Outcome::Fail),
+                ("ro".into(), Outcome::NotApplicable),
+            ]
+        );
+        east.backup.protected_resources =
+            Observed::Unknown(denied("backup:ListProtectedResources"));
+        let findings = run(&BACKUP_COVERAGE, &snapshot(vec![east]));
+        assert_eq!(
+            findings[2].outcome,
+            Outcome::InsufficientEvidence,
+            "bare, unknown"
+        );
+        assert_eq!(
+            findings[0].outcome,
+            Outcome::Pass,
+            "selection proves it anyway"
+        );
+    }
+
+    #[test]
+    fn replica_autoscaling_on_aurora_only() {
+        let mut east = region("us-east-1");
+        let mut multi_az = cluster("maz");
+        multi_az.engine = "postgres".into();
+        east.db_clusters = Observed::Value(vec![cluster("scaled"), cluster("fixed"), multi_az]);
+        east.scalable_targets = Observed::Value(vec![ScalableTarget {
+            resource_id: "cluster:scaled".into(),
+            dimension: "rds:cluster:ReadReplicaCount".into(),
+            min_capacity: Some(1),
+            max_capacity: Some(4),
+            policies: vec!["cpu-target".into()],
+        }]);
+        assert_eq!(
+            outcomes(&run(&REPLICA_AUTOSCALING, &snapshot(vec![east.clone()]))),
+            [
+                ("scaled".into(), Outcome::Pass),
+                ("fixed".into(), Outcome::Fail),
+                ("maz".into(), Outcome::NotApplicable),
+            ]
+        );
+        east.scalable_targets =
+            Observed::Unknown(denied("application-autoscaling:DescribeScalableTargets"));
+        assert_eq!(
+            run(&REPLICA_AUTOSCALING, &snapshot(vec![east]))[0].outcome,
+            Outcome::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn iac_by_stack_or_tag() {
+        let mut tagged = instance("tagged");
+        tagged.tags = Tags::from([("ManagedBy".to_owned(), "Terraform".to_owned())]);
+        let mut manual = instance("manual");
+        manual.tags = Tags::new();
+        let mut stacked = instance("stacked");
+        stacked.tags = Tags::new();
+        let mut east = region("us-east-1");
+        east.db_instances = Observed::Value(vec![stacked, tagged, manual]);
+        east.stacks = Observed::Value(vec![Stack {
+            name: "db-stack".into(),
+            id: None,
+            status: Some("CREATE_COMPLETE".into()),
+            resources: Observed::Value(vec![StackResource {
+                logical_id: "Db".into(),
+                physical_id: Some("stacked".into()),
+                resource_type: "AWS::RDS::DBInstance".into(),
+            }]),
+        }]);
+        assert_eq!(
+            outcomes(&run(&INFRASTRUCTURE_AS_CODE, &snapshot(vec![east.clone()]))),
+            [
+                ("stacked".into(), Outcome::Pass),
+                ("tagged".into(), Outcome::Pass),
+                ("manual".into(), Outcome::Fail),
+            ]
+        );
+        east.stacks = Observed::Unknown(denied("cloudformation:DescribeStacks"));
+        let findings = run(&INFRASTRUCTURE_AS_CODE, &snapshot(vec![east]));
+        assert_eq!(findings[1].outcome, Outcome::Pass, "the tag proves it");
+        assert_eq!(findings[2].outcome, Outcome::InsufficientEvidence);
+    }
+
+    fn alarm(id: &str, actions: bool) -> Alarm {
+        Alarm {
+            name: format!("{id}-cpu"),
+            arn: None,
+            metric: Some("CPUUtilization".into()),
+            namespace: Some("AWS/RDS".into()),
+            dimensions: BTreeMap::from([("DBInstanceIdentifier".to_owned(), id.to_owned())]),
+            statistic: Some("Average".into()),
+            comparison: Some("GreaterThanThreshold".into()),
+            threshold: Some(80.0),
+            period_s: Some(300),
+            evaluation_periods: Some(3),
+            actions_enabled: actions,
+            alarm_actions: if actions {
+                vec!["arn:aws:sns:us-east-1:1:ops".into()]
+            } else {
+                vec![]
+            },
+            state: Some("OK".into()),
+        }
+    }
+
+    #[test]
+    fn alarms_that_notify() {
+        let mut east = region("us-east-1");
+        east.db_instances =
+            Observed::Value(vec![instance("loud"), instance("mute"), instance("none")]);
+        east.alarms = Observed::Value(vec![alarm("loud", true), alarm("mute", false)]);
+        assert_eq!(
+            outcomes(&run(&KPI_ALARMS, &snapshot(vec![east.clone()]))),
+            [
+                ("loud".into(), Outcome::Pass),
+                ("mute".into(), Outcome::Fail),
+                ("none".into(), Outcome::Fail),
+            ]
+        );
+        east.alarms = Observed::Unknown(denied("cloudwatch:DescribeAlarms"));
+        assert_eq!(
+            run(&KPI_ALARMS, &snapshot(vec![east]))[0].outcome,
+            Outcome::InsufficientEvidence
+        );
+    }
+
+    #[test]
+    fn arn_patterns() {
+        assert!(arn_matches("*", "arn:aws:rds:us-east-1:1:db:x"));
+        assert!(arn_matches(
+            "arn:aws:rds:us-east-1:1:db:*",
+            "arn:aws:rds:us-east-1:1:db:x"
+        ));
+        assert!(!arn_matches(
+            "arn:aws:rds:us-east-1:1:db:y",
+            "arn:aws:rds:us-east-1:1:db:x"
+        ));
+    }
+}

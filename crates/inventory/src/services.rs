@@ -1,0 +1,128 @@
+//! Regional services around the databases: secrets, backups, scaling, stacks, alarms.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rds::Tags;
+use crate::Observed;
+
+/// A Secrets Manager secret that belongs to a database: metadata only, never the value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Secret {
+    pub name: String,
+    pub arn: String,
+    /// Absent when the secret uses the AWS managed key `aws/secretsmanager`.
+    pub kms_key_id: Option<String>,
+    pub rotation_enabled: bool,
+    pub rotation_days: Option<i64>,
+    /// `rate(..)` or `cron(..)` when rotation is scheduled by expression rather than by days.
+    pub rotation_schedule: Option<String>,
+    pub last_rotated: Option<String>,
+    pub last_changed: Option<String>,
+    /// `rds` for secrets RDS manages for a master user.
+    pub owning_service: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupSetup {
+    /// Unknown when the listing, or the rules of any plan, could not be read: a plan without
+    /// its rules says nothing about retention.
+    pub plans: Observed<Vec<BackupPlan>>,
+    pub vaults: Observed<Vec<BackupVault>>,
+    /// Resources AWS Backup has recovery points for, with the latest one.
+    pub protected_resources: Observed<Vec<ProtectedResource>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupPlan {
+    pub id: String,
+    pub name: String,
+    pub rules: Vec<BackupRule>,
+    pub selections: Observed<Vec<BackupSelection>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupRule {
+    pub name: String,
+    pub schedule: Option<String>,
+    pub target_vault: String,
+    pub delete_after_days: Option<i64>,
+    /// Destination vault ARNs of copy actions (another region or account).
+    pub copy_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupSelection {
+    pub name: String,
+    /// Resource ARNs or ARN patterns selected.
+    pub resources: Vec<String>,
+    /// Tag conditions as `key=value` (`ListOfTags`: a resource matching any one is selected).
+    pub tag_conditions: Vec<String>,
+    /// Resource ARNs or ARN patterns excluded from the selection.
+    pub not_resources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupVault {
+    pub name: String,
+    pub arn: Option<String>,
+    pub encryption_key_arn: Option<String>,
+    pub locked: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtectedResource {
+    pub arn: String,
+    pub resource_type: Option<String>,
+    pub last_backup: Option<String>,
+}
+
+/// An Application Auto Scaling target for RDS (Aurora replica count).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalableTarget {
+    /// `cluster:<identifier>`.
+    pub resource_id: String,
+    pub dimension: String,
+    pub min_capacity: Option<i32>,
+    pub max_capacity: Option<i32>,
+    /// Scaling policy names. The region's `scalable_targets` is unknown when the policies could
+    /// not be listed, so an empty list here means none.
+    pub policies: Vec<String>,
+}
+
+/// A CloudFormation stack and the resources of interest it owns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stack {
+    pub name: String,
+    pub id: Option<String>,
+    pub status: Option<String>,
+    /// RDS, KMS and EC2 network resources the stack manages.
+    pub resources: Observed<Vec<StackResource>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackResource {
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+}
+
+/// A CloudWatch alarm on an RDS metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub name: String,
+    pub arn: Option<String>,
+    pub metric: Option<String>,
+    pub namespace: Option<String>,
+    pub dimensions: BTreeMap<String, String>,
+    pub statistic: Option<String>,
+    pub comparison: Option<String>,
+    pub threshold: Option<f64>,
+    pub period_s: Option<i32>,
+    pub evaluation_periods: Option<i32>,
+    pub actions_enabled: bool,
+    pub alarm_actions: Vec<String>,
+    pub state: Option<String>,
+}
