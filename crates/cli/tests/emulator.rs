@@ -5,52 +5,18 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use common::{
-    collect_snapshot, comparable, demo_emulator, gaps_beyond_emulator, rds_evidence,
-    rds_evidence_with_credentials, stderr, stdout, EMULATOR_GAPS, NOT_CONFIGURED_ANSWERS,
+    collect_snapshot, comparable, demo_collection, demo_emulator, rds_evidence,
+    rds_evidence_with_credentials, stderr, DemoCollection, EMULATOR_GAPS, NOT_CONFIGURED_ANSWERS,
 };
 use rds_evidence_collector::allow_list::is_allowed;
 use rds_evidence_inventory::network::{Peer, SecurityGroup};
 use rds_evidence_inventory::rds::{DbInstance, DbSnapshot};
-use rds_evidence_inventory::{CallOutcome, RegionSnapshot, Snapshot};
+use rds_evidence_inventory::{CallOutcome, RegionSnapshot};
 
-struct Collected {
-    snapshot: Snapshot,
-    summary: String,
-    estate: &'static serde_json::Value,
-    dir: tempfile::TempDir,
-}
-
-/// The demo estate collected once, and recorded while at it.
-fn collected() -> &'static Collected {
-    static COLLECTED: OnceLock<Collected> = OnceLock::new();
-    COLLECTED.get_or_init(|| {
-        let (emulator, estate) = demo_emulator();
-        let dir = tempfile::tempdir().unwrap();
-        let mut command = rds_evidence_with_credentials(dir.path());
-        command
-            .args(["collect", "--regions", "us-east-1,eu-west-1"])
-            .args(["--endpoint-url", &emulator.endpoint])
-            // The emulator answers some operations with 500; one retry shows they are retried.
-            .args(["--max-attempts", "2"])
-            .arg("--record")
-            .arg(dir.path().join("recording"));
-        let (snapshot, output) = collect_snapshot(command, &dir.path().join("out"));
-        assert_eq!(
-            gaps_beyond_emulator(&snapshot),
-            Vec::<String>::new(),
-            "only what the emulator cannot answer is unknown: {}",
-            stdout(&output)
-        );
-        Collected {
-            snapshot,
-            summary: stdout(&output),
-            estate,
-            dir,
-        }
-    })
+fn collected() -> &'static DemoCollection {
+    demo_collection()
 }
 
 fn region(name: &str) -> &'static RegionSnapshot {

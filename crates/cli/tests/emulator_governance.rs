@@ -4,39 +4,12 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
-use common::{collect_snapshot, demo_emulator, rds_evidence_with_credentials};
+use common::{demo_collection, DemoCollection};
 use rds_evidence_inventory::governance::{AlternateContact, PublicAccessBlock, Trail, TrailBucket};
-use rds_evidence_inventory::{CallOutcome, Observed, Snapshot};
+use rds_evidence_inventory::{CallOutcome, Observed};
 
-struct Collected {
-    snapshot: Snapshot,
-    estate: &'static serde_json::Value,
-    _dir: tempfile::TempDir,
-}
-
-fn collected() -> &'static Collected {
-    static COLLECTED: OnceLock<Collected> = OnceLock::new();
-    COLLECTED.get_or_init(|| {
-        let (emulator, estate) = demo_emulator();
-        let dir = tempfile::tempdir().unwrap();
-        let mut command = rds_evidence_with_credentials(dir.path());
-        command
-            .args([
-                "collect",
-                "--regions",
-                "us-east-1,eu-west-1",
-                "--no-evaluate",
-            ])
-            .args(["--endpoint-url", &emulator.endpoint]);
-        let (snapshot, _) = collect_snapshot(command, &dir.path().join("out"));
-        Collected {
-            snapshot,
-            estate,
-            _dir: dir,
-        }
-    })
+fn collected() -> &'static DemoCollection {
+    demo_collection()
 }
 
 /// What the estate script built: `section` is `trails` (ARNs) or `trail_buckets` (names),

@@ -3,39 +3,12 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
-use common::{collect_snapshot, demo_emulator, rds_evidence_with_credentials, stdout};
+use common::{demo_collection, DemoCollection};
 use rds_evidence_inventory::iam::{Iam, Role, UserCredentials, WildcardPolicy};
-use rds_evidence_inventory::{CallOutcome, Snapshot};
+use rds_evidence_inventory::CallOutcome;
 
-struct Collected {
-    snapshot: Snapshot,
-    estate: &'static serde_json::Value,
-}
-
-fn collected() -> &'static Collected {
-    static COLLECTED: OnceLock<Collected> = OnceLock::new();
-    COLLECTED.get_or_init(|| {
-        let (emulator, estate) = demo_emulator();
-        let dir = tempfile::tempdir().unwrap();
-        let mut command = rds_evidence_with_credentials(dir.path());
-        command
-            .args([
-                "collect",
-                "--regions",
-                "us-east-1,eu-west-1",
-                "--no-evaluate",
-            ])
-            .args(["--endpoint-url", &emulator.endpoint]);
-        let (snapshot, output) = collect_snapshot(command, &dir.path().join("out"));
-        assert!(
-            matches!(output.status.code(), Some(0 | 4)),
-            "{}",
-            stdout(&output)
-        );
-        Collected { snapshot, estate }
-    })
+fn collected() -> &'static DemoCollection {
+    demo_collection()
 }
 
 fn iam() -> &'static Iam {

@@ -5,42 +5,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
-use common::{collect_snapshot, demo_emulator, rds_evidence_with_credentials};
+use common::{demo_collection, DemoCollection};
 use rds_evidence_inventory::services::{BackupRule, Secret, Stack, StackResource};
-use rds_evidence_inventory::{CallOutcome, FailureKind, Observed, RegionSnapshot, Snapshot};
+use rds_evidence_inventory::{CallOutcome, FailureKind, Observed, RegionSnapshot};
 
-struct Collected {
-    snapshot: Snapshot,
-    /// snapshot.json as written, to search for values that must never appear.
-    text: String,
-    estate: &'static serde_json::Value,
-}
-
-fn collected() -> &'static Collected {
-    static COLLECTED: OnceLock<Collected> = OnceLock::new();
-    COLLECTED.get_or_init(|| {
-        let (emulator, estate) = demo_emulator();
-        let dir = tempfile::tempdir().unwrap();
-        let mut command = rds_evidence_with_credentials(dir.path());
-        command
-            .args([
-                "collect",
-                "--regions",
-                "us-east-1,eu-west-1",
-                "--no-evaluate",
-            ])
-            .args(["--endpoint-url", &emulator.endpoint]);
-        let out = dir.path().join("out");
-        let (snapshot, _) = collect_snapshot(command, &out);
-        let text = std::fs::read_to_string(out.join("snapshot.json")).unwrap();
-        Collected {
-            snapshot,
-            text,
-            estate,
-        }
-    })
+fn collected() -> &'static DemoCollection {
+    demo_collection()
 }
 
 fn built(path: &[&str]) -> &'static serde_json::Value {

@@ -182,3 +182,46 @@ pub fn gaps_beyond_emulator(snapshot: &rds_evidence_inventory::Snapshot) -> Vec<
         .map(|gap| format!("{} {}: {}", gap.region, gap.subject, gap.why))
         .collect()
 }
+
+/// The demo estate collected by the real binary (recorded while at it), once per test binary.
+pub struct DemoCollection {
+    pub snapshot: rds_evidence_inventory::Snapshot,
+    /// snapshot.json as written, to search for values that must never appear.
+    pub text: String,
+    /// What `collect` printed.
+    pub summary: String,
+    pub estate: &'static serde_json::Value,
+    /// Holds `out/` and the recording, `recording/`.
+    pub dir: tempfile::TempDir,
+}
+
+pub fn demo_collection() -> &'static DemoCollection {
+    static COLLECTION: OnceLock<DemoCollection> = OnceLock::new();
+    COLLECTION.get_or_init(|| {
+        let (emulator, estate) = demo_emulator();
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = rds_evidence_with_credentials(dir.path());
+        command
+            .args(["collect", "--regions", "us-east-1,eu-west-1"])
+            .args(["--endpoint-url", &emulator.endpoint])
+            // The emulator answers some operations with 500; one retry shows they are retried.
+            .args(["--max-attempts", "2"])
+            .arg("--record")
+            .arg(dir.path().join("recording"));
+        let out = dir.path().join("out");
+        let (snapshot, output) = collect_snapshot(command, &out);
+        assert_eq!(
+            gaps_beyond_emulator(&snapshot),
+            Vec::<String>::new(),
+            "only what the emulator cannot answer is unknown: {}",
+            stdout(&output)
+        );
+        DemoCollection {
+            text: std::fs::read_to_string(out.join("snapshot.json")).unwrap(),
+            summary: stdout(&output),
+            snapshot,
+            estate,
+            dir,
+        }
+    })
+}
