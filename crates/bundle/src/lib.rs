@@ -134,6 +134,7 @@ mod tests {
             account: Account {
                 id: "123456789012".into(),
                 caller_arn: "arn:aws:sts::123456789012:assumed-role/Audit/x".into(),
+                labels: Default::default(),
             },
             account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
             regions: Vec::new(),

@@ -1,19 +1,22 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use futures::{stream, StreamExt};
 use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
-    parse_external_id, parse_role_arn, parse_session_name, Access, AssumeRole, CollectOptions,
-    RegionSelection,
+    accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
+    Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection,
 };
+use rds_evidence_inventory::Snapshot;
 
 use crate::evaluate::{self, evaluate_into, EvaluationInputs};
 use crate::progress::TerminalProgress;
 use crate::summary;
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("role_source").args(["role_arn", "account_ids"])))]
 pub struct CollectArgs {
     /// Directory to write snapshot.json into (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -30,11 +33,33 @@ pub struct CollectArgs {
     profile: Option<String>,
 
     /// Role in the customer's account to assume (read-only; see `allow-list`).
-    #[arg(long, value_name = "ARN", value_parser = parse_role_arn)]
+    #[arg(long, value_name = "ARN", value_parser = parse_role_arn, conflicts_with_all = ["accounts", "account_ids"])]
     role_arn: Option<String>,
 
-    /// External id the role's trust policy requires.
-    #[arg(long, value_name = "ID", requires = "role_arn", value_parser = parse_external_id)]
+    /// Collect many accounts: a TOML file of `[[account]]` entries (id, role_arn or
+    /// --role-name, external_id, regions, labels). Writes DIR/<account id>/ for each.
+    #[arg(long, value_name = "FILE", conflicts_with = "account_ids")]
+    accounts: Option<PathBuf>,
+
+    /// Collect these accounts (comma-separated ids) through the role --role-name.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        requires = "role_name"
+    )]
+    account_ids: Vec<String>,
+
+    /// The role to assume in each account of --accounts or --account-ids that names none.
+    #[arg(long, value_name = "NAME")]
+    role_name: Option<String>,
+
+    /// Accounts collected at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    account_concurrency: u16,
+
+    /// External id the role's trust policy requires (with --role-arn or --account-ids).
+    #[arg(long, value_name = "ID", requires = "role_source", value_parser = parse_external_id)]
     external_id: Option<String>,
 
     /// Session name for the assumed role, visible in the customer's CloudTrail.
@@ -115,46 +140,142 @@ pub enum Completion {
 
 pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
     let inputs = EvaluationInputs {
-        profile: args.checklist,
-        attestations: args.attestations,
+        profile: args.checklist.clone(),
+        attestations: args.attestations.clone(),
     };
-    // Bad evaluation inputs are refused before any AWS call is made.
+    // Bad inputs are refused before any AWS call is made.
     if !args.no_evaluate {
         inputs.load()?;
     }
-    let options = CollectOptions {
+    let targets = account_targets(&args)?;
+    let base = CollectOptions {
         access: Access {
-            profile: args.profile,
-            role: args.role_arn.map(|role_arn| AssumeRole {
+            profile: args.profile.clone(),
+            role: args.role_arn.clone().map(|role_arn| AssumeRole {
                 role_arn,
-                external_id: args.external_id,
-                session_name: args.session_name,
+                external_id: args.external_id.clone(),
+                session_name: args.session_name.clone(),
             }),
-            endpoint_url: args.endpoint_url,
+            endpoint_url: args.endpoint_url.clone(),
             concurrency: usize::from(args.concurrency),
             max_attempts: args.max_attempts,
             call_timeout: Duration::from_secs(args.call_timeout),
             traffic: traffic(
-                args.record,
+                args.record.clone(),
                 args.anonymize,
-                args.replay,
+                args.replay.clone(),
                 args.replay_missing,
             ),
         },
-        regions: args.regions.unwrap_or(RegionSelection::Configured),
+        regions: args.regions.clone().unwrap_or(RegionSelection::Configured),
+        labels: Default::default(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let progress = TerminalProgress::new();
-    let snapshot = runtime.block_on(rds_evidence_collector::collect(&options, &progress))?;
-    progress.finish();
+    let Some(targets) = targets else {
+        let progress = TerminalProgress::new();
+        let snapshot = runtime.block_on(rds_evidence_collector::collect(&base, &progress))?;
+        progress.finish();
+        return write(&args.out, &snapshot, &args, &inputs);
+    };
 
-    let path = rds_evidence_bundle::write_snapshot(&args.out, &snapshot)?;
-    print!("{}", summary::render(&snapshot));
+    let results = runtime.block_on(
+        stream::iter(targets)
+            .map(|target| {
+                let options = options_for(&base, &target, &args.session_name);
+                async move {
+                    let result = rds_evidence_collector::collect(&options, &NoProgress).await;
+                    (target.id, result)
+                }
+            })
+            .buffer_unordered(usize::from(args.account_concurrency))
+            .collect::<Vec<_>>(),
+    );
+    let mut results = results;
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut failed = Vec::new();
+    let mut completion = Completion::Complete;
+    for (id, result) in results {
+        match result.map_err(anyhow::Error::from).and_then(|snapshot| {
+            println!("\n== Account {id} ==");
+            write(&args.out.join(&id), &snapshot, &args, &inputs)
+        }) {
+            Ok(Completion::Incomplete) => completion = Completion::Incomplete,
+            Ok(Completion::Complete) => {}
+            Err(error) => {
+                eprintln!("error: account {id}: {error:#}");
+                failed.push(id);
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(completion)
+    } else {
+        anyhow::bail!(
+            "{} account(s) could not be collected: {}; the others were written",
+            failed.len(),
+            failed.join(", ")
+        )
+    }
+}
+
+/// The accounts of --accounts or --account-ids; `None` for a single-account run.
+fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarget>>> {
+    let role_name = args.role_name.as_deref();
+    Ok(match (&args.accounts, args.account_ids.is_empty()) {
+        (Some(path), _) => Some(load_accounts(path, role_name)?),
+        (None, false) => Some(accounts_from_ids(
+            &args.account_ids,
+            role_name.unwrap_or_default(),
+            args.external_id.as_deref(),
+        )?),
+        (None, true) => None,
+    })
+}
+
+/// The run's options for one account: its role, regions and labels, and its own recording.
+fn options_for(
+    base: &CollectOptions,
+    target: &AccountTarget,
+    session_name: &str,
+) -> CollectOptions {
+    let mut options = base.clone();
+    options.access.role = Some(AssumeRole {
+        role_arn: target.role_arn.clone(),
+        external_id: target.external_id.clone(),
+        session_name: session_name.to_owned(),
+    });
+    if let Some(regions) = &target.regions {
+        options.regions = regions.clone();
+    }
+    options.labels = target.labels.clone();
+    options.access.traffic = match &base.access.traffic {
+        Traffic::Record { dir, anonymize } => Traffic::Record {
+            dir: dir.join(&target.id),
+            anonymize: *anonymize,
+        },
+        Traffic::Replay { dir, missing } => Traffic::Replay {
+            dir: dir.join(&target.id),
+            missing: *missing,
+        },
+        Traffic::Live => Traffic::Live,
+    };
+    options
+}
+
+/// Writes the snapshot (and the evaluation) into `out`, and prints the summary.
+fn write(
+    out: &Path,
+    snapshot: &Snapshot,
+    args: &CollectArgs,
+    inputs: &EvaluationInputs,
+) -> anyhow::Result<Completion> {
+    let path = rds_evidence_bundle::write_snapshot(out, snapshot)?;
+    print!("{}", summary::render(snapshot));
     if !args.no_evaluate {
-        let evaluation = evaluate_into(&args.out, &snapshot, &inputs)?;
+        let evaluation = evaluate_into(out, snapshot, inputs)?;
         print!("{}", evaluate::render(&evaluation));
     }
     println!("Snapshot written to {}", path.display());

@@ -4,6 +4,7 @@
 //! in [`allow_list::ALLOWED_ACTIONS`], enforced on every request. What it cannot read (access
 //! denied, throttled, unsupported) is recorded in the snapshot as unknown, never left out.
 
+mod accounts;
 pub mod allow_list;
 mod call_log;
 mod cloudwatch;
@@ -27,6 +28,7 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
 
+pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError};
 pub use call_log::CallLog;
 pub use error::CollectError;
 pub use failure::error_chain;
@@ -45,6 +47,8 @@ use crate::traffic::{MissingResponse, RecordingManifest, Traffic};
 pub struct CollectOptions {
     pub access: Access,
     pub regions: RegionSelection,
+    /// Carried into the snapshot's account, e.g. the customer's name.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// Told about progress as collection goes; the CLI draws it on a terminal.
@@ -117,6 +121,7 @@ pub async fn collect(
     let account = Account {
         id: identity.account().unwrap_or_default().to_owned(),
         caller_arn: identity.arn().unwrap_or_default().to_owned(),
+        labels: options.labels.clone(),
     };
 
     let enabled = ec2::enabled_regions(&home_clients.ec2)

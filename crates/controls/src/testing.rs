@@ -130,6 +130,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
         account: Account {
             id: "111122223333".to_owned(),
             caller_arn: "arn:aws:sts::111122223333:assumed-role/Audit/test".to_owned(),
+            labels: Default::default(),
         },
         account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
         regions,

@@ -34,6 +34,9 @@ pub struct Account {
     pub id: String,
     /// The identity the tool ran as (an assumed-role ARN normally).
     pub caller_arn: String,
+    /// From the accounts file, e.g. `customer` and `environment`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
