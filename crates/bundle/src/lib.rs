@@ -138,6 +138,7 @@ mod tests {
             },
             account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
             regions: Vec::new(),
+            disabled_regions: Vec::new(),
             calls: Vec::new(),
         }
     }

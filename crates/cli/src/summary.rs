@@ -57,6 +57,13 @@ pub fn render(snapshot: &Snapshot) -> String {
         }
     }
 
+    if !snapshot.disabled_regions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nOpt-in regions not enabled, not collected: {}",
+            snapshot.disabled_regions.join(", ")
+        );
+    }
     let failed = snapshot.failed_calls().count();
     let _ = writeln!(
         out,

@@ -230,6 +230,14 @@ mod real_shapes {
     }
 
     #[test]
+    fn opt_in_regions_not_enabled_are_named() {
+        assert_eq!(
+            snapshot().disabled_regions,
+            ["af-south-1", "ap-east-1", "me-south-1"]
+        );
+    }
+
+    #[test]
     fn every_page_of_instances_is_read() {
         assert_eq!(region().db_instances.value().unwrap().len(), 3);
         assert_eq!(calls("rds:DescribeDBInstances"), 2);

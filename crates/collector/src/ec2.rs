@@ -19,20 +19,27 @@ use crate::convert::owned;
 use crate::failure::unavailable;
 use crate::pages::drain;
 
-/// The regions enabled for the account (`DescribeRegions` without `AllRegions`).
-pub(crate) async fn enabled_regions(client: &Client) -> Result<Vec<String>, Unavailable> {
+/// The account's regions: those enabled, and the opt-in regions it has not enabled.
+pub(crate) async fn regions(client: &Client) -> Result<(Vec<String>, Vec<String>), Unavailable> {
     let out = client
         .describe_regions()
+        .all_regions(true)
         .send()
         .await
         .map_err(|e| unavailable("ec2:DescribeRegions", &e))?;
-    let mut regions: Vec<String> = out
-        .regions()
-        .iter()
-        .filter_map(|r| owned(r.region_name()))
-        .collect();
-    regions.sort();
-    Ok(regions)
+    let (mut enabled, mut disabled) = (Vec::new(), Vec::new());
+    for region in out.regions() {
+        let Some(name) = owned(region.region_name()) else {
+            continue;
+        };
+        match region.opt_in_status() {
+            Some("not-opted-in") => disabled.push(name),
+            _ => enabled.push(name),
+        }
+    }
+    enabled.sort();
+    disabled.sort();
+    Ok((enabled, disabled))
 }
 
 /// Everything about `vpc_ids` that reachability and segregation checks need, read with one

@@ -124,7 +124,7 @@ pub async fn collect(
         labels: options.labels.clone(),
     };
 
-    let enabled = ec2::enabled_regions(&home_clients.ec2)
+    let (enabled, disabled) = ec2::regions(&home_clients.ec2)
         .await
         .map_err(CollectError::Regions)?;
     let regions = match &options.regions {
@@ -219,6 +219,7 @@ pub async fn collect(
         account,
         account_wide,
         regions: region_snapshots,
+        disabled_regions: disabled,
         calls: log.calls(),
     })
 }

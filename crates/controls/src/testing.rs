@@ -134,6 +134,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
         },
         account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
         regions,
+        disabled_regions: Vec::new(),
         calls: Vec::new(),
     }
 }

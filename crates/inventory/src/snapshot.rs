@@ -25,6 +25,10 @@ pub struct Snapshot {
     pub account_wide: AccountWide,
     /// Sorted by region name.
     pub regions: Vec<RegionSnapshot>,
+    /// Opt-in regions the account has not enabled: nothing can run there, so they are not
+    /// collected, and named here so that "every region" is checkable.
+    #[serde(default)]
+    pub disabled_regions: Vec<String>,
     /// Every AWS request made, in the order they started.
     pub calls: Vec<ApiCall>,
 }
