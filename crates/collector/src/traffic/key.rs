@@ -155,21 +155,29 @@ fn query_operation(body: &[u8]) -> Result<(String, BTreeMap<String, String>), St
 /// JSON text.
 fn json_operation(target: &str, body: &[u8]) -> Result<(String, BTreeMap<String, String>), String> {
     let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
-    let mut params = BTreeMap::new();
-    if !body.is_empty() {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| format!("{target}: body is not JSON: {e}"))?;
-        if let serde_json::Value::Object(fields) = value {
-            for (name, value) in fields {
-                let text = match value {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                params.insert(name, text);
-            }
-        }
+    if body.is_empty() {
+        return Ok((operation, BTreeMap::new()));
     }
-    Ok((operation, params))
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("{target}: body is not JSON: {e}"))?;
+    Ok((operation, top_level_fields(value)))
+}
+
+/// The top-level members of a request body as parameters; nested values keep their JSON text.
+fn top_level_fields(value: serde_json::Value) -> BTreeMap<String, String> {
+    let serde_json::Value::Object(fields) = value else {
+        return BTreeMap::new();
+    };
+    fields
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (name, text)
+        })
+        .collect()
 }
 
 /// rpc-v2-cbor: `/service/<Service>/operation/<Operation>` and a CBOR body, keyed like JSON.
@@ -178,19 +186,10 @@ fn cbor_operation(uri: &str, body: &[u8]) -> Result<(String, BTreeMap<String, St
         .rsplit_once("/operation/")
         .map(|(_, op)| op.split('?').next().unwrap_or(op).to_owned())
         .ok_or_else(|| format!("{uri}: not an rpc-v2-cbor operation path"))?;
-    let mut params = BTreeMap::new();
-    if !body.is_empty() {
-        if let serde_json::Value::Object(fields) = super::cbor::to_json(body)? {
-            for (name, value) in fields {
-                let text = match value {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                params.insert(name, text);
-            }
-        }
+    if body.is_empty() {
+        return Ok((operation, BTreeMap::new()));
     }
-    Ok((operation, params))
+    Ok((operation, top_level_fields(super::cbor::to_json(body)?)))
 }
 
 /// REST protocols: the method and path name the operation; the query string and a JSON body
