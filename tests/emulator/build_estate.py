@@ -20,16 +20,14 @@ status is 1. The script expects a fresh moto server (it is not idempotent).
 
 import argparse
 import json
-import os
 import sys
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 import estate_governance
 import estate_iam
 import estate_services
+from emulator_clients import Clients, isolate_from_caller_aws_config
 
 PRIMARY = "us-east-1"
 DR = "eu-west-1"
@@ -42,50 +40,6 @@ SHARED_WITH_ACCOUNT = "111122223333"
 POSTGRES_VERSION = "16.4"
 MYSQL_VERSION = "8.0.39"
 AURORA_POSTGRES_VERSION = "16.4"
-
-
-def isolate_from_caller_aws_config():
-    """Drop every AWS_* variable and point the config files at /dev/null.
-
-    Credentials, region and endpoint are all passed explicitly below, so a
-    profile, a credentials file or an AWS_ENDPOINT_URL_* variable in the
-    caller's environment can neither break the script nor redirect it.
-    """
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        del os.environ[name]
-    os.environ["AWS_CONFIG_FILE"] = os.devnull
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-
-
-class Clients:
-    """boto3 clients bound to the emulator endpoint, one per (service, region)."""
-
-    def __init__(self, endpoint_url):
-        self._endpoint_url = endpoint_url
-        self._session = boto3.session.Session(
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            aws_session_token="testing",
-            region_name=PRIMARY,
-        )
-        self._config = Config(
-            proxies={},  # an explicit empty mapping disables HTTP(S)_PROXY lookup
-            connect_timeout=5,
-            read_timeout=30,
-            retries={"mode": "standard", "max_attempts": 2},
-        )
-        self._cache = {}
-
-    def __call__(self, service, region=PRIMARY):
-        key = (service, region)
-        if key not in self._cache:
-            self._cache[key] = self._session.client(
-                service,
-                region_name=region,
-                endpoint_url=self._endpoint_url,
-                config=self._config,
-            )
-        return self._cache[key]
 
 
 def ec2_tags(resource_type, name, **extra):
