@@ -4,21 +4,25 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use futures::{stream, StreamExt};
+use rds_evidence_bundle::{write_self_assessment, Contents, Input, SPREADSHEET_FILE};
 use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
     accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
     Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection,
 };
+use rds_evidence_controls::Evaluation;
 use rds_evidence_inventory::Snapshot;
 
-use crate::evaluate::{self, evaluate_into, EvaluationInputs};
+use crate::bundle::{BundleArgs, BundleWriter, Provenance};
+use crate::evaluate::{evaluate_into, EvaluationInputs, LoadedInputs};
 use crate::progress::TerminalProgress;
 use crate::summary;
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("role_source").args(["role_arn", "account_ids"])))]
 pub struct CollectArgs {
-    /// Directory to write snapshot.json into (created if missing).
+    /// The bundle directory to write (new, empty, or an earlier bundle to replace). With
+    /// several accounts: a directory holding one bundle per account.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 
@@ -115,9 +119,13 @@ pub struct CollectArgs {
     #[arg(long, value_name = "FILE")]
     attestations: Option<PathBuf>,
 
-    /// Only collect: write snapshot.json, no findings or control verdicts.
+    /// Only collect: a bundle of snapshot.json and its manifest, no findings, verdicts or
+    /// reports.
     #[arg(long, conflicts_with_all = ["checklist", "attestations"])]
     no_evaluate: bool,
+
+    #[command(flatten)]
+    bundle: BundleArgs,
 
     /// Seconds allowed for one attempt of one request.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
@@ -144,9 +152,17 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         attestations: args.attestations.clone(),
     };
     // Bad inputs are refused before any AWS call is made.
-    if !args.no_evaluate {
-        inputs.load()?;
-    }
+    let loaded = if args.no_evaluate {
+        None
+    } else {
+        Some(inputs.load()?)
+    };
+    let writer = args.bundle.load()?;
+    let run = Run {
+        args: &args,
+        inputs: loaded.as_ref(),
+        writer: &writer,
+    };
     let targets = account_targets(&args)?;
     let base = CollectOptions {
         access: Access {
@@ -178,7 +194,9 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         let progress = TerminalProgress::new();
         let snapshot = runtime.block_on(rds_evidence_collector::collect(&base, &progress))?;
         progress.finish();
-        return write(&args.out, &snapshot, &args, &inputs);
+        return run
+            .write(&args.out, &snapshot)
+            .map(|(completion, _)| completion);
     };
 
     let results = runtime.block_on(
@@ -197,18 +215,28 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
     let mut completion = Completion::Complete;
+    let mut cases = Vec::new();
     for (id, result) in results {
-        match result.map_err(anyhow::Error::from).and_then(|snapshot| {
+        let written = result.map_err(anyhow::Error::from).and_then(|snapshot| {
             println!("\n== Account {id} ==");
-            write(&args.out.join(&id), &snapshot, &args, &inputs)
-        }) {
-            Ok(Completion::Incomplete) => completion = Completion::Incomplete,
-            Ok(Completion::Complete) => {}
+            let (completion, evaluation) = run.write(&args.out.join(&id), &snapshot)?;
+            Ok((completion, snapshot, evaluation))
+        });
+        match written {
+            Ok((account_completion, snapshot, evaluation)) => {
+                if let Completion::Incomplete = account_completion {
+                    completion = Completion::Incomplete;
+                }
+                cases.extend(evaluation.map(|evaluation| (snapshot, evaluation)));
+            }
             Err(error) => {
                 eprintln!("error: account {id}: {error:#}");
                 failed.push(id);
             }
         }
+    }
+    if let Some(inputs) = &loaded {
+        write_portfolio_workbook(&args.out, &cases, inputs)?;
     }
     if failed.is_empty() {
         Ok(completion)
@@ -265,25 +293,73 @@ fn options_for(
     options
 }
 
-/// Writes the snapshot (and the evaluation) into `out`, and prints the summary.
-fn write(
-    out: &Path,
-    snapshot: &Snapshot,
-    args: &CollectArgs,
-    inputs: &EvaluationInputs,
-) -> anyhow::Result<Completion> {
-    let path = rds_evidence_bundle::write_snapshot(out, snapshot)?;
-    print!("{}", summary::render(snapshot));
-    if !args.no_evaluate {
-        let evaluation = evaluate_into(out, snapshot, inputs)?;
-        print!("{}", evaluate::render(&evaluation));
+/// One run's settings for writing each account's bundle.
+struct Run<'a> {
+    args: &'a CollectArgs,
+    inputs: Option<&'a LoadedInputs<'a>>,
+    writer: &'a BundleWriter,
+}
+
+impl Run<'_> {
+    /// Prints the summary and writes the bundle (evaluated unless --no-evaluate) at `out`.
+    fn write(
+        &self,
+        out: &Path,
+        snapshot: &Snapshot,
+    ) -> anyhow::Result<(Completion, Option<Evaluation>)> {
+        print!("{}", summary::render(snapshot));
+        let source = match (&self.args.replay, &self.args.endpoint_url) {
+            (Some(dir), _) => format!("replay:{}", dir.display()),
+            (None, Some(url)) => format!("endpoint:{url}"),
+            (None, None) => "live".to_owned(),
+        };
+        let evaluation = match self.inputs {
+            Some(inputs) => Some(evaluate_into(out, snapshot, inputs, self.writer, source)?),
+            None => {
+                let provenance = Provenance {
+                    source,
+                    profile: None,
+                    attestations: None,
+                    evaluated: false,
+                };
+                self.writer
+                    .write(out, Input::Snapshot(snapshot), &provenance)?;
+                None
+            }
+        };
+        let completion = if snapshot.gaps().is_empty() {
+            Completion::Complete
+        } else {
+            Completion::Incomplete
+        };
+        Ok((completion, evaluation))
     }
-    println!("Snapshot written to {}", path.display());
-    Ok(if snapshot.gaps().is_empty() {
-        Completion::Complete
-    } else {
-        Completion::Incomplete
-    })
+}
+
+/// Several accounts: one self-assessment workbook with a sheet per case study, beside the
+/// accounts' bundles.
+fn write_portfolio_workbook(
+    out: &Path,
+    cases: &[(Snapshot, Evaluation)],
+    inputs: &LoadedInputs,
+) -> anyhow::Result<()> {
+    if cases.len() < 2 {
+        return Ok(());
+    }
+    let contents: Vec<Contents> = cases
+        .iter()
+        .map(|(snapshot, evaluation)| Contents {
+            snapshot,
+            evaluation,
+            profile: &inputs.profile,
+            attestations: &inputs.attestations,
+        })
+        .collect();
+    let path = out.join(SPREADSHEET_FILE);
+    write_self_assessment(&path, &contents)
+        .with_context(|| format!("writing {}", path.display()))?;
+    println!("\nSelf-assessment for all accounts: {}", path.display());
+    Ok(())
 }
 
 fn traffic(

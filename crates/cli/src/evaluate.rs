@@ -1,13 +1,14 @@
-//! `evaluate`, and the evaluation `collect` runs after writing its snapshot.
+//! `evaluate`, and the evaluation `collect` runs after collecting.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Args;
-use rds_evidence_bundle::{read_snapshot, write_json, CONTROLS_FILE, FINDINGS_FILE};
+use rds_evidence_bundle::{read_snapshot, Contents, Input};
 use rds_evidence_controls::{evaluate, Attestations, Evaluation, Profile, Verdict};
 use rds_evidence_inventory::Snapshot;
+
+use crate::bundle::{BundleArgs, BundleWriter, Provenance};
 
 /// Which checklist to evaluate against, and the partner's attestations.
 #[derive(Debug, Default)]
@@ -16,13 +17,20 @@ pub struct EvaluationInputs {
     pub attestations: Option<PathBuf>,
 }
 
+/// The inputs, read and checked.
+pub struct LoadedInputs<'a> {
+    pub paths: &'a EvaluationInputs,
+    pub profile: Profile,
+    pub attestations: Attestations,
+}
+
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// A snapshot.json written by `collect`.
     #[arg(long, value_name = "FILE")]
     snapshot: PathBuf,
 
-    /// Directory to write findings.json and controls.json into.
+    /// The bundle directory to write (new, empty, or an earlier bundle to replace).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 
@@ -33,16 +41,23 @@ pub struct EvaluateArgs {
     /// Attestations file (`rds-evidence attestations init` writes a template).
     #[arg(long, value_name = "FILE")]
     attestations: Option<PathBuf>,
+
+    #[command(flatten)]
+    bundle: BundleArgs,
 }
 
 impl EvaluationInputs {
-    pub fn load(&self) -> anyhow::Result<(Profile, Attestations)> {
+    pub fn load(&self) -> anyhow::Result<LoadedInputs<'_>> {
         let profile = load_profile(self.profile.as_deref())?;
         let attestations = match &self.attestations {
             Some(path) => Attestations::load(path, &profile)?,
             None => Attestations::default(),
         };
-        Ok((profile, attestations))
+        Ok(LoadedInputs {
+            paths: self,
+            profile,
+            attestations,
+        })
     }
 }
 
@@ -54,34 +69,42 @@ pub fn load_profile(path: Option<&Path>) -> anyhow::Result<Profile> {
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
-    let inputs = EvaluationInputs {
+    let paths = EvaluationInputs {
         profile: args.profile,
         attestations: args.attestations,
     };
-    let (profile, attestations) = inputs.load()?;
+    let inputs = paths.load()?;
+    let writer = args.bundle.load()?;
     let snapshot = read_snapshot(&args.snapshot)?;
-    let evaluation = evaluate(&snapshot, &profile, &attestations);
-    write(&args.out, &evaluation)?;
-    print!("{}", render(&evaluation));
+    let source = format!("snapshot:{}", args.snapshot.display());
+    evaluate_into(&args.out, &snapshot, &inputs, &writer, source)?;
     Ok(())
 }
 
-/// Evaluates and writes the results beside the snapshot.
+/// Evaluates `snapshot`, prints the verdicts and writes the whole bundle at `out`.
 pub fn evaluate_into(
     out: &Path,
     snapshot: &Snapshot,
-    inputs: &EvaluationInputs,
+    inputs: &LoadedInputs,
+    writer: &BundleWriter,
+    source: String,
 ) -> anyhow::Result<Evaluation> {
-    let (profile, attestations) = inputs.load()?;
-    let evaluation = evaluate(snapshot, &profile, &attestations);
-    write(out, &evaluation)?;
+    let evaluation = evaluate(snapshot, &inputs.profile, &inputs.attestations);
+    print!("{}", render(&evaluation));
+    let contents = Contents {
+        snapshot,
+        evaluation: &evaluation,
+        profile: &inputs.profile,
+        attestations: &inputs.attestations,
+    };
+    let provenance = Provenance {
+        source,
+        profile: inputs.paths.profile.as_deref(),
+        attestations: inputs.paths.attestations.as_deref(),
+        evaluated: true,
+    };
+    writer.write(out, Input::Evaluated(contents), &provenance)?;
     Ok(evaluation)
-}
-
-fn write(out: &Path, evaluation: &Evaluation) -> anyhow::Result<()> {
-    write_json(out, FINDINGS_FILE, &evaluation.findings).context("writing findings")?;
-    write_json(out, CONTROLS_FILE, &evaluation.controls).context("writing control verdicts")?;
-    Ok(())
 }
 
 /// One line per control the account speaks to; the controls that only await the partner's

@@ -1,6 +1,7 @@
 //! The `rds-evidence` command: argument parsing and wiring. The work lives in the library
 //! crates (collector, bundle).
 
+mod bundle;
 mod catalog;
 mod collect;
 mod evaluate;
@@ -16,7 +17,8 @@ Exit codes:
   0  success: everything was collected
   1  error: nothing was written (the message says why)
   2  invalid arguments
-  4  written, but some data could not be collected (listed in the summary and the snapshot)";
+  4  written, but some data could not be collected (listed in the summary and the snapshot)
+  5  verify: the bundle does not match its manifest or signature";
 
 /// Evidence for the Amazon RDS Service Delivery designation, from a read-only look at the
 /// customer's AWS account.
@@ -33,7 +35,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Read the account's RDS estate and write snapshot.json.
+    /// Read the account's RDS estate, evaluate it, and write the evidence bundle.
     #[command(after_help = EXIT_CODES)]
     Collect(Box<collect::CollectArgs>),
     /// Evaluate a snapshot against the checklist again, offline.
@@ -47,6 +49,11 @@ enum Command {
     Attestations(AttestationsCommand),
     /// Print the AWS operations rds-evidence may call, one IAM action a line.
     AllowList,
+    /// Check a bundle against its manifest (every file's SHA-256) and signature.
+    #[command(after_help = EXIT_CODES)]
+    Verify(bundle::VerifyArgs),
+    /// Make an Ed25519 key pair for signing bundles (--sign-key).
+    Keygen(bundle::KeygenArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +81,12 @@ fn main() -> ExitCode {
             }
             Ok(collect::Completion::Complete)
         }
+        Command::Verify(args) => match bundle::run_verify(args) {
+            Ok(bundle::Verdict::Verified) => Ok(collect::Completion::Complete),
+            Ok(bundle::Verdict::Failed) => return ExitCode::from(5),
+            Err(error) => Err(error),
+        },
+        Command::Keygen(args) => bundle::run_keygen(args).map(|()| collect::Completion::Complete),
     };
     match result {
         Ok(collect::Completion::Complete) => ExitCode::SUCCESS,

@@ -415,7 +415,8 @@ fn summary_names_what_was_collected() {
         summary.contains("cloudwatch:DescribeAlarms not supported"),
         "{summary}"
     );
-    assert!(summary.contains("Snapshot written to"), "{summary}");
+    assert!(summary.contains("Bundle written to"), "{summary}");
+    assert!(summary.contains("report.html"), "{summary}");
 }
 
 #[test]

@@ -13,7 +13,8 @@ pub(crate) fn time(value: Option<&DateTime>) -> Option<String> {
     value.and_then(|t| DateTime::from_secs(t.secs()).fmt(Format::DateTime).ok())
 }
 
-pub(crate) fn now() -> String {
+/// The current UTC time in the snapshot's format.
+pub fn now() -> String {
     time(Some(&DateTime::from(std::time::SystemTime::now()))).unwrap_or_default()
 }
 

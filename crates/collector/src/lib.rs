@@ -30,6 +30,7 @@ use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
 
 pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError};
 pub use call_log::CallLog;
+pub use convert::now as utc_now;
 pub use error::CollectError;
 pub use failure::error_chain;
 pub use input::{

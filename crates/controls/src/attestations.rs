@@ -57,6 +57,10 @@ pub struct AttestedDocument {
     pub reference: String,
     /// SHA-256 of a local document; URLs are referenced, not fetched.
     pub sha256: Option<String>,
+    /// Where the local document was read, for the bundle to copy it. Not part of the
+    /// evaluation's output: it depends on where the tool ran.
+    #[serde(skip)]
+    pub local_path: Option<PathBuf>,
 }
 
 #[derive(Debug, Error)]
@@ -132,6 +136,7 @@ fn document(base: &Path, reference: &str) -> Result<AttestedDocument, String> {
         return Ok(AttestedDocument {
             reference: reference.to_owned(),
             sha256: None,
+            local_path: None,
         });
     }
     let path = base.join(reference);
@@ -140,6 +145,7 @@ fn document(base: &Path, reference: &str) -> Result<AttestedDocument, String> {
     Ok(AttestedDocument {
         reference: reference.to_owned(),
         sha256: Some(hex::encode(Sha256::digest(&bytes))),
+        local_path: Some(path),
     })
 }
 

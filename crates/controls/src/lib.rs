@@ -22,6 +22,8 @@ pub use attestations::{
     ControlAttestation, Targets,
 };
 pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
+pub use checks::network::{subnet_routing, SubnetRouting};
+pub use estate::epoch_seconds;
 pub use profile::{ControlSpec, Profile, ProfileError, Rollup, Thresholds, BUILTIN_PROFILE};
 pub use verdict::{CheckStatus, CheckSummary, ControlVerdict, Verdict};
 

@@ -10,7 +10,7 @@ mod governance;
 mod identity;
 mod keys;
 mod monitoring;
-mod network;
+pub(crate) mod network;
 mod operations;
 mod recovery;
 mod segregation;

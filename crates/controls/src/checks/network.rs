@@ -227,16 +227,18 @@ fn route_leg(
     let vpc_id = group.vpc_id.as_deref().or(vpc_id);
     let mut unresolved = Vec::new();
     for subnet in &group.subnets {
-        match route_table_of(tables, &subnet.subnet_id, vpc_id) {
+        match subnet_routing(tables, &subnet.subnet_id, vpc_id) {
             None => unresolved.push(subnet.subnet_id.as_str()),
-            Some(table) => {
-                if let Some((route, gateway)) = internet_route(table) {
-                    return Leg::Holds(format!(
-                        "subnet {} routes {} to internet gateway {gateway} ({})",
-                        subnet.subnet_id, route.destination, table.id
-                    ));
-                }
+            Some(SubnetRouting {
+                table,
+                internet_route: Some((route, gateway)),
+            }) => {
+                return Leg::Holds(format!(
+                    "subnet {} routes {} to internet gateway {gateway} ({})",
+                    subnet.subnet_id, route.destination, table.id
+                ));
             }
+            Some(_) => {}
         }
     }
     if unresolved.is_empty() {
@@ -297,6 +299,28 @@ pub(super) fn route_table_of<'a>(
                 .iter()
                 .find(|table| table.main && Some(table.vpc_id.as_str()) == vpc_id)
         })
+}
+
+/// How a subnet is routed: the route table that governs it and, when it has one, the active
+/// default route to an internet gateway that makes the subnet public.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubnetRouting<'a> {
+    pub table: &'a RouteTable,
+    /// The route and the gateway id.
+    pub internet_route: Option<(&'a Route, &'a str)>,
+}
+
+/// The routing of a subnet, or `None` when no route table in the listing governs it.
+pub fn subnet_routing<'a>(
+    tables: &'a [RouteTable],
+    subnet_id: &str,
+    vpc_id: Option<&str>,
+) -> Option<SubnetRouting<'a>> {
+    let table = route_table_of(tables, subnet_id, vpc_id)?;
+    Some(SubnetRouting {
+        table,
+        internet_route: internet_route(table),
+    })
 }
 
 /// An active default route to an internet gateway, with the gateway. NAT gateways, egress-only

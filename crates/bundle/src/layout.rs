@@ -1,0 +1,494 @@
+//! Writing a bundle: every file into a staging directory beside the destination, hashed as it
+//! is written, the manifest (and signature) last, everything synced, then one rename.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use rds_evidence_inventory::Snapshot;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::findings_csv::snake_case;
+use crate::manifest::{
+    AccountRef, FileEntry, Inputs, Manifest, ProfileRef, FORMAT, FORMAT_VERSION, MANIFEST_FILE,
+    PUBLIC_KEY_FILE, SIGNATURE_FILE,
+};
+use crate::{
+    diagram, findings_csv, ocsf, report, signing, spreadsheet, BundleError, Contents,
+    CONTROLS_FILE, CSV_FILE, DIAGRAMS_DIR, FINDINGS_FILE, OCSF_FILE, REPORT_HTML_FILE,
+    REPORT_MD_FILE, SNAPSHOT_FILE, SPREADSHEET_FILE,
+};
+
+/// Copies of the partner's attested documents, by hash.
+pub const ATTESTATIONS_DIR: &str = "attestations";
+
+/// What a bundle is made from.
+#[derive(Clone, Copy)]
+pub enum Input<'a> {
+    /// A snapshot alone (`collect --no-evaluate`): the snapshot and the manifest.
+    Snapshot(&'a Snapshot),
+    /// A snapshot evaluated against a profile: every artifact.
+    Evaluated(Contents<'a>),
+}
+
+pub struct BundleOptions<'a> {
+    /// When the bundle is written (RFC 3339): the caller's clock, not this crate's.
+    pub created_at: String,
+    pub inputs: Inputs,
+    pub signing_key: Option<&'a SigningKey>,
+}
+
+impl Input<'_> {
+    fn snapshot(&self) -> &Snapshot {
+        match self {
+            Input::Snapshot(snapshot) => snapshot,
+            Input::Evaluated(contents) => contents.snapshot,
+        }
+    }
+}
+
+/// Writes the bundle for `input` at `dir` and returns its manifest.
+///
+/// `dir` may be missing, an empty directory, or an earlier bundle (replaced whole); anything
+/// else is refused rather than overwritten.
+pub fn write_bundle(
+    dir: &Path,
+    input: Input,
+    options: &BundleOptions,
+) -> Result<Manifest, BundleError> {
+    let parent = parent_of(dir);
+    recover(dir, &parent);
+    ensure_replaceable(dir)?;
+    std::fs::create_dir_all(&parent).map_err(|source| BundleError::CreateDir {
+        path: parent.clone(),
+        source,
+    })?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{}.partial-", file_name(dir)))
+        .tempdir_in(&parent)
+        .map_err(|source| BundleError::CreateDir {
+            path: parent.clone(),
+            source,
+        })?;
+    let mut files = Staging::new(staging.path());
+    files.json(SNAPSHOT_FILE, input.snapshot())?;
+    if let Input::Evaluated(contents) = input {
+        write_evaluated(&mut files, contents)?;
+    }
+    let manifest = manifest(input, options, files.finish());
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
+    manifest_bytes.push(b'\n');
+    files.raw(MANIFEST_FILE, &manifest_bytes)?;
+    if let Some(key) = options.signing_key {
+        files.raw(SIGNATURE_FILE, &signing::sign(key, &manifest_bytes))?;
+        let public = signing::public_key_pem(&key.verifying_key());
+        files.raw(PUBLIC_KEY_FILE, public.as_bytes())?;
+    }
+    files.sync_dirs()?;
+    install(staging.keep(), dir)?;
+    Ok(manifest)
+}
+
+fn write_evaluated(files: &mut Staging, contents: Contents) -> Result<(), BundleError> {
+    let evaluation = contents.evaluation;
+    files.json(FINDINGS_FILE, &evaluation.findings)?;
+    files.json(CONTROLS_FILE, &evaluation.controls)?;
+    files.stream(OCSF_FILE, |out| ocsf::write(contents, out))?;
+    files.stream(CSV_FILE, |out| findings_csv::write(contents, out))?;
+    let diagrams = diagram::diagrams(contents);
+    for diagram in &diagrams {
+        let stem = format!("{DIAGRAMS_DIR}/{}", safe_name(&diagram.region));
+        files.bytes(&format!("{stem}.dot"), diagram.dot.as_bytes())?;
+        files.bytes(&format!("{stem}.svg"), diagram.svg.as_bytes())?;
+    }
+    files.bytes(
+        REPORT_MD_FILE,
+        report::markdown(contents, &diagrams).as_bytes(),
+    )?;
+    files.bytes(
+        REPORT_HTML_FILE,
+        report::html(contents, &diagrams).as_bytes(),
+    )?;
+    files.bytes(
+        SPREADSHEET_FILE,
+        &spreadsheet::self_assessment(&[contents])?,
+    )?;
+    copy_attested_documents(files, contents)
+}
+
+/// Copies each local attested document as `attestations/<hash prefix>-<name>`, refusing one
+/// that changed since it was hashed: the bundle must hold what the verdicts were based on.
+fn copy_attested_documents(files: &mut Staging, contents: Contents) -> Result<(), BundleError> {
+    for attestation in contents.attestations.controls.values() {
+        for document in &attestation.documents {
+            let (Some(source), Some(expected)) = (&document.local_path, &document.sha256) else {
+                continue;
+            };
+            let name = source
+                .file_name()
+                .map(|n| safe_name(&n.to_string_lossy()))
+                .unwrap_or_default();
+            let target = format!("{ATTESTATIONS_DIR}/{}-{name}", &expected[..12]);
+            if files.contains(&target) {
+                continue;
+            }
+            let mut reader = File::open(source).map_err(|source_error| BundleError::Read {
+                path: source.clone(),
+                source: source_error,
+            })?;
+            let entry = files.stream(&target, |out| std::io::copy(&mut reader, out).map(drop))?;
+            if &entry.sha256 != expected {
+                return Err(BundleError::DocumentChanged {
+                    path: source.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn manifest(input: Input, options: &BundleOptions, files: Vec<FileEntry>) -> Manifest {
+    let snapshot = input.snapshot();
+    let mut verdicts = std::collections::BTreeMap::new();
+    let mut outcomes = std::collections::BTreeMap::new();
+    let mut profile = None;
+    if let Input::Evaluated(contents) = input {
+        for control in &contents.evaluation.controls {
+            *verdicts.entry(snake_case(control.verdict)).or_insert(0) += 1;
+        }
+        for finding in &contents.evaluation.findings {
+            *outcomes.entry(snake_case(finding.outcome)).or_insert(0) += 1;
+        }
+        let canonical = serde_json::to_vec(contents.profile).expect("profile serializes");
+        profile = Some(ProfileRef {
+            id: contents.profile.id.clone(),
+            title: contents.profile.title.clone(),
+            sha256: hex::encode(Sha256::digest(&canonical)),
+        });
+    }
+    Manifest {
+        format: FORMAT.to_owned(),
+        format_version: FORMAT_VERSION,
+        tool_version: snapshot.tool_version.clone(),
+        created_at: options.created_at.clone(),
+        collected_at: snapshot.collected_at.clone(),
+        account: AccountRef {
+            id: snapshot.account.id.clone(),
+            labels: snapshot.account.labels.clone().into_iter().collect(),
+        },
+        regions: snapshot.regions.iter().map(|r| r.region.clone()).collect(),
+        profile,
+        inputs: options.inputs.clone(),
+        verdicts,
+        outcomes,
+        unavailable: snapshot.gaps().len(),
+        files,
+    }
+}
+
+/// Bundle file names derived from data (regions, document names) keep to a safe alphabet.
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_owned()
+}
+
+fn parent_of(dir: &Path) -> PathBuf {
+    match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn file_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".to_owned())
+}
+
+/// What is at `dir` now, and so how the new bundle takes its place.
+enum Occupant {
+    Nothing,
+    EmptyDirectory,
+    Bundle,
+}
+
+fn occupant(dir: &Path) -> Result<Occupant, BundleError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Occupant::Nothing),
+        Err(_) if dir.exists() => return Err(BundleError::NotABundle { path: dir.into() }),
+        Err(source) => {
+            return Err(BundleError::Read {
+                path: dir.to_owned(),
+                source,
+            })
+        }
+    };
+    let mut empty = true;
+    for entry in entries.flatten() {
+        if entry.file_name() == MANIFEST_FILE {
+            return Ok(Occupant::Bundle);
+        }
+        empty = false;
+    }
+    if empty {
+        Ok(Occupant::EmptyDirectory)
+    } else {
+        Err(BundleError::NotABundle { path: dir.into() })
+    }
+}
+
+fn ensure_replaceable(dir: &Path) -> Result<(), BundleError> {
+    occupant(dir).map(drop)
+}
+
+/// Moves the staged bundle to `dir`. An earlier bundle there is first moved aside, then
+/// removed: at every instant `dir` is either the old bundle, absent, or the new one.
+fn install(staged: PathBuf, dir: &Path) -> Result<(), BundleError> {
+    let install_error = |source| BundleError::Install {
+        path: dir.to_owned(),
+        source,
+    };
+    let result = match occupant(dir) {
+        Err(error) => Err(error),
+        Ok(Occupant::Nothing) => std::fs::rename(&staged, dir).map_err(install_error),
+        Ok(Occupant::EmptyDirectory) => std::fs::remove_dir(dir)
+            .and_then(|()| std::fs::rename(&staged, dir))
+            .map_err(install_error),
+        Ok(Occupant::Bundle) => replace(&staged, dir).map_err(install_error),
+    };
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staged);
+    }
+    result?;
+    sync_dir(&parent_of(dir)).map_err(install_error)
+}
+
+/// Tidies up after a run killed while writing the bundle at `dir`: its staging directories
+/// are removed, and an earlier bundle that was moved aside but not yet replaced goes back.
+fn recover(dir: &Path, parent: &Path) {
+    let name = file_name(dir);
+    let (partial, previous) = (format!(".{name}.partial-"), format!(".{name}.previous-"));
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        if entry_name.starts_with(&partial) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        } else if entry_name.starts_with(&previous) {
+            let aside = entry.path().join("bundle");
+            if aside.is_dir() && !dir.exists() {
+                let _ = std::fs::rename(&aside, dir);
+            }
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn replace(staged: &Path, dir: &Path) -> std::io::Result<()> {
+    let aside = tempfile::Builder::new()
+        .prefix(&format!(".{}.previous-", file_name(dir)))
+        .tempdir_in(parent_of(dir))?;
+    let aside_path = aside.path().join("bundle");
+    std::fs::rename(dir, &aside_path)?;
+    if let Err(error) = std::fs::rename(staged, dir) {
+        let _ = std::fs::rename(&aside_path, dir);
+        return Err(error);
+    }
+    drop(aside);
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// The staging directory: writes files, hashing and syncing each, and remembers them for the
+/// manifest.
+struct Staging {
+    root: PathBuf,
+    entries: Vec<FileEntry>,
+    dirs: Vec<PathBuf>,
+}
+
+impl Staging {
+    fn new(root: &Path) -> Staging {
+        Staging {
+            root: root.to_owned(),
+            entries: Vec::new(),
+            dirs: vec![root.to_owned()],
+        }
+    }
+
+    fn contains(&self, relative: &str) -> bool {
+        self.entries.iter().any(|e| e.path == relative)
+    }
+
+    fn json(&mut self, relative: &str, value: &impl Serialize) -> Result<(), BundleError> {
+        self.stream(relative, |out| {
+            serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")
+        })
+        .map(drop)
+    }
+
+    fn bytes(&mut self, relative: &str, bytes: &[u8]) -> Result<(), BundleError> {
+        self.stream(relative, |out| out.write_all(bytes)).map(drop)
+    }
+
+    /// A file listed in the manifest, written through `fill`.
+    fn stream(
+        &mut self,
+        relative: &str,
+        fill: impl FnOnce(&mut HashingWriter<BufWriter<File>>) -> std::io::Result<()>,
+    ) -> Result<&FileEntry, BundleError> {
+        let path = self.root.join(relative);
+        let write_error = |source| BundleError::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            if !self.dirs.iter().any(|d| d == dir) {
+                std::fs::create_dir_all(dir).map_err(write_error)?;
+                self.dirs.push(dir.to_owned());
+            }
+        }
+        let file = File::create(&path).map_err(write_error)?;
+        let mut out = HashingWriter::new(BufWriter::new(file));
+        fill(&mut out).map_err(write_error)?;
+        let (file, entry) = out.finish(relative).map_err(write_error)?;
+        file.sync_all().map_err(write_error)?;
+        self.entries.push(entry);
+        Ok(self.entries.last().expect("just pushed"))
+    }
+
+    /// A file outside the manifest (the manifest itself, its signature, the public key).
+    fn raw(&mut self, relative: &str, bytes: &[u8]) -> Result<(), BundleError> {
+        let path = self.root.join(relative);
+        let write_error = |source| BundleError::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut file = File::create(&path).map_err(write_error)?;
+        file.write_all(bytes).map_err(write_error)?;
+        file.sync_all().map_err(write_error)
+    }
+
+    fn finish(&self) -> Vec<FileEntry> {
+        let mut entries = self.entries.clone();
+        entries.sort();
+        entries
+    }
+
+    fn sync_dirs(&self) -> Result<(), BundleError> {
+        for dir in &self.dirs {
+            sync_dir(dir).map_err(|source| BundleError::Write {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Hashes and counts what passes through, so no file is read back to be hashed.
+pub(crate) struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> HashingWriter<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    pub(crate) fn digest(self) -> String {
+        hex::encode(self.hasher.finalize())
+    }
+}
+
+impl HashingWriter<BufWriter<File>> {
+    fn finish(self, relative: &str) -> std::io::Result<(File, FileEntry)> {
+        let file = self.inner.into_inner().map_err(|e| e.into_error())?;
+        let entry = FileEntry {
+            path: relative.to_owned(),
+            sha256: hex::encode(self.hasher.finalize()),
+            bytes: self.bytes,
+        };
+        Ok((file, entry))
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        self.bytes += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_data_stay_inside_the_bundle() {
+        assert_eq!(safe_name("us-east-1"), "us-east-1");
+        assert_eq!(safe_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_name("run book.pdf"), "run_book.pdf");
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_tidied_and_a_moved_bundle_restored() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("b");
+        let staged = root.path().join(".b.partial-x1");
+        std::fs::create_dir_all(&staged).unwrap();
+        std::fs::write(staged.join(MANIFEST_FILE), "{}").unwrap();
+        let aside = root.path().join(".b.previous-y2/bundle");
+        std::fs::create_dir_all(&aside).unwrap();
+        std::fs::write(aside.join(MANIFEST_FILE), "earlier").unwrap();
+        recover(&dir, root.path());
+        assert_eq!(
+            std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap(),
+            "earlier"
+        );
+        let names: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["b"]);
+    }
+
+    #[test]
+    fn a_directory_that_is_not_a_bundle_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("thesis.docx"), "mine").unwrap();
+        let err = ensure_replaceable(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("not an rds-evidence bundle"), "{err}");
+        assert!(ensure_replaceable(&dir.path().join("new")).is_ok());
+    }
+}

@@ -1,0 +1,308 @@
+use super::*;
+use crate::testing::Demo;
+
+fn diagram() -> Diagram {
+    Diagram {
+        region: "us-east-1".to_owned(),
+        dot: "digraph { a -> b }".to_owned(),
+        svg: "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><text x=\"2\" y=\"12\">prod-postgres</text></svg>\n".to_owned(),
+    }
+}
+
+#[test]
+fn markdown_of_the_demo_account() {
+    let demo = Demo::load();
+    insta::assert_snapshot!(markdown(demo.contents(), &[diagram()]));
+}
+
+#[test]
+fn markdown_and_html_are_deterministic() {
+    let demo = Demo::load();
+    let diagrams = [diagram()];
+    assert_eq!(
+        markdown(demo.contents(), &diagrams),
+        markdown(demo.contents(), &diagrams)
+    );
+    assert_eq!(
+        html(demo.contents(), &diagrams),
+        html(demo.contents(), &diagrams)
+    );
+}
+
+const HOSTILE: &str = "<img src=x onerror=alert(1)>&\"'|`*";
+
+/// The demo account with `dev-mysql` renamed to something that is markup in both formats.
+fn hostile() -> Demo {
+    let mut demo = Demo::load();
+    let region = demo
+        .snapshot
+        .regions
+        .iter_mut()
+        .find(|r| r.region == "us-east-1")
+        .unwrap();
+    let instances = match &mut region.db_instances {
+        rds_evidence_inventory::Observed::Value(instances) => instances,
+        rds_evidence_inventory::Observed::Unknown(_) => unreachable!("the demo lists instances"),
+    };
+    let instance = instances
+        .iter_mut()
+        .find(|i| i.identifier == "dev-mysql")
+        .unwrap();
+    instance.identifier = HOSTILE.to_owned();
+    demo.evaluation =
+        rds_evidence_controls::evaluate(&demo.snapshot, &demo.profile, &demo.attestations);
+    demo
+}
+
+#[test]
+fn html_escapes_what_the_snapshot_names() {
+    let demo = hostile();
+    assert!(
+        demo.evaluation
+            .findings
+            .iter()
+            .any(|f| f.resource.id == HOSTILE && f.outcome == rds_evidence_controls::Outcome::Fail),
+        "the renamed instance must appear among failing findings for the test to mean anything"
+    );
+    let page = html(demo.contents(), &[diagram()]);
+    assert!(!page.contains("<img"), "unescaped resource id in the HTML");
+    assert!(!page.contains("onerror=alert(1)>"));
+    let escaped = "&#60;img src=x onerror=alert(1)&#62;&#38;&#34;&#39;|`*";
+    let occurrences = page.matches(escaped).count();
+    assert!(
+        occurrences >= 3,
+        "inventory, findings and narrative all name it escaped; found {occurrences}"
+    );
+}
+
+#[test]
+fn markdown_escapes_what_the_snapshot_names() {
+    let demo = hostile();
+    let text = markdown(demo.contents(), &[diagram()]);
+    let prose = without_code_spans(&text);
+    assert!(
+        prose.contains("\\<img src=x onerror=alert(1)\\>"),
+        "escaped in prose"
+    );
+    assert!(
+        !prose.replace("\\<", "").replace("<br>", "").contains('<'),
+        "raw HTML in the Markdown's prose"
+    );
+    // In a code span the name stays literal, its pipe escaped so the table keeps its columns.
+    assert!(text.contains("``instance us-east-1/<img src=x onerror=alert(1)>&\"'\\|`*``"));
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| ``instance us-east-1/<img"))
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let unescaped_pipes = row.matches('|').count() - row.matches("\\|").count();
+        assert_eq!(unescaped_pipes, 4, "a findings row has three cells: {row}");
+    }
+}
+
+/// The text with every code span (literal, so harmless) removed, as CommonMark delimits them:
+/// an unescaped run of backticks up to the next run of the same length.
+fn without_code_spans(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let run_at = |at: usize| bytes[at..].iter().take_while(|b| **b == b'`').count();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' if at + 1 < bytes.len() => {
+                out.push_str(&text[at..at + 2]);
+                at += 2;
+            }
+            b'`' => {
+                let run = run_at(at);
+                let close =
+                    (at + run..bytes.len()).find(|&i| run_at(i) == run && bytes[i - 1] != b'`');
+                at = match close {
+                    Some(close) => close + run,
+                    None => {
+                        out.push_str(&text[at..at + run]);
+                        at + run
+                    }
+                };
+            }
+            _ => {
+                let next = text[at + 1..]
+                    .find(['\\', '`'])
+                    .map_or(text.len(), |n| at + 1 + n);
+                out.push_str(&text[at..next]);
+                at = next;
+            }
+        }
+    }
+    out
+}
+
+/// Every `attr="value"` in the page, for the named attribute.
+fn attribute_values<'p>(page: &'p str, attribute: &str) -> Vec<&'p str> {
+    let needle = format!(" {attribute}=\"");
+    page.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &page[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn html_is_self_contained() {
+    let demo = Demo::load();
+    let page = html(demo.contents(), &[diagram()]);
+    for forbidden in [
+        "<link", "<script", "<iframe", "<object", "<embed", "@import", "url(",
+    ] {
+        assert!(
+            !page.contains(forbidden),
+            "{forbidden} in a page meant to work offline"
+        );
+    }
+    assert!(
+        attribute_values(&page, "src").is_empty(),
+        "no element loads anything"
+    );
+    let attested: Vec<&str> = demo
+        .attestations
+        .controls
+        .values()
+        .flat_map(|a| &a.documents)
+        .map(|d| d.reference.as_str())
+        .collect();
+    for href in attribute_values(&page, "href") {
+        assert!(
+            href.starts_with('#') || attested.contains(&href),
+            "{href}: only in-page anchors and attested document links"
+        );
+    }
+    assert!(
+        page.contains("<a href=\"https://wiki.example.com/rds/backup-policy\">"),
+        "an attested URL is a plain link"
+    );
+}
+
+#[test]
+fn every_control_has_an_anchor_and_a_contents_entry() {
+    let demo = Demo::load();
+    let page = html(demo.contents(), &[]);
+    let ids = attribute_values(&page, "id");
+    for control in &demo.evaluation.controls {
+        let anchor = format!("control-{}", control.control);
+        assert_eq!(
+            ids.iter().filter(|id| **id == anchor).count(),
+            1,
+            "{anchor} is the id of exactly one element"
+        );
+        assert!(
+            page.contains(&format!("href=\"#{anchor}\"")),
+            "{anchor} in the contents"
+        );
+    }
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "ids are unique");
+    for href in attribute_values(&page, "href")
+        .iter()
+        .filter(|h| h.starts_with('#'))
+    {
+        assert!(ids.contains(&&href[1..]), "{href} points nowhere");
+    }
+}
+
+#[test]
+fn html_inlines_the_diagrams() {
+    let demo = Demo::load();
+    let page = html(demo.contents(), &[diagram()]);
+    assert!(page.contains(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><text x=\"2\" y=\"12\">prod-postgres</text></svg>"
+    ));
+    assert!(
+        !page.contains("<?xml"),
+        "the XML declaration is dropped inside HTML"
+    );
+    assert!(page.contains("diagrams/us-east-1.dot"));
+}
+
+#[test]
+fn html_shows_verdicts_attestations_inventory_and_gaps() {
+    let demo = Demo::load();
+    let page = html(demo.contents(), &[diagram()]);
+    let gaps = demo.snapshot.gaps();
+    assert!(!gaps.is_empty());
+    for gap in &gaps {
+        assert!(page.contains(&gap.why.action), "{} missing", gap.why.action);
+    }
+    assert!(page.contains("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+    assert!(page.contains("referenced, not hashed"));
+    assert!(page.contains("Attestation: partner to supply"));
+    assert!(page.contains(&demo.snapshot.collected_at));
+    for id in ["prod-postgres-dr", "prod-aurora", "dev-mysql"] {
+        assert!(
+            page.contains(&format!("<code>{id}</code>")),
+            "{id} in the inventory"
+        );
+    }
+    let not_met = demo
+        .evaluation
+        .controls
+        .iter()
+        .filter(|c| c.verdict == rds_evidence_controls::Verdict::NotMet)
+        .count();
+    assert!(page.contains(&format!(
+        "<span class=\"n\">{not_met}</span><span class=\"badge not-met\">Not met</span>"
+    )));
+}
+
+#[test]
+fn a_large_estate_renders_quickly_and_stays_readable() {
+    let mut demo = Demo::load();
+    let region = demo
+        .snapshot
+        .regions
+        .iter_mut()
+        .find(|r| r.region == "us-east-1")
+        .unwrap();
+    let rds_evidence_inventory::Observed::Value(instances) = &mut region.db_instances else {
+        unreachable!("the demo lists instances")
+    };
+    let template = instances
+        .iter()
+        .find(|i| i.identifier == "dev-mysql")
+        .unwrap()
+        .clone();
+    instances.extend((0..10_000).map(|n| {
+        let mut instance = template.clone();
+        instance.identifier = format!("db-{n:05}");
+        instance.arn = format!("{}-{n:05}", template.arn);
+        instance
+    }));
+    demo.evaluation =
+        rds_evidence_controls::evaluate(&demo.snapshot, &demo.profile, &demo.attestations);
+
+    let started = std::time::Instant::now();
+    let text = markdown(demo.contents(), &[diagram()]);
+    let page = html(demo.contents(), &[diagram()]);
+    let elapsed = started.elapsed();
+    // Generous for a debug build on a shared machine; a quadratic scan takes minutes.
+    assert!(elapsed.as_secs() < 20, "rendering took {elapsed:?}");
+
+    assert!(
+        page.contains("<code>db-09999</code>"),
+        "the inventory lists every instance"
+    );
+    assert!(
+        page.contains("more not shown: see <code>findings.csv</code>"),
+        "long finding lists are cut, with a pointer to the full list"
+    );
+    let failing_rows = text.matches("| `instance us-east-1/db-").count();
+    let instances_in_inventory = text.matches("| `db-").count();
+    assert_eq!(instances_in_inventory, 10_000);
+    assert!(
+        failing_rows < 10_000,
+        "findings are excerpted, not dumped: {failing_rows} rows"
+    );
+}

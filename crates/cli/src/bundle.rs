@@ -1,0 +1,163 @@
+//! Writing bundles from `collect` and `evaluate`, and the integrity commands `verify` and
+//! `keygen`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use rds_evidence_bundle::manifest::{InputFile, Inputs};
+use rds_evidence_bundle::signing::{self, SigningKey};
+use rds_evidence_bundle::{
+    sha256_file, verify, write_archive, write_bundle, BundleOptions, Input, Manifest,
+    REPORT_HTML_FILE,
+};
+
+/// How bundles are finished: signed, archived.
+#[derive(Debug, Clone, Default, Args)]
+pub struct BundleArgs {
+    /// Sign the bundle's manifest with this Ed25519 key (PKCS#8 PEM, from `rds-evidence
+    /// keygen`); the public key and signature go into the bundle.
+    #[arg(long, value_name = "FILE")]
+    sign_key: Option<PathBuf>,
+
+    /// Also write the bundle as DIR.tar.gz beside it.
+    #[arg(long)]
+    archive: bool,
+}
+
+/// Bundle settings checked up front, before any AWS call.
+pub struct BundleWriter {
+    signing_key: Option<SigningKey>,
+    archive: bool,
+}
+
+impl BundleArgs {
+    pub fn load(&self) -> anyhow::Result<BundleWriter> {
+        let signing_key = match &self.sign_key {
+            Some(path) => Some(signing::read_signing_key(path)?),
+            None => None,
+        };
+        Ok(BundleWriter {
+            signing_key,
+            archive: self.archive,
+        })
+    }
+}
+
+/// Where the bundle's content came from, for its manifest.
+pub struct Provenance<'a> {
+    pub source: String,
+    pub profile: Option<&'a Path>,
+    pub attestations: Option<&'a Path>,
+    pub evaluated: bool,
+}
+
+impl BundleWriter {
+    /// Writes the bundle at `dir` and prints where it is. Returns its manifest.
+    pub fn write(
+        &self,
+        dir: &Path,
+        input: Input,
+        provenance: &Provenance,
+    ) -> anyhow::Result<Manifest> {
+        let attestations = match provenance.attestations {
+            Some(path) => Some(InputFile {
+                path: path.display().to_string(),
+                sha256: sha256_file(path)?,
+            }),
+            None => None,
+        };
+        let options = BundleOptions {
+            created_at: rds_evidence_collector::utc_now(),
+            inputs: Inputs {
+                source: provenance.source.clone(),
+                profile: provenance.evaluated.then(|| {
+                    provenance
+                        .profile
+                        .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string())
+                }),
+                attestations,
+            },
+            signing_key: self.signing_key.as_ref(),
+        };
+        let manifest = write_bundle(dir, input, &options)
+            .with_context(|| format!("writing the bundle {}", dir.display()))?;
+        println!(
+            "Bundle written to {} ({} files)",
+            dir.display(),
+            manifest.files.len() + 1
+        );
+        if provenance.evaluated {
+            println!("Report: {}", dir.join(REPORT_HTML_FILE).display());
+        }
+        if self.archive {
+            let archive = write_archive(dir, &manifest)?;
+            println!("Archive: {}", archive.display());
+        }
+        Ok(manifest)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle directory.
+    #[arg(value_name = "BUNDLE")]
+    bundle: PathBuf,
+
+    /// Require a signature by this public key (PEM, the `.pub.pem` from `keygen`).
+    #[arg(long, value_name = "FILE")]
+    public_key: Option<PathBuf>,
+}
+
+/// Whether a verified bundle held up.
+pub enum Verdict {
+    Verified,
+    Failed,
+}
+
+pub fn run_verify(args: VerifyArgs) -> anyhow::Result<Verdict> {
+    let expected = match &args.public_key {
+        Some(path) => Some(signing::read_verifying_key(path)?),
+        None => None,
+    };
+    let verification = verify(&args.bundle, expected.as_ref())?;
+    let bundle = args.bundle.display();
+    if !verification.verified() {
+        for problem in &verification.problems {
+            eprintln!("{bundle}: {problem}");
+        }
+        eprintln!(
+            "{bundle}: FAILED verification ({} problem(s))",
+            verification.problems.len()
+        );
+        return Ok(Verdict::Failed);
+    }
+    let signer = verification.signed_by.map_or_else(
+        || "unsigned".to_owned(),
+        |key| format!("signed by key {key}"),
+    );
+    println!(
+        "{bundle}: verified: {} files match the manifest; {signer}",
+        verification.manifest.files.len()
+    );
+    Ok(Verdict::Verified)
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (owner-only); the public key goes to FILE.pub.pem.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+pub fn run_keygen(args: KeygenArgs) -> anyhow::Result<()> {
+    let key = signing::generate()?;
+    let public = signing::write_key_pair(&key, &args.out)?;
+    println!(
+        "Secret key: {} (keep it private)\nPublic key: {} (fingerprint {})",
+        args.out.display(),
+        public.display(),
+        signing::fingerprint(&key.verifying_key())
+    );
+    Ok(())
+}

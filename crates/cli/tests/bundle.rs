@@ -1,0 +1,293 @@
+//! The evidence bundle end to end, offline: the demo fixture replayed into a bundle, checked
+//! by `verify`, signed, archived, and killed half-way.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use common::{comparable, fixture, rds_evidence, stderr, stdout, workspace_root};
+
+/// Replays the demo fixture into a bundle at `home/<name>`, with `extra` arguments.
+fn demo_bundle(home: &Path, name: &str, extra: &[&str]) -> (PathBuf, Output) {
+    let out = home.join(name);
+    let output = rds_evidence(home)
+        .args(["collect", "--replay"])
+        .arg(fixture("demo"))
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 4)),
+        "collect failed:\n{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    (out, output)
+}
+
+fn verify(home: &Path, bundle: &Path, extra: &[&str]) -> Output {
+    rds_evidence(home)
+        .arg("verify")
+        .arg(bundle)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn files_of(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in walk(dir) {
+        files.push(
+            entry
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_bundle_holds_every_artifact_and_verifies() {
+    let home = tempfile::tempdir().unwrap();
+    let (bundle, output) = demo_bundle(home.path(), "bundle", &[]);
+    assert!(stdout(&output).contains(&format!("Report: {}", bundle.join("report.html").display())));
+    assert_eq!(
+        files_of(&bundle),
+        [
+            "controls.json",
+            "diagrams/eu-west-1.dot",
+            "diagrams/eu-west-1.svg",
+            "diagrams/us-east-1.dot",
+            "diagrams/us-east-1.svg",
+            "findings.csv",
+            "findings.json",
+            "findings.ocsf.json",
+            "manifest.json",
+            "report.html",
+            "report.md",
+            "self-assessment.xlsx",
+            "snapshot.json",
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["account"]["id"], "000034941834");
+    assert_eq!(manifest["profile"]["id"], "rds-service-delivery-2025-08");
+    assert_eq!(manifest["inputs"]["profile"], "built-in");
+    assert!(manifest["inputs"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("replay:"));
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 12);
+    let verdicts: usize = manifest["verdicts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap() as usize)
+        .sum();
+    assert_eq!(
+        verdicts,
+        rds_evidence_controls::Profile::builtin().controls.len()
+    );
+
+    let verified = verify(home.path(), &bundle, &[]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    assert!(stdout(&verified).contains("12 files match the manifest; unsigned"));
+}
+
+#[test]
+fn verify_names_a_changed_byte_a_removed_file_and_an_added_file() {
+    let home = tempfile::tempdir().unwrap();
+    let (bundle, _) = demo_bundle(home.path(), "bundle", &[]);
+
+    let report = bundle.join("report.md");
+    let mut bytes = std::fs::read(&report).unwrap();
+    bytes[100] ^= 0x20;
+    std::fs::write(&report, bytes).unwrap();
+    std::fs::remove_file(bundle.join("diagrams/us-east-1.svg")).unwrap();
+    std::fs::write(bundle.join("diagrams/extra.svg"), "<svg/>").unwrap();
+
+    let output = verify(home.path(), &bundle, &[]);
+    assert_eq!(output.status.code(), Some(5));
+    let errors = stderr(&output);
+    for expected in [
+        "report.md: altered",
+        "diagrams/us-east-1.svg: missing",
+        "diagrams/extra.svg: added",
+        "FAILED verification (3 problem(s))",
+    ] {
+        assert!(errors.contains(expected), "{expected}: {errors}");
+    }
+}
+
+#[test]
+fn a_signed_bundle_verifies_against_its_key_and_fails_when_altered() {
+    let home = tempfile::tempdir().unwrap();
+    let key = home.path().join("partner.key");
+    let keygen = rds_evidence(home.path())
+        .args(["keygen", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert_eq!(keygen.status.code(), Some(0), "{}", stderr(&keygen));
+    let public = home.path().join("partner.key.pub.pem");
+    let key_arg = key.to_str().unwrap();
+    let (bundle, _) = demo_bundle(home.path(), "bundle", &["--sign-key", key_arg]);
+
+    let public_arg = public.to_str().unwrap();
+    let verified = verify(home.path(), &bundle, &["--public-key", public_arg]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    assert!(stdout(&verified).contains("signed by key"));
+
+    let signature = bundle.join("manifest.json.sig");
+    let mut bytes = std::fs::read(&signature).unwrap();
+    bytes[5] ^= 1;
+    std::fs::write(&signature, bytes).unwrap();
+    let output = verify(home.path(), &bundle, &[]);
+    assert_eq!(output.status.code(), Some(5));
+    assert!(stderr(&output).contains("manifest.json.sig: the signature does not match"));
+
+    let (unsigned, _) = demo_bundle(home.path(), "unsigned", &[]);
+    let output = verify(home.path(), &unsigned, &["--public-key", public_arg]);
+    assert_eq!(output.status.code(), Some(5));
+    assert!(stderr(&output).contains("not signed"));
+}
+
+#[test]
+fn archive_holds_the_bundle_under_its_name() {
+    let home = tempfile::tempdir().unwrap();
+    let (bundle, output) = demo_bundle(home.path(), "bundle", &["--archive"]);
+    let archive = home.path().join("bundle.tar.gz");
+    assert!(stdout(&output).contains(&format!("Archive: {}", archive.display())));
+    let listing = Command::new("tar")
+        .arg("-tzf")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(listing.status.success());
+    let mut entries: Vec<String> = stdout(&listing).lines().map(str::to_owned).collect();
+    entries.sort();
+    let expected: Vec<String> = files_of(&bundle)
+        .into_iter()
+        .map(|file| format!("bundle/{file}"))
+        .collect();
+    assert_eq!(entries, expected);
+}
+
+#[test]
+fn a_non_bundle_directory_is_never_overwritten() {
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("thesis");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("chapter1.md"), "mine").unwrap();
+    let output = rds_evidence(home.path())
+        .args(["collect", "--replay"])
+        .arg(fixture("demo"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("is not an rds-evidence bundle"));
+    assert_eq!(files_of(&out), ["chapter1.md"]);
+}
+
+/// SIGKILL at points spread over a run that replaces an earlier bundle: afterwards the path
+/// holds a bundle that verifies (the earlier or the new one), never a partial one, and the
+/// next run tidies whatever the killed one left.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_leaves_the_earlier_bundle_or_the_new_one() {
+    let home = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (bundle, _) = demo_bundle(home.path(), "bundle", &[]);
+    let full_run = started.elapsed();
+    let earlier = std::fs::read(bundle.join("manifest.json")).unwrap();
+
+    for step in 1..=8u32 {
+        let mut child = rds_evidence(home.path())
+            .args(["collect", "--replay"])
+            .arg(fixture("demo"))
+            .arg("--out")
+            .arg(&bundle)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full_run * step / 8);
+        let _ = child.kill();
+        let _ = child.wait();
+        if bundle.exists() {
+            let output = verify(home.path(), &bundle, &[]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "step {step}: {}",
+                stderr(&output)
+            );
+        } else {
+            let aside = std::fs::read_dir(home.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(".bundle.previous-")
+                });
+            assert!(
+                aside,
+                "step {step}: neither the bundle nor its moved-aside copy"
+            );
+        }
+    }
+
+    demo_bundle(home.path(), "bundle", &[]);
+    let output = verify(home.path(), &bundle, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let names: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("bundle"))
+        .collect();
+    assert_eq!(names, ["bundle"], "leftovers tidied");
+    assert_ne!(
+        std::fs::read(bundle.join("manifest.json")).unwrap(),
+        earlier
+    );
+}
+
+/// `fixtures/demo-snapshot.json` (the bundle crate's test input) is what replaying
+/// `fixtures/demo` gives: `make fixtures` rewrites both.
+#[test]
+fn the_checked_in_demo_snapshot_matches_the_demo_recording() {
+    let home = tempfile::tempdir().unwrap();
+    let (bundle, _) = demo_bundle(home.path(), "bundle", &["--no-evaluate"]);
+    let replayed = rds_evidence_bundle::read_snapshot(&bundle.join("snapshot.json")).unwrap();
+    let checked_in =
+        rds_evidence_bundle::read_snapshot(&workspace_root().join("fixtures/demo-snapshot.json"))
+            .unwrap();
+    assert_eq!(comparable(&replayed), comparable(&checked_in));
+    assert_eq!(replayed.collected_at, checked_in.collected_at);
+    assert_eq!(files_of(&bundle), ["manifest.json", "snapshot.json"]);
+}
