@@ -363,6 +363,22 @@ def build_rds_groups(clients, net, dr_net):
         [dr_subnets["dr-private-a"], dr_subnets["dr-private-b"]], "prod",
     )
 
+    # An audit option group for dev-mysql: moto knows only the option groups created
+    # here, not the engine defaults (default:postgres-16, ...) real RDS has.
+    rds.create_option_group(
+        OptionGroupName="dev-mysql-audit",
+        EngineName="mysql",
+        MajorEngineVersion="8.0",
+        OptionGroupDescription="Audit plugin for dev-mysql",
+    )
+    rds.modify_option_group(
+        OptionGroupName="dev-mysql-audit",
+        OptionsToInclude=[{
+            "OptionName": "MARIADB_AUDIT_PLUGIN",
+            "OptionSettings": [{"Name": "SERVER_AUDIT_EVENTS", "Value": "CONNECT,QUERY_DDL"}],
+        }],
+        ApplyImmediately=True,
+    )
     create_parameter_group(rds, "prod-postgres16", "postgres16", {"rds.force_ssl": "1"})
     create_parameter_group(rds, "dev-mysql8", "mysql8.0", {"require_secure_transport": "0"})
     create_parameter_group(rds_dr, "dr-postgres16", "postgres16", {"rds.force_ssl": "1"})
@@ -417,6 +433,7 @@ def build_instances(clients, security_groups, dr_security_groups, kms_keys, moni
         DBSubnetGroupName="public-db-subnets",
         VpcSecurityGroupIds=[security_groups["db-open-sg"]],
         DBParameterGroupName="dev-mysql8",
+        OptionGroupName="dev-mysql-audit",
         BackupRetentionPeriod=1,
         DeletionProtection=False,
         PubliclyAccessible=True,
@@ -525,6 +542,16 @@ def build_aurora(rds, security_groups, kms_keys):
     return cluster_arn, instance_arns
 
 
+def build_global_cluster(rds, cluster_arn):
+    """prod-aurora as the only cluster of a global database: membership alone is no
+    cross-region copy. moto reports the member as not the writer, and the cluster's
+    GlobalClusterIdentifier as the global cluster's ARN."""
+    return rds.create_global_cluster(
+        GlobalClusterIdentifier="prod-global",
+        SourceDBClusterIdentifier=cluster_arn,
+    )["GlobalCluster"]["GlobalClusterArn"]
+
+
 def build_non_rds_cluster(rds, security_groups):
     """A graph-database cluster created through the RDS API: real RDS lists
     DocumentDB and Neptune clusters/instances in its describes, and
@@ -612,6 +639,7 @@ def build(clients):
         clients, security_groups, dr_net["security_groups"], kms_keys, monitoring_role_arn
     )
     aurora_arn, aurora_instances = build_aurora(rds, security_groups, kms_keys)
+    global_arn = build_global_cluster(rds, aurora_arn)
     neptune_arn, neptune_instance = build_non_rds_cluster(rds, security_groups)
     snapshots, cluster_snapshots = build_snapshots(rds)
     subscription_arn = build_event_subscription(rds, topic_arn)
@@ -641,6 +669,8 @@ def build(clients):
             PRIMARY: ["prod-postgres16", "dev-mysql8"], DR: ["dr-postgres16"],
         },
         "db_cluster_parameter_groups": {PRIMARY: ["prod-aurora-pg16"]},
+        "option_groups": {PRIMARY: {"dev-mysql-audit": "dev-mysql"}},
+        "global_clusters": {"prod-global": global_arn},
         "db_instances": {**instances, **aurora_instances},
         "db_clusters": {"prod-aurora": aurora_arn},
         "excluded_non_rds": {

@@ -3,11 +3,11 @@
 //! interrupted run leaves the previous file in place, never a truncated one.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use rds_evidence_inventory::{Snapshot, SCHEMA_VERSION};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{BundleError, SNAPSHOT_FILE};
 
@@ -32,23 +32,25 @@ pub fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> Result<Path
 
 /// Reads a snapshot written by any version of the tool up to this one.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, BundleError> {
-    let file = File::open(path).map_err(|source| BundleError::Read {
+    let text = std::fs::read_to_string(path).map_err(|source| BundleError::Read {
         path: path.to_owned(),
         source,
     })?;
-    let value: serde_json::Value =
-        serde_json::from_reader(BufReader::new(file)).map_err(|e| parse_error(path, &e))?;
-    let found = value
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0);
+    // The version first, so that a newer snapshot gets advice rather than a field error; the
+    // snapshot then from the text, so that errors keep their line and column.
+    #[derive(Deserialize)]
+    struct Version {
+        #[serde(default)]
+        schema_version: u64,
+    }
+    let found = serde_json::from_str::<Version>(&text).map_or(0, |v| v.schema_version);
     if found > u64::from(SCHEMA_VERSION) {
         return Err(BundleError::NewerSchema {
             path: path.to_owned(),
             found: u32::try_from(found).unwrap_or(u32::MAX),
         });
     }
-    serde_json::from_value(value).map_err(|e| parse_error(path, &e))
+    serde_json::from_str(&text).map_err(|e| parse_error(path, &e))
 }
 
 fn parse_error(path: &Path, error: &serde_json::Error) -> BundleError {

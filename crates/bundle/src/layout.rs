@@ -250,6 +250,19 @@ fn ensure_replaceable(dir: &Path) -> Result<(), BundleError> {
     occupant(dir).map(drop)
 }
 
+/// Whether a bundle can be written at `dir`, checked before the work that produces it: `dir`
+/// is new, empty or a bundle, and its nearest existing ancestor is a directory.
+pub fn check_destination(dir: &Path) -> Result<(), BundleError> {
+    ensure_replaceable(dir)?;
+    match dir.ancestors().skip(1).find(|a| a.exists()) {
+        Some(ancestor) if !ancestor.is_dir() => Err(BundleError::CreateDir {
+            path: dir.to_owned(),
+            source: std::io::Error::other(format!("{} is not a directory", ancestor.display())),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Moves the staged bundle to `dir`. An earlier bundle there is first moved aside, then
 /// removed: at every instant `dir` is either the old bundle, absent, or the new one.
 fn install(staged: PathBuf, dir: &Path) -> Result<(), BundleError> {

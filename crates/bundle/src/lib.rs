@@ -30,7 +30,7 @@ use rds_evidence_inventory::Snapshot;
 pub use archive::write_archive;
 pub use error::BundleError;
 pub use json::{read_snapshot, write_json, write_snapshot};
-pub use layout::{write_bundle, BundleOptions, Input, ATTESTATIONS_DIR};
+pub use layout::{check_destination, write_bundle, BundleOptions, Input, ATTESTATIONS_DIR};
 pub use manifest::Manifest;
 pub use verify::{sha256_file, verify, Problem, Verification};
 

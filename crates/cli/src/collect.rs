@@ -4,7 +4,10 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use futures::{stream, StreamExt};
-use rds_evidence_bundle::{write_self_assessment, Contents, Input, SPREADSHEET_FILE};
+use rds_evidence_bundle::{
+    check_destination, write_self_assessment, Contents, Input, SPREADSHEET_FILE,
+};
+use rds_evidence_collector::faults::FaultPlan;
 use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
     accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
@@ -127,6 +130,15 @@ pub struct CollectArgs {
     #[command(flatten)]
     bundle: BundleArgs,
 
+    /// Seconds the whole collection may take; past that it stops and writes nothing.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: Option<u64>,
+
+    /// Testing: inject faults under the SDK, e.g.
+    /// `rate=0.3,seed=7,kinds=throttle+5xx+reset+slow,slow-ms=1500,deny=kms:GetKeyPolicy`.
+    #[arg(long, value_name = "SPEC", hide = true, value_parser = FaultPlan::parse)]
+    inject_faults: Option<FaultPlan>,
+
     /// Seconds allowed for one attempt of one request.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     call_timeout: u64,
@@ -164,6 +176,14 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         writer: &writer,
     };
     let targets = account_targets(&args)?;
+    match &targets {
+        None => check_destination(&args.out)?,
+        Some(targets) => {
+            for target in targets {
+                check_destination(&args.out.join(&target.id))?;
+            }
+        }
+    }
     let base = CollectOptions {
         access: Access {
             profile: args.profile.clone(),
@@ -182,6 +202,7 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
                 args.replay.clone(),
                 args.replay_missing,
             ),
+            faults: args.inject_faults.clone(),
         },
         regions: args.regions.clone().unwrap_or(RegionSelection::Configured),
         labels: Default::default(),
@@ -192,14 +213,17 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         .context("cannot start the async runtime")?;
     let Some(targets) = targets else {
         let progress = TerminalProgress::new();
-        let snapshot = runtime.block_on(rds_evidence_collector::collect(&base, &progress))?;
+        let collection = rds_evidence_collector::collect(&base, &progress);
+        let snapshot = within(&runtime, args.timeout, collection)??;
         progress.finish();
         return run
             .write(&args.out, &snapshot)
             .map(|(completion, _)| completion);
     };
 
-    let results = runtime.block_on(
+    let results = within(
+        &runtime,
+        args.timeout,
         stream::iter(targets)
             .map(|target| {
                 let options = options_for(&base, &target, &args.session_name);
@@ -210,7 +234,7 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
             })
             .buffer_unordered(usize::from(args.account_concurrency))
             .collect::<Vec<_>>(),
-    );
+    )?;
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
@@ -247,6 +271,25 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
             failed.join(", ")
         )
     }
+}
+
+/// Runs `work` to its end, or gives up once `--timeout` has passed: a run always ends.
+fn within<T>(
+    runtime: &tokio::runtime::Runtime,
+    timeout: Option<u64>,
+    work: impl std::future::Future<Output = T>,
+) -> anyhow::Result<T> {
+    let Some(seconds) = timeout else {
+        return Ok(runtime.block_on(work));
+    };
+    // The timer needs the runtime: it is made inside it.
+    runtime
+        .block_on(async { tokio::time::timeout(Duration::from_secs(seconds), work).await })
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "collection did not finish within --timeout {seconds}s; nothing was written"
+            )
+        })
 }
 
 /// The accounts of --accounts or --account-ids; `None` for a single-account run.

@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use rds_evidence_bundle::{read_snapshot, Contents, Input};
+use rds_evidence_bundle::{check_destination, read_snapshot, Contents, Input};
 use rds_evidence_controls::{evaluate, Attestations, Evaluation, Profile, Verdict};
 use rds_evidence_inventory::Snapshot;
 
@@ -75,6 +75,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     };
     let inputs = paths.load()?;
     let writer = args.bundle.load()?;
+    check_destination(&args.out)?;
     let snapshot = read_snapshot(&args.snapshot)?;
     let source = format!("snapshot:{}", args.snapshot.display());
     evaluate_into(&args.out, &snapshot, &inputs, &writer, source)?;

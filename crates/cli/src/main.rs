@@ -49,6 +49,11 @@ enum Command {
     Attestations(AttestationsCommand),
     /// Print the AWS operations rds-evidence may call, one IAM action a line.
     AllowList,
+    /// Print the IAM policy the customer's read-only role needs: exactly the allow-list.
+    IamPolicy,
+    /// Print a CloudFormation template for the customer's read-only role (external id
+    /// required, the policy inline).
+    IamRoleTemplate,
     /// Check a bundle against its manifest (every file's SHA-256) and signature.
     #[command(after_help = EXIT_CODES)]
     Verify(bundle::VerifyArgs),
@@ -81,6 +86,10 @@ fn main() -> ExitCode {
             }
             Ok(collect::Completion::Complete)
         }
+        Command::IamPolicy => print_json(&rds_evidence_collector::permissions::iam_policy()),
+        Command::IamRoleTemplate => {
+            print_json(&rds_evidence_collector::permissions::role_template())
+        }
         Command::Verify(args) => match bundle::run_verify(args) {
             Ok(bundle::Verdict::Verified) => Ok(collect::Completion::Complete),
             Ok(bundle::Verdict::Failed) => return ExitCode::from(5),
@@ -98,6 +107,27 @@ fn main() -> ExitCode {
     }
 }
 
+fn print_json(value: &serde_json::Value) -> anyhow::Result<collect::Completion> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(collect::Completion::Complete)
+}
+
+/// stderr for log lines, with credentials removed: the SDK's debug logs print the resolved
+/// identity (the secret key redacted, the access key id not).
+struct ScrubbedStderr;
+
+impl std::io::Write for ScrubbedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let line = rds_evidence_collector::traffic::scrub_secrets(&String::from_utf8_lossy(buf));
+        std::io::stderr().write_all(line.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 fn init_logging(verbose: u8) {
     let default = match verbose {
         0 => "warn",
@@ -108,7 +138,7 @@ fn init_logging(verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| ScrubbedStderr)
         .with_target(false)
         .init();
 }

@@ -193,6 +193,7 @@ fn archive_holds_the_bundle_under_its_name() {
         .map(|file| format!("bundle/{file}"))
         .collect();
     assert_eq!(entries, expected);
+    common::assert_no_secrets(home.path());
 }
 
 #[test]

@@ -112,11 +112,7 @@ fn a_missing_response_can_be_recorded_as_unavailable() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("event_subscriptions"),
-        "{}",
-        stdout(&output)
-    );
+    assert!(stdout(&output).contains("Unknown: "), "{}", stdout(&output));
     let snapshot = rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap();
     let gaps: Vec<_> = snapshot
         .gaps()
@@ -151,46 +147,10 @@ fn replay_needs_a_recording() {
     );
 }
 
-/// Credential-shaped strings: access key ids, secret keys and session tokens in any of the
-/// forms AWS returns them, SigV4 signatures, and the demo estate's master password.
-const SECRET_PATTERNS: &[&str] = &[
-    r"(AKIA|ASIA)[A-Z0-9]{16}",
-    r#"(SecretAccessKey|SessionToken|secret_access_key|session_token)\W+[A-Za-z0-9/+=]{16,}"#,
-    r"(Signature|X-Amz-Signature)=[0-9a-f]{16,}",
-    r"X-Amz-Security-Token=[^&\s]{8,}",
-    r"Demo-Passw0rd-Do-Not-Leak!",
-];
-
 #[test]
 fn no_fixture_contains_credentials_or_passwords() {
-    let patterns: Vec<regex::Regex> = SECRET_PATTERNS
-        .iter()
-        .map(|p| regex::Regex::new(p).unwrap())
-        .collect();
-    let mut files = Vec::new();
-    collect_files(&common::workspace_root().join("fixtures"), &mut files);
-    assert!(files.len() > 10, "fixtures are checked in");
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        for pattern in &patterns {
-            assert!(
-                !pattern.is_match(&text),
-                "{} matches {pattern}",
-                file.display()
-            );
-        }
-    }
-}
-
-fn collect_files(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect_files(&path, files);
-        } else {
-            files.push(path);
-        }
-    }
+    let scanned = common::assert_no_secrets(&common::workspace_root().join("fixtures"));
+    assert!(scanned > 10, "fixtures are checked in");
 }
 
 /// `fixtures/real-shapes` is hand-written in the wire formats of real AWS, which the emulator
@@ -655,11 +615,14 @@ mod demo_verdicts {
             ("ACCT-002", PartiallyMet),
             // No database is in a stack (demo-db-stack owns a parameter group only) or tagged.
             ("REL-001", NotMet),
+            // Reservation coverage needs rds:DescribeReservedDBInstances, which the emulator
+            // does not serve: unknown, never passed over.
+            ("COST-001", InsufficientEvidence),
         ]);
         // Nothing the account shows speaks to these: only the partner's documents can.
         for documentary in [
             "1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "4.1", "4.2", "RDS-001", "RDS-008",
-            "OPE-002", "OPE-003", "COST-001",
+            "OPE-002", "OPE-003",
         ] {
             expected.insert(documentary, NeedsAttestation);
         }

@@ -47,10 +47,12 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "kms:ListAliases",
     "kms:ListGrants",
     "kms:ListResourceTags",
+    "rds:DescribeCertificates",
     "rds:DescribeDBClusterParameters",
     "rds:DescribeDBClusterSnapshotAttributes",
     "rds:DescribeDBClusterSnapshots",
     "rds:DescribeDBClusters",
+    "rds:DescribeDBEngineVersions",
     "rds:DescribeDBInstances",
     "rds:DescribeDBParameters",
     "rds:DescribeDBProxies",
@@ -58,6 +60,10 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "rds:DescribeDBSnapshots",
     "rds:DescribeDBSubnetGroups",
     "rds:DescribeEventSubscriptions",
+    "rds:DescribeGlobalClusters",
+    "rds:DescribeOptionGroups",
+    "rds:DescribePendingMaintenanceActions",
+    "rds:DescribeReservedDBInstances",
     "s3:GetBucketEncryption",
     "s3:GetBucketPolicy",
     "s3:GetBucketVersioning",
@@ -121,6 +127,29 @@ mod tests {
                 READ_ONLY_PREFIXES.iter().any(|p| operation.starts_with(p)),
                 "{action} is not a read operation"
             );
+        }
+    }
+
+    #[test]
+    fn rds_extras_are_allowed_and_their_writes_are_not() {
+        for operation in [
+            "DescribeCertificates",
+            "DescribeDBEngineVersions",
+            "DescribeGlobalClusters",
+            "DescribeOptionGroups",
+            "DescribePendingMaintenanceActions",
+            "DescribeReservedDBInstances",
+        ] {
+            assert!(is_allowed(&iam_action("RDS", operation)), "{operation}");
+        }
+        for write in [
+            "ApplyPendingMaintenanceAction",
+            "ModifyOptionGroup",
+            "ModifyCertificates",
+            "PurchaseReservedDBInstancesOffering",
+            "RemoveFromGlobalCluster",
+        ] {
+            assert!(!is_allowed(&iam_action("RDS", write)), "{write}");
         }
     }
 

@@ -9,18 +9,34 @@ use rds_evidence_inventory::rds::{
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
 use crate::session::Clients;
-use crate::{cloudwatch, ec2, kms, rds, services};
+use crate::{cloudwatch, ec2, kms, rds, rds_extras, services};
 
 pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize) -> RegionSnapshot {
     let client = &clients.rds;
-    let (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies) = tokio::join!(
-        rds::db_instances(client),
-        rds::db_clusters(client),
-        rds::db_subnet_groups(client),
-        rds::db_snapshots(client, concurrency),
-        rds::db_cluster_snapshots(client, concurrency),
-        rds::event_subscriptions(client),
-        rds::db_proxies(client),
+    // The region-wide extras need nothing from the listings: read them alongside.
+    let (
+        (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies),
+        (global_clusters, pending_maintenance, certificates, reserved_instances),
+    ) = tokio::join!(
+        async {
+            tokio::join!(
+                rds::db_instances(client),
+                rds::db_clusters(client),
+                rds::db_subnet_groups(client),
+                rds::db_snapshots(client, concurrency),
+                rds::db_cluster_snapshots(client, concurrency),
+                rds::event_subscriptions(client),
+                rds::db_proxies(client),
+            )
+        },
+        async {
+            tokio::join!(
+                rds_extras::global_clusters(client),
+                rds_extras::pending_maintenance(client),
+                rds_extras::certificates(client),
+                rds_extras::reserved_instances(client),
+            )
+        },
     );
 
     let mut excluded = Vec::new();
@@ -39,9 +55,30 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
     let key_arns = referenced_keys(instances, clusters, [&db_snapshots, &db_cluster_snapshots]);
 
     let secret_arns = referenced_secrets(instances, clusters);
-    let (parameter_groups, network, kms_keys, secrets, backup, scalable_targets, stacks, alarms) = tokio::join!(
+    let option_group_names = referenced_option_groups(instances);
+    let versions = engine_versions_in_use(instances, clusters);
+    let (
+        parameter_groups,
+        option_groups,
+        engine_versions,
+        network,
+        kms_keys,
+        secrets,
+        backup,
+        scalable_targets,
+        stacks,
+        alarms,
+    ) = tokio::join!(
         stream::iter(groups)
             .map(|(name, kind)| rds::parameter_group(client, name, kind))
+            .buffered(concurrency)
+            .collect::<Vec<_>>(),
+        stream::iter(option_group_names)
+            .map(|name| rds_extras::option_group(client, name))
+            .buffered(concurrency)
+            .collect::<Vec<_>>(),
+        stream::iter(versions)
+            .map(|(engine, version)| rds_extras::engine_version(client, engine, version))
             .buffered(concurrency)
             .collect::<Vec<_>>(),
         ec2::network(&clients.ec2, vpc_ids),
@@ -64,6 +101,12 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
         db_cluster_snapshots,
         event_subscriptions: subscriptions.into(),
         db_proxies,
+        option_groups,
+        global_clusters: global_clusters.into(),
+        pending_maintenance: pending_maintenance.into(),
+        engine_versions,
+        certificates: certificates.into(),
+        reserved_instances: reserved_instances.into(),
         network,
         kms_keys,
         secrets,
@@ -72,6 +115,31 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
         stacks,
         alarms,
     }
+}
+
+/// Each distinct option group once, however many instances share it.
+fn referenced_option_groups(instances: &[DbInstance]) -> BTreeSet<String> {
+    instances
+        .iter()
+        .flat_map(|i| i.option_groups.iter().cloned())
+        .collect()
+}
+
+/// Each distinct `(engine, version)` once. Aurora members run their cluster's version.
+fn engine_versions_in_use(
+    instances: &[DbInstance],
+    clusters: &[DbCluster],
+) -> BTreeSet<(String, String)> {
+    let from_instances = instances
+        .iter()
+        .map(|i| (i.engine.clone(), i.engine_version.clone()));
+    let from_clusters = clusters
+        .iter()
+        .map(|c| (c.engine.clone(), c.engine_version.clone()));
+    from_instances
+        .chain(from_clusters)
+        .filter(|(engine, version)| !engine.is_empty() && !version.is_empty())
+        .collect()
 }
 
 /// Master-user secrets the databases name.

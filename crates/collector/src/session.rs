@@ -17,6 +17,7 @@ use aws_smithy_types::retry::ReconnectMode;
 use crate::call_log::CallLog;
 use crate::error::CollectError;
 use crate::failure::error_chain;
+use crate::faults::{FaultPlan, FaultyHttpClient};
 use crate::http::{sdk_https_client, BoundedHttpClient};
 use crate::traffic::{Recorder, RecordingClient, ReplayClient, Replayer, Traffic};
 
@@ -37,6 +38,8 @@ pub struct Access {
     pub call_timeout: Duration,
     /// Live, recorded to files, or replayed from them.
     pub traffic: Traffic,
+    /// Faults to inject under the SDK, for resilience tests (`--inject-faults`).
+    pub faults: Option<FaultPlan>,
 }
 
 impl Default for Access {
@@ -49,6 +52,7 @@ impl Default for Access {
             max_attempts: 6,
             call_timeout: Duration::from_secs(30),
             traffic: Traffic::Live,
+            faults: None,
         }
     }
 }
@@ -94,12 +98,18 @@ pub(crate) async fn connect(
             (SharedHttpClient::new(client), None, Some(replayer))
         }
     };
+    let inner = match &access.faults {
+        Some(plan) => SharedHttpClient::new(FaultyHttpClient::new(inner, plan.clone())),
+        None => inner,
+    };
     let http_client = BoundedHttpClient::new(inner, access.concurrency);
     // A recording answers the same way every time: retrying a recorded error only waits, and
-    // there is no connection to reopen.
-    let retry_config = match replayer {
-        Some(_) => RetryConfig::disabled().with_reconnect_mode(ReconnectMode::ReuseAllConnections),
-        None => RetryConfig::adaptive().with_max_attempts(access.max_attempts.max(1)),
+    // there is no connection to reopen. Injected faults are transient: those are retried.
+    let retry_config = match (&replayer, &access.faults) {
+        (Some(_), None) => {
+            RetryConfig::disabled().with_reconnect_mode(ReconnectMode::ReuseAllConnections)
+        }
+        _ => RetryConfig::adaptive().with_max_attempts(access.max_attempts.max(1)),
     };
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)

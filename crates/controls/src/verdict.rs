@@ -82,7 +82,10 @@ pub fn decide(
     let needs_document = spec.attestation.is_some() && attestation.is_none();
     let statuses: Vec<CheckStatus> = checks.iter().map(|c| c.status).collect();
     let any = |s| statuses.contains(&s);
-    let observed = if statuses.is_empty() {
+    // Observations alone (facts for a cost model, say) judge nothing: a control the partner
+    // proves with a document rests on the document.
+    let facts_only = statuses.iter().all(|s| *s == CheckStatus::Neutral);
+    let observed = if statuses.is_empty() || (facts_only && spec.attestation.is_some()) {
         None
     } else {
         Some(match spec.rollup {
@@ -282,6 +285,15 @@ mod tests {
         assert_eq!(
             decide(&documentary, &[status(Failed)], Some(&given)),
             Verdict::NotMet
+        );
+        assert_eq!(
+            decide(&documentary, &[status(Neutral)], None),
+            Verdict::NeedsAttestation,
+            "observations alone leave the control to its document"
+        );
+        assert_eq!(
+            decide(&documentary, &[status(Neutral)], Some(&given)),
+            Verdict::Met
         );
     }
 

@@ -288,3 +288,128 @@ pub struct ProxyAuth {
     pub secret_arn: Option<String>,
     pub iam_auth: Option<String>,
 }
+
+/// An option group some instance uses, read once however many instances share it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionGroup {
+    pub name: String,
+    pub options: Observed<Vec<DbOption>>,
+}
+
+impl OptionGroup {
+    pub fn option(&self, name: &str) -> Option<&DbOption> {
+        self.options.value()?.iter().find(|o| o.name == name)
+    }
+}
+
+/// One option of an option group (Oracle `SSL`, `NATIVE_NETWORK_ENCRYPTION`, MySQL audit, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbOption {
+    pub name: String,
+    /// The port the option listens on (Oracle's SSL listener), when it has one.
+    pub port: Option<i32>,
+    pub settings: Vec<OptionSetting>,
+}
+
+impl DbOption {
+    pub fn setting(&self, name: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.value.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionSetting {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// An Aurora global database: its clusters, each named by ARN (so by region).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalCluster {
+    pub identifier: String,
+    pub arn: Option<String>,
+    pub engine: Option<String>,
+    pub engine_version: Option<String>,
+    pub status: Option<String>,
+    pub members: Vec<GlobalClusterMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlobalClusterMember {
+    pub cluster_arn: String,
+    pub is_writer: bool,
+    /// ARNs of the secondary clusters this member replicates to.
+    pub readers: Vec<String>,
+}
+
+/// The maintenance RDS has scheduled for one instance or cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingMaintenance {
+    /// The instance or cluster ARN.
+    pub resource_arn: String,
+    pub actions: Vec<PendingAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingAction {
+    /// `system-update`, `db-upgrade`, `hardware-maintenance`, `ca-certificate-rotation`, …
+    pub action: String,
+    pub description: Option<String>,
+    /// After this date RDS applies the action in the next maintenance window.
+    pub auto_applied_after: Option<String>,
+    /// On this date RDS applies the action whatever the maintenance window.
+    pub forced_apply_date: Option<String>,
+    /// When the action will be applied, the earliest of the dates above and the opt-in.
+    pub current_apply_date: Option<String>,
+    /// `immediate`, `next-maintenance`, `undo-opt-in`, when the customer opted in.
+    pub opt_in_status: Option<String>,
+}
+
+/// One engine version a database runs, asked about once however many databases run it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineVersion {
+    pub engine: String,
+    pub version: String,
+    /// `None` when RDS does not list the version at all, even among deprecated ones.
+    pub details: Observed<Option<EngineVersionDetails>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineVersionDetails {
+    /// `available` or `deprecated`.
+    pub status: Option<String>,
+    /// How many versions a database can be upgraded to from this one.
+    pub upgrade_targets: usize,
+}
+
+/// A CA certificate RDS offers in the region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub identifier: String,
+    pub certificate_type: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_till: Option<String>,
+    /// The CA new databases get by default in this region.
+    pub default_for_new_launches: bool,
+}
+
+/// A reservation of DB instance capacity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReservedInstance {
+    pub id: String,
+    pub instance_class: String,
+    /// The RI's product description (`postgresql`, `mysql`, `aurora-postgresql`, …): not the
+    /// engine name instances report.
+    pub product_description: Option<String>,
+    pub multi_az: bool,
+    pub count: i32,
+    /// `active`, `payment-pending`, `retired`, …
+    pub state: Option<String>,
+    pub start: Option<String>,
+    /// Start plus the term.
+    pub end: Option<String>,
+    pub offering_type: Option<String>,
+}

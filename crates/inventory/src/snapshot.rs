@@ -4,8 +4,9 @@ use crate::governance::AccountWide;
 use crate::kms::KmsKey;
 use crate::network::{FlowLog, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc};
 use crate::rds::{
-    DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EventSubscription, ExcludedResource,
-    ParameterGroup,
+    Certificate, DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EngineVersion,
+    EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
+    PendingMaintenance, ReservedInstance,
 };
 use crate::services::{Alarm, BackupSetup, ScalableTarget, Secret, Stack};
 use crate::{FailureKind, Observed, Unavailable};
@@ -57,6 +58,18 @@ pub struct RegionSnapshot {
     pub db_cluster_snapshots: Observed<Vec<DbSnapshot>>,
     pub event_subscriptions: Observed<Vec<EventSubscription>>,
     pub db_proxies: Observed<Vec<DbProxy>>,
+    /// The option groups the instances use.
+    pub option_groups: Vec<OptionGroup>,
+    /// Aurora global databases, with clusters in any region.
+    pub global_clusters: Observed<Vec<GlobalCluster>>,
+    /// Maintenance scheduled for the region's instances and clusters; resources with none are
+    /// absent.
+    pub pending_maintenance: Observed<Vec<PendingMaintenance>>,
+    /// The engine versions the databases run, each distinct `(engine, version)` once.
+    pub engine_versions: Vec<EngineVersion>,
+    /// The CA certificates RDS offers in the region.
+    pub certificates: Observed<Vec<Certificate>>,
+    pub reserved_instances: Observed<Vec<ReservedInstance>>,
     pub network: Network,
     pub kms_keys: Vec<KmsKey>,
     /// Secrets that belong to databases (RDS-managed, referenced or tagged).
@@ -95,6 +108,12 @@ impl RegionSnapshot {
             db_cluster_snapshots: Observed::Value(Vec::new()),
             event_subscriptions: Observed::Value(Vec::new()),
             db_proxies: Observed::Value(Vec::new()),
+            option_groups: Vec::new(),
+            global_clusters: Observed::Value(Vec::new()),
+            pending_maintenance: Observed::Value(Vec::new()),
+            engine_versions: Vec::new(),
+            certificates: Observed::Value(Vec::new()),
+            reserved_instances: Observed::Value(Vec::new()),
             network: Network::empty(),
             kms_keys: Vec::new(),
             secrets: Observed::Value(Vec::new()),
@@ -232,6 +251,28 @@ impl RegionSnapshot {
             self.event_subscriptions.unavailable(),
         );
         push("db_proxies".into(), self.db_proxies.unavailable());
+        push("global_clusters".into(), self.global_clusters.unavailable());
+        push(
+            "pending_maintenance".into(),
+            self.pending_maintenance.unavailable(),
+        );
+        push("certificates".into(), self.certificates.unavailable());
+        push(
+            "reserved_instances".into(),
+            self.reserved_instances.unavailable(),
+        );
+        for group in &self.option_groups {
+            push(
+                format!("options of {}", group.name),
+                group.options.unavailable(),
+            );
+        }
+        for version in &self.engine_versions {
+            push(
+                format!("status of {} {}", version.engine, version.version),
+                version.details.unavailable(),
+            );
+        }
         let network = &self.network;
         push("vpcs".into(), network.vpcs.unavailable());
         push("subnets".into(), network.subnets.unavailable());

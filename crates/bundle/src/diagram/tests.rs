@@ -1,4 +1,5 @@
 use rds_evidence_controls::{checks, evaluate};
+use rds_evidence_inventory::network::{RouteTable, RouteTarget};
 use rds_evidence_inventory::rds::DbInstance;
 use rds_evidence_inventory::{FailureKind, Observed, RegionSnapshot, Unavailable};
 
@@ -15,6 +16,69 @@ fn region<'a>(demo: &'a Demo, name: &str) -> &'a RegionSnapshot {
         .iter()
         .find(|r| r.region == name)
         .expect("demo region")
+}
+
+/// The id of the region's VPC whose Name tag is `name` (the estate script names them).
+fn vpc_id_named(region: &RegionSnapshot, name: &str) -> String {
+    let vpcs = region.network.vpcs.value().expect("demo VPCs are known");
+    let mut named = vpcs
+        .iter()
+        .filter(|v| v.tags.get("Name").map(String::as_str) == Some(name));
+    let vpc = named
+        .next()
+        .unwrap_or_else(|| panic!("no VPC named {name}"));
+    assert!(named.next().is_none(), "two VPCs named {name}");
+    vpc.id.clone()
+}
+
+/// The id of the region's subnet whose Name tag is `name`.
+fn subnet_id_named(region: &RegionSnapshot, name: &str) -> String {
+    let subnets = region
+        .network
+        .subnets
+        .value()
+        .expect("demo subnets are known");
+    let mut named = subnets
+        .iter()
+        .filter(|s| s.tags.get("Name").map(String::as_str) == Some(name));
+    let subnet = named
+        .next()
+        .unwrap_or_else(|| panic!("no subnet named {name}"));
+    assert!(named.next().is_none(), "two subnets named {name}");
+    subnet.id.clone()
+}
+
+/// The route table serving a subnet: the one associated with it, else its VPC's main table.
+fn route_table_of<'a>(region: &'a RegionSnapshot, subnet_id: &str) -> &'a RouteTable {
+    let subnets = region
+        .network
+        .subnets
+        .value()
+        .expect("demo subnets are known");
+    let vpc_id = &subnets
+        .iter()
+        .find(|s| s.id == subnet_id)
+        .expect("demo subnet")
+        .vpc_id;
+    let tables = region
+        .network
+        .route_tables
+        .value()
+        .expect("demo route tables are known");
+    tables
+        .iter()
+        .find(|t| t.subnet_ids.iter().any(|s| s == subnet_id))
+        .or_else(|| tables.iter().find(|t| t.main && &t.vpc_id == vpc_id))
+        .unwrap_or_else(|| panic!("no route table for {subnet_id}"))
+}
+
+/// The target of a route table's IPv4 default route, if it has one.
+fn default_route(table: &RouteTable) -> Option<&RouteTarget> {
+    table
+        .routes
+        .iter()
+        .find(|r| r.destination == "0.0.0.0/0")
+        .map(|r| &r.target)
 }
 
 fn graph(demo: &Demo, name: &str) -> Graph {
@@ -131,15 +195,17 @@ fn aurora_cluster_links_writer_and_reader() {
         }
     ));
     assert!(node.lines[1].starts_with("Aurora cluster · aurora-postgresql"));
-    assert_eq!(path, ["vpc:vpc-43845efcd96ff53c4"], "a cluster spans zones");
+    let vpc = vpc_id_named(region(&demo, EAST), "demo-vpc");
+    assert_eq!(path, [format!("vpc:{vpc}")], "a cluster spans zones");
     // Members sit in the one subnet their group has in their zone.
+    let private_b = subnet_id_named(region(&demo, EAST), "private-b");
     let (_, path) = find(&graph, "db:prod-aurora-2").expect("member");
     assert_eq!(
         path,
         [
-            "vpc:vpc-43845efcd96ff53c4",
-            "az:vpc-43845efcd96ff53c4:us-east-1b",
-            "subnet:subnet-eb8707c93ead947e8"
+            format!("vpc:{vpc}"),
+            format!("az:{vpc}:us-east-1b"),
+            format!("subnet:{private_b}"),
         ]
     );
 }
@@ -155,7 +221,8 @@ fn multi_az_instance_has_a_standby() {
     let (standby, path) = find(&graph, "standby:prod-postgres").expect("standby");
     assert_eq!(standby.kind, NodeKind::Standby);
     // moto does not report the secondary zone: the standby is in the VPC, zone unknown.
-    assert_eq!(path, ["vpc:vpc-43845efcd96ff53c4"]);
+    let vpc = vpc_id_named(region(&demo, EAST), "demo-vpc");
+    assert_eq!(path, [format!("vpc:{vpc}")]);
     assert!(standby.lines.contains(&"AZ not reported".to_owned()));
     for single_az in ["dev-mysql", "dev-postgres", "prod-postgres-replica"] {
         assert!(find(&graph, &format!("standby:{single_az}")).is_none());
@@ -169,7 +236,8 @@ fn multi_az_instance_has_a_standby() {
     });
     let graph = model::build(demo.contents(), region(&demo, EAST));
     let (standby, path) = find(&graph, "standby:prod-postgres").expect("standby");
-    assert_eq!(path.last().unwrap(), "subnet:subnet-eb8707c93ead947e8");
+    let private_b = subnet_id_named(region(&demo, EAST), "private-b");
+    assert_eq!(path.last().unwrap(), &format!("subnet:{private_b}"));
     assert!(standby.lines.contains(&"in us-east-1b".to_owned()));
 }
 
@@ -243,34 +311,63 @@ fn internet_edge_only_where_the_evaluation_found_an_open_path() {
 fn subnets_are_public_only_with_an_internet_gateway_route() {
     let demo = Demo::load();
     let east = graph(&demo, EAST);
+    let east_region = region(&demo, EAST);
     let subnet = |id: &str| find_group(&east.groups, &format!("subnet:{id}")).expect(id);
-    let private_a = subnet("subnet-2007cb34c68520884");
+
+    let private_a_id = subnet_id_named(east_region, "private-a");
+    let private_table = route_table_of(east_region, &private_a_id);
+    assert!(private_table.subnet_ids.contains(&private_a_id), "explicit");
+    let Some(RouteTarget::NatGateway(nat)) = default_route(private_table) else {
+        panic!("private-a's default route goes to a NAT gateway");
+    };
+    let private_a = subnet(&private_a_id);
     assert_eq!(private_a.kind, GroupKind::Subnet(Exposure::Private));
     assert_eq!(
         private_a.lines,
         [
-            "private-a · private subnet",
-            "subnet-2007cb34c68520884 · 10.0.10.0/24",
-            "0.0.0.0/0 → nat-9ad106542fef28e25 (NAT, outbound only)",
-            "route table rtb-b0f065b8fb609392f",
-            "DB subnet group private-db-subnets",
+            "private-a · private subnet".to_owned(),
+            format!("{private_a_id} · 10.0.10.0/24"),
+            format!("0.0.0.0/0 → {nat} (NAT, outbound only)"),
+            format!("route table {}", private_table.id),
+            "DB subnet group private-db-subnets".to_owned(),
         ]
     );
-    let public_a = subnet("subnet-9ac706c5ec6a4c7ad");
+
+    let public_a_id = subnet_id_named(east_region, "public-a");
+    let public_table = route_table_of(east_region, &public_a_id);
+    assert!(public_table.subnet_ids.contains(&public_a_id), "explicit");
+    let Some(RouteTarget::InternetGateway(igw)) = default_route(public_table) else {
+        panic!("public-a's default route goes to an internet gateway");
+    };
+    let public_a = subnet(&public_a_id);
     assert_eq!(public_a.kind, GroupKind::Subnet(Exposure::Public));
     assert_eq!(
         public_a.lines[2],
-        "0.0.0.0/0 → igw-7f510d42731703298 (internet gateway)"
+        format!("0.0.0.0/0 → {igw} (internet gateway)")
     );
     // Every subnet of a used DB subnet group is drawn, empty or not: private-c hosts nothing.
-    assert!(subnet("subnet-f7b615a2225bc5c7c").nodes.is_empty());
+    assert!(subnet(&subnet_id_named(east_region, "private-c"))
+        .nodes
+        .is_empty());
+
     // The DR VPC's subnets use its main table, which has no default route.
+    let dr_region = region(&demo, DR);
+    let dr_a_id = subnet_id_named(dr_region, "dr-private-a");
+    let dr_table = route_table_of(dr_region, &dr_a_id);
+    assert!(
+        dr_table.main && dr_table.subnet_ids.is_empty(),
+        "main table"
+    );
+    assert_eq!(default_route(dr_table), None);
     let dr = graph(&demo, DR);
-    let dr_a = find_group(&dr.groups, "subnet:subnet-dd8c289303829ecf7").unwrap();
+    let dr_a = find_group(&dr.groups, &format!("subnet:{dr_a_id}")).unwrap();
     assert_eq!(dr_a.kind, GroupKind::Subnet(Exposure::Private));
     assert_eq!(
         dr_a.lines[2..4],
-        ["no default route", "route table rtb-eef378b2dc0731d03"]
+        [
+            "no default route".to_owned(),
+            format!("route table {}", dr_table.id)
+        ]
     );
 }
 
@@ -294,7 +391,8 @@ fn unreadable_listings_become_notes_and_unknown_routing() {
         east.notes,
         ["route tables could not be read (ec2:DescribeRouteTables access denied: not authorized)"]
     );
-    let subnet = find_group(&east.groups, "subnet:subnet-9ac706c5ec6a4c7ad").unwrap();
+    let public_a = subnet_id_named(region(&demo, EAST), "public-a");
+    let subnet = find_group(&east.groups, &format!("subnet:{public_a}")).unwrap();
     assert_eq!(subnet.kind, GroupKind::Subnet(Exposure::Unknown));
     // The evaluation cannot prove the path any more, and the diagram says so.
     assert!(internet_targets(&east).is_empty());
@@ -415,6 +513,7 @@ fn svg_is_well_formed_and_names_every_database() {
 
 #[test]
 fn hostile_names_stay_text() {
+    let vpc = vpc_id_named(region(&Demo::load(), EAST), "demo-vpc");
     let demo = changed(|demo| {
         let east = demo
             .snapshot
@@ -425,7 +524,8 @@ fn hostile_names_stay_text() {
         let Observed::Value(vpcs) = &mut east.network.vpcs else {
             panic!("demo VPCs are known");
         };
-        vpcs[0].tags.insert(
+        let demo_vpc = vpcs.iter_mut().find(|v| v.id == vpc).expect("demo-vpc");
+        demo_vpc.tags.insert(
             "Name".to_owned(),
             "a \"quoted\" <b>&amp; \\N\nname".to_owned(),
         );
@@ -438,9 +538,8 @@ fn hostile_names_stay_text() {
     assert!(diagram
         .svg
         .contains("VPC a &quot;quoted&quot; &lt;b&gt;&amp;amp; \\N name"));
-    assert!(diagram
-        .dot
-        .contains(r#"label="VPC a \"quoted\" <b>&amp; \\N name\nvpc-43845efcd96ff53c4"#));
+    let label = format!(r#"label="VPC a \"quoted\" <b>&amp; \\N name\n{vpc}"#);
+    assert!(diagram.dot.contains(&label), "{label}");
 }
 
 #[test]

@@ -153,12 +153,19 @@ pub fn fixture(name: &str) -> PathBuf {
 /// What moto 5.2.5 cannot answer, so that a collection against it (or a recording of one) has
 /// these unknowns and no others: CloudWatch over rpc-v2-cbor, Account contact information,
 /// Backup selections and protected resources, and S3 versioning, whose response moto wraps
-/// in an element the SDK does not accept.
+/// in an element the SDK does not accept; RDS certificates, engine versions, pending
+/// maintenance and reserved instances (not implemented), and the engines' default option
+/// groups (moto knows only the option groups created in it).
 pub const EMULATOR_GAPS: &[&str] = &[
     "account:GetContactInformation",
     "backup:ListBackupSelections",
     "backup:ListProtectedResources",
     "cloudwatch:DescribeAlarms",
+    "rds:DescribeCertificates",
+    "rds:DescribeDBEngineVersions",
+    "rds:DescribeOptionGroups",
+    "rds:DescribePendingMaintenanceActions",
+    "rds:DescribeReservedDBInstances",
     "s3:GetBucketVersioning",
 ];
 
@@ -224,4 +231,66 @@ pub fn demo_collection() -> &'static DemoCollection {
             dir,
         }
     })
+}
+
+/// Credential-shaped strings: access key ids, secret keys and session tokens in any of the
+/// forms AWS returns them, SigV4 signatures, and the demo estate's master password.
+const SECRET_PATTERNS: &[&str] = &[
+    r"(AKIA|ASIA)[A-Z0-9]{16}",
+    r#"(SecretAccessKey|SessionToken|secret_access_key|session_token)\W+[A-Za-z0-9/+=]{16,}"#,
+    r"(Signature|X-Amz-Signature)=[0-9a-f]{16,}",
+    r"X-Amz-Security-Token=[^&\s]{8,}",
+    r"Demo-Passw0rd-Do-Not-Leak!",
+];
+
+/// Panics naming the file and pattern if `text` holds anything credential-shaped.
+pub fn assert_no_secret_in(text: &str, source: &str) {
+    for pattern in SECRET_PATTERNS {
+        let regex = regex::Regex::new(pattern).unwrap();
+        assert!(!regex.is_match(text), "{source} matches {pattern}");
+    }
+}
+
+/// Scans every file under `dir`, inside spreadsheets and archives too; returns how many files
+/// were read.
+pub fn assert_no_secrets(dir: &Path) -> usize {
+    let mut scanned = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            scanned += assert_no_secrets(&path);
+            continue;
+        }
+        let source = path.display().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("xlsx") => {
+                let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                for index in 0..zip.len() {
+                    let mut member = zip.by_index(index).unwrap();
+                    let name = member.name().unwrap().into_owned();
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut member, &mut text).unwrap();
+                    assert_no_secret_in(&text, &format!("{source}:{name}"));
+                }
+            }
+            Some("gz") => {
+                let decoder = flate2::read::GzDecoder::new(bytes.as_slice());
+                let mut archive = tar::Archive::new(decoder);
+                for member in archive.entries().unwrap() {
+                    let mut member = member.unwrap();
+                    let name = member.path().unwrap().display().to_string();
+                    let mut content = Vec::new();
+                    std::io::Read::read_to_end(&mut member, &mut content).unwrap();
+                    assert_no_secret_in(
+                        &String::from_utf8_lossy(&content),
+                        &format!("{source}:{name}"),
+                    );
+                }
+            }
+            _ => assert_no_secret_in(&String::from_utf8_lossy(&bytes), &source),
+        }
+        scanned += 1;
+    }
+    scanned
 }

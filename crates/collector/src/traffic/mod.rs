@@ -10,6 +10,7 @@ mod key;
 mod record;
 mod replay;
 mod scrub;
+mod wire_error;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub(crate) use key::SdkOperation;
 pub(crate) use record::{Recorder, RecordingClient};
 pub(crate) use replay::{ReplayClient, Replayer};
 pub use scrub::{placeholder, scrub_secrets};
+pub(crate) use wire_error::error_response;
 
 /// Where the collector's requests go.
 #[derive(Debug, Clone, Default)]

@@ -76,52 +76,11 @@ impl Replayer {
     }
 }
 
-/// An `InvalidAction` error in the request's own protocol, which the SDK reports as an
-/// unsupported operation and does not retry.
+/// An `InvalidAction` error, which the SDK reports as an unsupported operation and does not
+/// retry.
 fn not_recorded(request: &HttpRequest, key: &RequestKey) -> HttpResponse {
     let message = format!("rds-evidence replay: no recorded response for {key}");
-    let error = serde_json::json!({"__type": "InvalidAction", "message": message});
-    let xml_error = |message: &str| {
-        let message = message.replace('&', "&amp;").replace('<', "&lt;");
-        format!("<Error><Type>Sender</Type><Code>InvalidAction</Code><Message>{message}</Message></Error>")
-    };
-    let (content_type, body) = if super::is_cbor(request.headers()) {
-        let body = super::cbor::from_json(&error).expect("a JSON object encodes as CBOR");
-        ("application/cbor", body)
-    } else if request.headers().get("x-amz-target").is_some() {
-        ("application/x-amz-json-1.1", error.to_string().into_bytes())
-    } else if super::key::is_form(request) {
-        // EC2 wraps errors differently from the other query protocols.
-        let body = if key.service == "ec2" {
-            format!(
-                "<Response><Errors>{}</Errors><RequestID>replay</RequestID></Response>",
-                xml_error(&message)
-            )
-        } else {
-            format!(
-                "<ErrorResponse>{}<RequestId>replay</RequestId></ErrorResponse>",
-                xml_error(&message)
-            )
-        };
-        ("text/xml", body.into_bytes())
-    } else if key.service == "s3" {
-        ("application/xml", xml_error(&message).into_bytes())
-    } else {
-        // REST-JSON services (Account, Backup): the error type travels in a header too.
-        ("application/json", error.to_string().into_bytes())
-    };
-    let mut response =
-        HttpResponse::new(400.try_into().expect("valid status"), SdkBody::from(body));
-    response.headers_mut().insert("content-type", content_type);
-    response
-        .headers_mut()
-        .insert("x-amzn-errortype", "InvalidAction");
-    if content_type == "application/cbor" {
-        response
-            .headers_mut()
-            .insert("smithy-protocol", "rpc-v2-cbor");
-    }
-    response
+    super::error_response(request, &key.service, 400, "InvalidAction", &message)
 }
 
 #[derive(Debug, Clone)]

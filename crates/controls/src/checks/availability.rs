@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use rds_evidence_inventory::rds::{DbCluster, DbInstance};
+use rds_evidence_inventory::rds::{DbCluster, DbInstance, GlobalCluster};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
@@ -450,6 +450,41 @@ fn cluster_cross_region_recovery(ctx: &Context) -> Vec<Finding> {
                     .with("cross_region_backup_replications", backups),
                 );
             }
+            let listed_global = global_database_of(region, cluster);
+            if let Some(global) = listed_global {
+                let remote: Vec<&str> = global
+                    .members
+                    .iter()
+                    .map(|m| m.cluster_arn.as_str())
+                    .filter(|arn| arn_region(arn).is_some_and(|other| other != region.region))
+                    .collect();
+                return Some(if let Some(first) = remote.first() {
+                    Finding::new(
+                        check,
+                        resource,
+                        Outcome::Pass,
+                        format!(
+                            "global database {} also has cluster {} in {}",
+                            global.identifier,
+                            resource_name(first),
+                            arn_region(first).unwrap_or_default()
+                        ),
+                    )
+                    .with("global_cluster", &global.identifier)
+                    .with("global_cluster_members", remote)
+                } else {
+                    Finding::new(
+                        check,
+                        resource,
+                        Outcome::Fail,
+                        format!(
+                            "global database {} has no cluster in another region",
+                            global.identifier
+                        ),
+                    )
+                    .with("global_cluster", &global.identifier)
+                });
+            }
             let Some(global) = &cluster.global_cluster else {
                 return Some(Finding::new(
                     check,
@@ -458,9 +493,9 @@ fn cluster_cross_region_recovery(ctx: &Context) -> Vec<Finding> {
                     "no global database, no cross-region replica cluster",
                 ));
             };
-            // Membership of a global database proves nothing by itself: a global database
-            // may hold one regional cluster only. The snapshot records no global cluster
-            // membership, so look for a partner cluster in the other collected regions.
+            // The global database is not in the region's listing (unreadable): membership
+            // proves nothing by itself, since a global database may hold one regional cluster
+            // only, so look for a partner cluster in the other collected regions.
             let mut unknown: Vec<String> = Vec::new();
             for other in ctx
                 .snapshot
@@ -511,6 +546,17 @@ fn cluster_cross_region_recovery(ctx: &Context) -> Vec<Finding> {
             )
         },
     )
+}
+
+/// The global database the region's listing names this cluster a member of.
+fn global_database_of<'a>(
+    region: &'a RegionSnapshot,
+    cluster: &DbCluster,
+) -> Option<&'a GlobalCluster> {
+    region.global_clusters.value()?.iter().find(|g| {
+        cluster.global_cluster.as_deref() == Some(g.identifier.as_str())
+            || g.members.iter().any(|m| m.cluster_arn == cluster.arn)
+    })
 }
 
 fn member_or_replica(check: &Check, resource: &Resource, instance: &DbInstance) -> Option<Finding> {
@@ -610,6 +656,7 @@ fn recovery_sentence(remote: &[&str], backups: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::testing::*;
+    use rds_evidence_inventory::rds::GlobalClusterMember;
 
     fn east(instances: Vec<DbInstance>, clusters: Vec<DbCluster>) -> RegionSnapshot {
         let mut east = region("us-east-1");
@@ -893,6 +940,70 @@ mod tests {
         assert!(findings[0]
             .detail
             .contains("us-west-2: rds:DescribeDBClusters"));
+    }
+
+    #[test]
+    fn a_listed_global_database_decides_cross_region_recovery() {
+        let arn =
+            |region: &str, id: &str| format!("arn:aws:rds:{region}:111122223333:cluster:{id}");
+        let member = |cluster_arn: String| GlobalClusterMember {
+            cluster_arn,
+            is_writer: false,
+            readers: Vec::new(),
+        };
+        let global = |id: &str, members: Vec<GlobalClusterMember>| GlobalCluster {
+            identifier: id.into(),
+            arn: None,
+            engine: Some("aurora-postgresql".into()),
+            engine_version: None,
+            status: Some("available".into()),
+            members,
+        };
+        let mut spanning = cluster("spanning");
+        spanning.global_cluster = Some("global-1".into());
+        let mut single = cluster("single");
+        single.global_cluster = Some("global-2".into());
+        // Named only by the global database's member list.
+        let unnamed = cluster("unnamed");
+        let mut east = east(
+            Vec::new(),
+            vec![spanning, single, unnamed, cluster("alone")],
+        );
+        east.global_clusters = Observed::Value(vec![
+            global(
+                "global-1",
+                vec![
+                    member(arn("us-east-1", "spanning")),
+                    member(arn("eu-west-1", "spanning-dr")),
+                ],
+            ),
+            global("global-2", vec![member(arn("us-east-1", "single"))]),
+            global(
+                "global-3",
+                vec![
+                    member(arn("us-east-1", "unnamed")),
+                    member(arn("us-west-2", "unnamed-dr")),
+                ],
+            ),
+        ]);
+        let findings = run(&CROSS_REGION_RECOVERY, &snapshot(vec![east]));
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("spanning".into(), Outcome::Pass),
+                ("single".into(), Outcome::Fail),
+                ("unnamed".into(), Outcome::Pass),
+                ("alone".into(), Outcome::Fail),
+            ]
+        );
+        assert_eq!(
+            findings[0].detail,
+            "global database global-1 also has cluster spanning-dr in eu-west-1"
+        );
+        assert_eq!(
+            findings[1].detail,
+            "global database global-2 has no cluster in another region"
+        );
     }
 
     #[test]

@@ -5,10 +5,12 @@ use crate::Check;
 
 mod availability;
 mod backup;
+mod cost;
 mod encryption;
 mod governance;
 mod identity;
 mod keys;
+mod maintenance;
 mod monitoring;
 pub(crate) mod network;
 mod operations;
@@ -31,6 +33,8 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         recovery::CHECKS,
         monitoring::CHECKS,
         operations::CHECKS,
+        maintenance::CHECKS,
+        cost::CHECKS,
         governance::CHECKS,
         identity::CHECKS,
     ]

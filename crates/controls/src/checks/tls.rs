@@ -1,6 +1,6 @@
 //! Encryption in transit: TLS enforced by parameter, CA certificates.
 
-use rds_evidence_inventory::rds::{ParameterGroupKind, ParameterGroupMembership};
+use rds_evidence_inventory::rds::{DbInstance, ParameterGroupKind, ParameterGroupMembership};
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
@@ -15,7 +15,10 @@ pub(crate) static CHECKS: &[&Check] = &[&TLS_ENFORCED, &CA_CERTIFICATE_VALID];
 ///
 /// Judges standalone instances on their DB parameter group (scope `db_instance`) and clusters
 /// on their cluster parameter group (scope `db_cluster`); Aurora and Multi-AZ cluster members
-/// take the setting from their cluster.
+/// take the setting from their cluster. Oracle is judged on its option groups: the `SSL`
+/// option adds a TLS listener on a second port but leaves the clear-text listener open, so
+/// only native network encryption with `SQLNET.ENCRYPTION_SERVER = REQUIRED` refuses
+/// unencrypted connections.
 pub static TLS_ENFORCED: Check = Check {
     id: "rds.tls.enforced",
     title: "Databases refuse unencrypted connections",
@@ -25,7 +28,9 @@ pub static TLS_ENFORCED: Check = Check {
     remediation: "Set rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport \
                   = ON (MySQL, MariaDB) in the custom parameter group the database uses (the \
                   cluster parameter group for Aurora), then reboot if the parameter is static. \
-                  For Oracle, add the SSL option to the option group.",
+                  For Oracle, require native network encryption (NATIVE_NETWORK_ENCRYPTION \
+                  option, SQLNET.ENCRYPTION_SERVER = REQUIRED), or with the SSL option admit \
+                  only its port in the security groups.",
     severity: Severity::High,
     scope: Scope::DbInstance,
     evaluate: tls_enforced,
@@ -46,6 +51,8 @@ fn tls_enforced(ctx: &Context) -> Vec<Finding> {
                     Outcome::NotApplicable,
                     "cluster member: judged on its cluster parameter group",
                 )
+            } else if instance.engine.starts_with("oracle") {
+                judge_oracle(check, resource, region, instance)
             } else {
                 let membership = instance.parameter_groups.first();
                 judge_tls(
@@ -99,13 +106,91 @@ fn tls_parameter(engine: &str, version: &str) -> Result<TlsParameter, String> {
             parameter("require_secure_transport", Some(false))
         }
         e if e.starts_with("sqlserver") => parameter("rds.force_ssl", Some(false)),
-        e if e.starts_with("oracle") => Err(
-            "Oracle enforces TLS through the SSL option of its option group, which the \
-             snapshot does not read"
-                .to_owned(),
-        ),
         other => Err(format!("no known TLS parameter for engine {other}")),
     }
+}
+
+/// Oracle's encryption in transit lives in its option groups, not in parameters.
+fn judge_oracle(
+    check: &Check,
+    resource: Resource,
+    region: &RegionSnapshot,
+    instance: &DbInstance,
+) -> Finding {
+    let insufficient = |detail: String| {
+        Finding::new(
+            check,
+            resource.clone(),
+            Outcome::InsufficientEvidence,
+            detail,
+        )
+        .with("engine", &instance.engine)
+    };
+    if instance.option_groups.is_empty() {
+        return insufficient("no option group reported".to_owned());
+    }
+    let mut groups = Vec::new();
+    for name in &instance.option_groups {
+        let Some(group) = region.option_groups.iter().find(|g| &g.name == name) else {
+            return insufficient(format!("option group {name} is not in the snapshot"));
+        };
+        if let Observed::Unknown(why) = &group.options {
+            return insufficient(format!("options of {name} unknown: {why}"));
+        }
+        groups.push(group);
+    }
+    let finding = |outcome, detail: String| {
+        Finding::new(check, resource.clone(), outcome, detail)
+            .with("engine", &instance.engine)
+            .with("option_groups", &instance.option_groups)
+    };
+    let nne = groups
+        .iter()
+        .find_map(|g| Some((g, g.option("NATIVE_NETWORK_ENCRYPTION")?)));
+    let required = nne.and_then(|(_, o)| o.setting("SQLNET.ENCRYPTION_SERVER"));
+    if let (Some((group, _)), Some(value)) = (nne, required) {
+        if value.eq_ignore_ascii_case("REQUIRED") {
+            return finding(
+                Outcome::Pass,
+                format!(
+                    "native network encryption required (SQLNET.ENCRYPTION_SERVER = {value} \
+                     in {})",
+                    group.name
+                ),
+            )
+            .with("option", "NATIVE_NETWORK_ENCRYPTION");
+        }
+    }
+    let ssl = groups.iter().find_map(|g| Some((g, g.option("SSL")?)));
+    if let Some((group, option)) = ssl {
+        let port = option
+            .port
+            .map_or_else(|| "its own port".to_owned(), |p| format!("port {p}"));
+        let version = option.setting("SQLNET.SSL_VERSION").unwrap_or("unset");
+        let clear = instance
+            .port
+            .map_or_else(|| "the database port".to_owned(), |p| format!("port {p}"));
+        return finding(
+            Outcome::Fail,
+            format!(
+                "SSL option in {} offers TLS on {port} (SQLNET.SSL_VERSION {version}), but the \
+                 clear-text listener on {clear} still accepts unencrypted connections",
+                group.name
+            ),
+        )
+        .with("option", "SSL")
+        .with("ssl_port", option.port)
+        .with("ssl_version", version);
+    }
+    let detail = match required {
+        Some(value) => format!(
+            "native network encryption is {value}, not REQUIRED, and there is no SSL option"
+        ),
+        None => "neither the SSL option nor required native network encryption in the option \
+                 groups"
+            .to_owned(),
+    };
+    finding(Outcome::Fail, detail)
 }
 
 fn major_version(version: &str) -> Option<u32> {
@@ -268,11 +353,16 @@ fn ca_certificate_valid(ctx: &Context) -> Vec<Finding> {
             let Some(ca) = &instance.ca_certificate else {
                 return Some(insufficient("no CA certificate reported"));
             };
-            let Some(valid_till) = &ca.valid_till else {
-                return Some(
-                    insufficient("CA certificate expiry not reported")
-                        .with("ca_certificate", &ca.identifier),
-                );
+            // Some responses name the CA without its CertificateDetails: the region's list of
+            // CAs says when it expires.
+            let valid_till = match &ca.valid_till {
+                Some(valid_till) => valid_till,
+                None => match region_ca_expiry(region, &ca.identifier) {
+                    Ok(valid_till) => valid_till,
+                    Err(why) => {
+                        return Some(insufficient(&why).with("ca_certificate", &ca.identifier))
+                    }
+                },
             };
             let (Some(collected), Some(expiry)) = (collected, epoch_seconds(valid_till)) else {
                 return Some(
@@ -309,11 +399,38 @@ fn ca_certificate_valid(ctx: &Context) -> Vec<Finding> {
     )
 }
 
+/// The expiry of `identifier` among the CAs RDS lists for the region.
+fn region_ca_expiry<'a>(
+    region: &'a RegionSnapshot,
+    identifier: &str,
+) -> Result<&'a String, String> {
+    let certificates = match &region.certificates {
+        Observed::Value(certificates) => certificates,
+        Observed::Unknown(why) => {
+            return Err(format!(
+                "CA certificate expiry not reported, and the region's CAs unknown: {why}"
+            ))
+        }
+    };
+    certificates
+        .iter()
+        .find(|c| c.identifier == identifier)
+        .and_then(|c| c.valid_till.as_ref())
+        .ok_or_else(|| {
+            format!(
+                "CA certificate expiry not reported, and {identifier} has no expiry among the \
+                 region's CAs"
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::*;
-    use rds_evidence_inventory::rds::{CaCertificate, DbInstance, ParameterGroup};
+    use rds_evidence_inventory::rds::{
+        CaCertificate, Certificate, DbOption, OptionGroup, OptionSetting, ParameterGroup,
+    };
 
     fn on_group(name: &str, engine: &str, version: &str, group: &str) -> DbInstance {
         let mut db = instance(name);
@@ -381,7 +498,7 @@ mod tests {
             ]
         );
         assert!(findings[2].detail.contains("engine default"));
-        assert!(findings[6].detail.contains("option group"));
+        assert_eq!(findings[6].detail, "no option group reported");
         assert_eq!(findings[8].resource.kind, Scope::DbCluster);
     }
 
@@ -444,6 +561,148 @@ mod tests {
             ]
         );
         assert!(findings[0].detail.contains("pending reboot"));
+    }
+
+    fn oracle(id: &str, group: &str) -> DbInstance {
+        let mut db = instance(id);
+        db.engine = "oracle-ee".into();
+        db.engine_version = "19.0.0.0.ru-2025-07.rur-2025-07.r1".into();
+        db.port = Some(1521);
+        db.option_groups = vec![group.into()];
+        db
+    }
+
+    fn option_group(name: &str, options: Vec<DbOption>) -> OptionGroup {
+        OptionGroup {
+            name: name.into(),
+            options: Observed::Value(options),
+        }
+    }
+
+    fn option(name: &str, port: Option<i32>, settings: &[(&str, &str)]) -> DbOption {
+        DbOption {
+            name: name.into(),
+            port,
+            settings: settings
+                .iter()
+                .map(|(name, value)| OptionSetting {
+                    name: (*name).into(),
+                    value: Some((*value).into()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn oracle_is_judged_on_its_option_groups() {
+        let mut east = region("us-east-1");
+        east.db_instances = Observed::Value(vec![
+            oracle("nne", "ora-nne"),
+            oracle("ssl", "ora-ssl"),
+            oracle("accepted", "ora-accepted"),
+            oracle("plain", "ora-plain"),
+            oracle("unread", "ora-unread"),
+            oracle("missing", "ora-missing"),
+        ]);
+        east.option_groups = vec![
+            option_group(
+                "ora-nne",
+                vec![option(
+                    "NATIVE_NETWORK_ENCRYPTION",
+                    None,
+                    &[("SQLNET.ENCRYPTION_SERVER", "REQUIRED")],
+                )],
+            ),
+            option_group(
+                "ora-ssl",
+                vec![option("SSL", Some(2484), &[("SQLNET.SSL_VERSION", "1.2")])],
+            ),
+            option_group(
+                "ora-accepted",
+                vec![option(
+                    "NATIVE_NETWORK_ENCRYPTION",
+                    None,
+                    &[("SQLNET.ENCRYPTION_SERVER", "ACCEPTED")],
+                )],
+            ),
+            option_group("ora-plain", vec![option("Timezone", None, &[])]),
+            OptionGroup {
+                name: "ora-unread".into(),
+                options: Observed::Unknown(denied("rds:DescribeOptionGroups")),
+            },
+        ];
+        let findings = run(&TLS_ENFORCED, &snapshot(vec![east]));
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("nne".into(), Outcome::Pass),
+                ("ssl".into(), Outcome::Fail),
+                ("accepted".into(), Outcome::Fail),
+                ("plain".into(), Outcome::Fail),
+                ("unread".into(), Outcome::InsufficientEvidence),
+                ("missing".into(), Outcome::InsufficientEvidence),
+            ]
+        );
+        assert_eq!(
+            findings[1].detail,
+            "SSL option in ora-ssl offers TLS on port 2484 (SQLNET.SSL_VERSION 1.2), but the \
+             clear-text listener on port 1521 still accepts unencrypted connections"
+        );
+        assert!(findings[2].detail.contains("ACCEPTED, not REQUIRED"));
+        assert!(findings[4]
+            .detail
+            .contains("rds:DescribeOptionGroups access denied"));
+        assert!(findings[5].detail.contains("not in the snapshot"));
+    }
+
+    #[test]
+    fn ca_expiry_falls_back_to_the_regions_certificates() {
+        let certificate = |id: &str, valid_till: Option<&str>| Certificate {
+            identifier: id.into(),
+            certificate_type: Some("CA".into()),
+            valid_from: None,
+            valid_till: valid_till.map(str::to_owned),
+            default_for_new_launches: false,
+        };
+        let named = |id: &str, ca: &str| {
+            let mut db = with_ca(id, None);
+            if let Some(c) = db.ca_certificate.as_mut() {
+                c.identifier = ca.into();
+            }
+            db
+        };
+        let instances = vec![
+            named("current", "rds-ca-rsa2048-g1"),
+            named("old", "rds-ca-2019"),
+            named("unlisted", "rds-ca-default"),
+        ];
+        let mut east = region("us-east-1");
+        east.db_instances = Observed::Value(instances.clone());
+        east.certificates = Observed::Value(vec![
+            certificate("rds-ca-rsa2048-g1", Some("2061-05-20T00:00:00Z")),
+            certificate("rds-ca-2019", Some("2024-08-22T17:08:50Z")),
+        ]);
+        let findings = run(&CA_CERTIFICATE_VALID, &snapshot(vec![east]));
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("current".into(), Outcome::Pass),
+                ("old".into(), Outcome::Fail),
+                ("unlisted".into(), Outcome::InsufficientEvidence),
+            ]
+        );
+        assert!(findings[2]
+            .detail
+            .contains("rds-ca-default has no expiry among the region's CAs"));
+
+        let mut unread = region("us-east-1");
+        unread.db_instances = Observed::Value(instances);
+        unread.certificates = Observed::Unknown(denied("rds:DescribeCertificates"));
+        let findings = run(&CA_CERTIFICATE_VALID, &snapshot(vec![unread]));
+        assert!(findings
+            .iter()
+            .all(|f| f.outcome == Outcome::InsufficientEvidence
+                && f.detail.contains("rds:DescribeCertificates access denied")));
     }
 
     fn with_ca(id: &str, valid_till: Option<&str>) -> DbInstance {

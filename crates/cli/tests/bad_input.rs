@@ -1,0 +1,400 @@
+//! Bad input, table-driven: every malformed, empty or oversized file and every invalid
+//! argument gets one line on stderr naming the file (and line) or the argument, a non-zero
+//! exit, no panic, and no output written.
+
+mod common;
+
+use std::path::Path;
+
+use common::{fixture, rds_evidence, stderr};
+
+/// One case: a file to write (name, content), the arguments (`{file}` is replaced by its path,
+/// `{out}` by the output directory), the exit code and what the error must say.
+struct Case {
+    name: &'static str,
+    file: Option<(&'static str, Content)>,
+    args: &'static [&'static str],
+    code: i32,
+    says: &'static [&'static str],
+}
+
+enum Content {
+    Text(&'static str),
+    /// Megabytes of one repeated line.
+    Oversized(&'static str),
+}
+
+const REPLAY: &str = "{demo}";
+
+const CASES: &[Case] = &[
+    Case {
+        name: "accounts file: malformed TOML",
+        file: Some((
+            "accounts.toml",
+            Content::Text("[[account]]\nid = \"111111111111\"\nrole_arn = \n"),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--accounts",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["accounts.toml:3"],
+    },
+    Case {
+        name: "accounts file: empty",
+        file: Some(("accounts.toml", Content::Text(""))),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--accounts",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["accounts.toml"],
+    },
+    Case {
+        name: "accounts file: oversized garbage",
+        file: Some((
+            "accounts.toml",
+            Content::Oversized("this is not toml at all\n"),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--accounts",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["accounts.toml:1"],
+    },
+    Case {
+        name: "accounts file: invalid account id",
+        file: Some((
+            "accounts.toml",
+            Content::Text(
+                "[[account]]\nid = \"12345\"\nrole_arn = \"arn:aws:iam::12345:role/x\"\n",
+            ),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--accounts",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["accounts.toml", "12345"],
+    },
+    Case {
+        name: "attestations: malformed TOML",
+        file: Some((
+            "attestations.toml",
+            Content::Text("[controls.\"RDS-009\"]\nstatement = \n"),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--attestations",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["attestations.toml:2"],
+    },
+    Case {
+        name: "attestations: a control the profile does not have",
+        file: Some((
+            "attestations.toml",
+            Content::Text("[controls.\"RDS-999\"]\nstatement = \"x\"\n"),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--attestations",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["attestations.toml", "RDS-999"],
+    },
+    Case {
+        name: "attestations: a document that does not exist",
+        file: Some((
+            "attestations.toml",
+            Content::Text("[controls.\"RDS-009\"]\ndocuments = [\"missing-runbook.pdf\"]\n"),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--attestations",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["attestations.toml", "missing-runbook.pdf"],
+    },
+    Case {
+        name: "profile: empty",
+        file: Some(("profile.toml", Content::Text(""))),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--checklist",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["profile.toml"],
+    },
+    Case {
+        name: "profile: oversized garbage",
+        file: Some(("profile.toml", Content::Oversized("{{{{ not a profile\n"))),
+        args: &[
+            "evaluate",
+            "--snapshot",
+            "{demo-snapshot}",
+            "--profile",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["profile.toml:1"],
+    },
+    Case {
+        name: "snapshot: empty",
+        file: Some(("snapshot.json", Content::Text(""))),
+        args: &["evaluate", "--snapshot", "{file}", "--out", "{out}"],
+        code: 1,
+        says: &["snapshot.json:1:0"],
+    },
+    Case {
+        name: "snapshot: truncated",
+        file: Some((
+            "snapshot.json",
+            Content::Text("{\n  \"schema_version\": 1,\n  \"regions\": [\n"),
+        )),
+        args: &["evaluate", "--snapshot", "{file}", "--out", "{out}"],
+        code: 1,
+        says: &["snapshot.json:4"],
+    },
+    Case {
+        name: "snapshot: JSON of the wrong shape",
+        file: Some(("snapshot.json", Content::Text("[1, 2, 3]\n"))),
+        args: &["evaluate", "--snapshot", "{file}", "--out", "{out}"],
+        code: 1,
+        says: &["snapshot.json:1", "not a valid snapshot"],
+    },
+    Case {
+        name: "snapshot: oversized garbage",
+        file: Some((
+            "snapshot.json",
+            Content::Oversized("garbage garbage garbage\n"),
+        )),
+        args: &["evaluate", "--snapshot", "{file}", "--out", "{out}"],
+        code: 1,
+        says: &["snapshot.json:1"],
+    },
+    Case {
+        name: "bundle: no manifest",
+        file: Some(("notes.txt", Content::Text("not a bundle"))),
+        args: &["verify", "{dir}"],
+        code: 1,
+        says: &["manifest.json"],
+    },
+    Case {
+        name: "bundle: malformed manifest",
+        file: Some((
+            "manifest.json",
+            Content::Text("{\"format\": \"rds-evidence-bundle\",\n"),
+        )),
+        args: &["verify", "{dir}"],
+        code: 1,
+        says: &["manifest.json", "not a bundle manifest"],
+    },
+    Case {
+        name: "signing key: not a key",
+        file: Some(("partner.key", Content::Text("-----BEGIN NONSENSE-----\n"))),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--sign-key",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["partner.key", "not an Ed25519 secret key"],
+    },
+    Case {
+        name: "public key: not a key",
+        file: Some(("partner.pub.pem", Content::Text("hello\n"))),
+        args: &["verify", "{dir}", "--public-key", "{file}"],
+        code: 1,
+        says: &["partner.pub.pem", "not an Ed25519 public key"],
+    },
+    Case {
+        name: "output directory under a regular file",
+        file: Some(("occupied", Content::Text("a file, not a directory"))),
+        args: &["collect", "--replay", REPLAY, "--out", "{file}/bundle"],
+        code: 1,
+        says: &["occupied"],
+    },
+    Case {
+        name: "external id with forbidden characters",
+        file: None,
+        args: &[
+            "collect",
+            "--role-arn",
+            "arn:aws:iam::111111111111:role/r",
+            "--external-id",
+            "a b",
+            "--out",
+            "{out}",
+        ],
+        code: 2,
+        says: &["--external-id"],
+    },
+    Case {
+        name: "account ids that are not account ids",
+        file: None,
+        args: &[
+            "collect",
+            "--account-ids",
+            "1234,x",
+            "--role-name",
+            "r",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["1234"],
+    },
+    Case {
+        name: "session name too long",
+        file: None,
+        args: &[
+            "collect",
+            "--role-arn",
+            "arn:aws:iam::111111111111:role/r",
+            "--session-name",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "--out",
+            "{out}",
+        ],
+        code: 2,
+        says: &["--session-name"],
+    },
+    Case {
+        name: "replay directory that is not a recording",
+        file: Some(("empty-recording/.keep", Content::Text(""))),
+        args: &[
+            "collect",
+            "--replay",
+            "{dir}/empty-recording",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["empty-recording"],
+    },
+];
+
+fn write(dir: &Path, name: &str, content: &Content) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    match content {
+        Content::Text(text) => std::fs::write(&path, text).unwrap(),
+        Content::Oversized(line) => std::fs::write(&path, line.repeat(8 << 20 >> 5)).unwrap(),
+    }
+    path
+}
+
+#[test]
+fn every_bad_input_gets_one_clear_line_and_writes_nothing() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let dir = tempfile::tempdir().unwrap();
+        let file = case
+            .file
+            .as_ref()
+            .map(|(name, content)| write(dir.path(), name, content));
+        let out = dir.path().join("out");
+        let args: Vec<String> = case
+            .args
+            .iter()
+            .map(|arg| {
+                arg.replace("{demo}", &fixture("demo").display().to_string())
+                    .replace(
+                        "{demo-snapshot}",
+                        &fixture("demo-snapshot.json").display().to_string(),
+                    )
+                    .replace(
+                        "{file}",
+                        &file
+                            .as_deref()
+                            .unwrap_or(Path::new(""))
+                            .display()
+                            .to_string(),
+                    )
+                    .replace("{dir}", &dir.path().display().to_string())
+                    .replace("{out}", &out.display().to_string())
+            })
+            .collect();
+        let output = rds_evidence(dir.path()).args(&args).output().unwrap();
+        let err = stderr(&output);
+        let mut problems = Vec::new();
+        if output.status.code() != Some(case.code) {
+            problems.push(format!(
+                "exit {:?}, not {}",
+                output.status.code(),
+                case.code
+            ));
+        }
+        if err.contains("panicked") {
+            problems.push("panicked".to_owned());
+        }
+        for needle in case.says {
+            if !err.contains(needle) {
+                problems.push(format!("does not say {needle:?}"));
+            }
+        }
+        let error_lines = err.lines().filter(|l| l.starts_with("error")).count();
+        if case.code == 1 && (error_lines != 1 || err.lines().count() > 2) {
+            problems.push(format!("not one error line ({error_lines})"));
+        }
+        if out.exists() {
+            problems.push("wrote output".to_owned());
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}\n    stderr: {err}",
+                case.name,
+                problems.join("; ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
