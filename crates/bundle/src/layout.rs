@@ -496,6 +496,35 @@ mod tests {
         assert_eq!(names, ["b"]);
     }
 
+    /// A failure half-way (here an attested document gone before it could be copied; a full
+    /// disk takes the same path) leaves neither a bundle nor its staging directory.
+    #[test]
+    fn a_failure_while_writing_leaves_nothing() {
+        let mut demo = crate::testing::Demo::load();
+        let document = demo
+            .attestations
+            .controls
+            .values_mut()
+            .flat_map(|a| a.documents.iter_mut())
+            .find(|d| d.sha256.is_some())
+            .unwrap();
+        document.local_path = Some(PathBuf::from("/nonexistent/dr-runbook.pdf"));
+        let root = tempfile::tempdir().unwrap();
+        let options = BundleOptions {
+            created_at: "2026-11-29T00:00:00Z".to_owned(),
+            inputs: Inputs::default(),
+            signing_key: None,
+        };
+        let result = write_bundle(
+            &root.path().join("b"),
+            Input::Evaluated(demo.contents()),
+            &options,
+        );
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/dr-runbook.pdf"), "{err}");
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+
     #[test]
     fn a_directory_that_is_not_a_bundle_is_refused() {
         let dir = tempfile::tempdir().unwrap();

@@ -292,3 +292,48 @@ fn the_checked_in_demo_snapshot_matches_the_demo_recording() {
     assert_eq!(replayed.collected_at, checked_in.collected_at);
     assert_eq!(files_of(&bundle), ["manifest.json", "snapshot.json"]);
 }
+
+#[test]
+fn attested_documents_are_copied_hashed_and_verified() {
+    let home = tempfile::tempdir().unwrap();
+    let runbook = home.path().join("dr-runbook.md");
+    std::fs::write(
+        &runbook,
+        "# Failover\nPromote the replica, then repoint the DNS name.\n",
+    )
+    .unwrap();
+    let attestations = home.path().join("attestations.toml");
+    std::fs::write(
+        &attestations,
+        "[controls.\"RDS-009\"]\nstatement = \"Failover rehearsed quarterly.\"\ndocuments = [\"dr-runbook.md\"]\n",
+    )
+    .unwrap();
+    let (bundle, _) = demo_bundle(
+        home.path(),
+        "bundle",
+        &["--attestations", attestations.to_str().unwrap()],
+    );
+    let copies: Vec<String> = files_of(&bundle)
+        .into_iter()
+        .filter(|f| f.starts_with("attestations/"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(copies[0].ends_with("-dr-runbook.md"));
+    assert_eq!(
+        std::fs::read(bundle.join(&copies[0])).unwrap(),
+        std::fs::read(&runbook).unwrap()
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["inputs"]["attestations"]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+    let report = std::fs::read_to_string(bundle.join("report.md")).unwrap();
+    assert!(report.contains("Failover rehearsed quarterly."));
+    let verified = verify(home.path(), &bundle, &[]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+}
