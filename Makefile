@@ -4,7 +4,7 @@ VENV    := .venv-moto
 PYTHON  := $(abspath $(VENV))/bin/python
 CARGO   ?= cargo
 
-.PHONY: demo report-screenshot test lint fixtures venv browser clean
+.PHONY: demo report-screenshot test lint fixtures venv browser clean bench
 
 ## demo: the recorded demo account (fixtures/demo) into the evidence bundle demo-out/: no AWS,
 ## no network, no Python. Exit 4 means written with unknowns: the recording keeps what the
@@ -35,6 +35,14 @@ test: venv browser
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## bench: the release binary against emulated fleets of SIZES DB instances (default
+## 50,500,2000) and against their replays: time, CPU, peak RSS, requests against the floor.
+## Prints a table and writes target/bench/results.json (see docs/PERFORMANCE.md).
+bench: venv
+	$(CARGO) build --release -p rds-evidence
+	$(PYTHON) scripts/bench.py --binary $(or $(CARGO_TARGET_DIR),target)/release/rds-evidence \
+		--max-attempts 1 $(if $(SIZES),--sizes $(SIZES))
 
 ## venv: the Python environment with the moto emulator and boto3.
 venv: $(VENV)/.installed
