@@ -366,7 +366,7 @@ impl Staging {
     fn stream(
         &mut self,
         relative: &str,
-        fill: impl FnOnce(&mut HashingWriter<BufWriter<File>>) -> std::io::Result<()>,
+        fill: impl FnOnce(&mut BufWriter<HashingWriter<File>>) -> std::io::Result<()>,
     ) -> Result<&FileEntry, BundleError> {
         let path = self.root.join(relative);
         let write_error = |source| BundleError::Write {
@@ -380,9 +380,11 @@ impl Staging {
             }
         }
         let file = File::create(&path).map_err(write_error)?;
-        let mut out = HashingWriter::new(BufWriter::new(file));
+        // Buffer first, hash the buffer's chunks: serializers write in many small pieces.
+        let mut out = BufWriter::new(HashingWriter::new(file));
         fill(&mut out).map_err(write_error)?;
-        let (file, entry) = out.finish(relative).map_err(write_error)?;
+        let hashed = out.into_inner().map_err(|e| write_error(e.into_error()))?;
+        let (file, entry) = hashed.finish(relative);
         file.sync_all().map_err(write_error)?;
         self.entries.push(entry);
         Ok(self.entries.last().expect("just pushed"))
@@ -438,15 +440,14 @@ impl<W: Write> HashingWriter<W> {
     }
 }
 
-impl HashingWriter<BufWriter<File>> {
-    fn finish(self, relative: &str) -> std::io::Result<(File, FileEntry)> {
-        let file = self.inner.into_inner().map_err(|e| e.into_error())?;
+impl HashingWriter<File> {
+    fn finish(self, relative: &str) -> (File, FileEntry) {
         let entry = FileEntry {
             path: relative.to_owned(),
             sha256: hex::encode(self.hasher.finalize()),
             bytes: self.bytes,
         };
-        Ok((file, entry))
+        (self.inner, entry)
     }
 }
 
