@@ -7,25 +7,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use common::{comparable, fixture, rds_evidence, stderr, stdout, workspace_root};
+use common::{collect_snapshot, comparable, fixture, rds_evidence, stderr, stdout, workspace_root};
 
 /// Replays the demo fixture into a bundle at `home/<name>`, with `extra` arguments.
 fn demo_bundle(home: &Path, name: &str, extra: &[&str]) -> (PathBuf, Output) {
     let out = home.join(name);
-    let output = rds_evidence(home)
+    let mut command = rds_evidence(home);
+    command
         .args(["collect", "--replay"])
         .arg(fixture("demo"))
-        .arg("--out")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        matches!(output.status.code(), Some(0 | 4)),
-        "collect failed:\n{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+        .args(extra);
+    let (_, output) = collect_snapshot(command, &out);
     (out, output)
 }
 

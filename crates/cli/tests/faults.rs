@@ -6,27 +6,18 @@ mod common;
 
 use std::path::Path;
 
-use common::{comparable, fixture, gaps_beyond_emulator, rds_evidence, stderr, stdout};
+use common::{collect_snapshot, comparable, fixture, gaps_beyond_emulator, rds_evidence, stderr};
 use rds_evidence_controls::{Finding, Outcome};
 use rds_evidence_inventory::{FailureKind, Snapshot};
 
 fn replay(home: &Path, name: &str, extra: &[&str]) -> (Snapshot, Vec<Finding>) {
     let out = home.join(name);
-    let output = rds_evidence(home)
+    let mut command = rds_evidence(home);
+    command
         .args(["collect", "--replay"])
         .arg(fixture("demo"))
-        .arg("--out")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        matches!(output.status.code(), Some(0 | 4)),
-        "{name}:\n{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    let snapshot = rds_evidence_bundle::read_snapshot(&out.join("snapshot.json")).unwrap();
+        .args(extra);
+    let (snapshot, _) = collect_snapshot(command, &out);
     let findings =
         serde_json::from_slice(&std::fs::read(out.join("findings.json")).unwrap()).unwrap();
     (snapshot, findings)

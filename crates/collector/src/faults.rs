@@ -168,24 +168,16 @@ impl HttpConnector for FaultyConnector {
         };
         let action = action_for_signing_name(&key.service, &key.operation);
         if self.plan.deny.contains(&action) {
-            let code = if request.headers().get("x-amz-target").is_some() {
-                "AccessDeniedException"
-            } else {
-                "AccessDenied"
-            };
+            let code = error_code(&request, "AccessDenied");
             let message = format!("injected: {action} denied");
-            let response = error_response(&request, &key.service, 403, code, &message);
+            let response = error_response(&request, &key.service, 403, &code, &message);
             return HttpConnectorFuture::ready(Ok(response));
         }
         match self.choose(&key.to_string()) {
             None => self.inner.call(request),
             Some(FaultKind::Throttle) => {
-                let code = if request.headers().get("x-amz-target").is_some() {
-                    "ThrottlingException"
-                } else {
-                    "Throttling"
-                };
-                let response = error_response(&request, &key.service, 400, code, "Rate exceeded");
+                let code = error_code(&request, "Throttling");
+                let response = error_response(&request, &key.service, 400, &code, "Rate exceeded");
                 HttpConnectorFuture::ready(Ok(response))
             }
             Some(FaultKind::ServerError) => {
@@ -210,6 +202,15 @@ impl HttpConnector for FaultyConnector {
                 })
             }
         }
+    }
+}
+
+/// `code` as the request's protocol spells it: JSON protocols add `Exception`.
+fn error_code(request: &HttpRequest, code: &str) -> String {
+    if request.headers().get("x-amz-target").is_some() {
+        format!("{code}Exception")
+    } else {
+        code.to_owned()
     }
 }
 

@@ -173,6 +173,7 @@ pub(super) fn build(contents: Contents, region: &RegionSnapshot) -> Graph {
         tree: BTreeMap::new(),
         loose: BTreeMap::new(),
         edges: BTreeSet::new(),
+        linked: BTreeSet::new(),
         subnets: SubnetIndex::new(region),
     };
     for instance in instances {
@@ -275,6 +276,8 @@ struct Builder<'a> {
     /// Nodes outside any known VPC.
     loose: BTreeMap<String, Node>,
     edges: BTreeSet<Edge>,
+    /// The pairs `edges` links, smaller id first: one lookup instead of a scan per edge.
+    linked: BTreeSet<(String, String)>,
     subnets: SubnetIndex<'a>,
 }
 
@@ -648,11 +651,8 @@ impl<'a> Builder<'a> {
 
     /// Adds an edge unless it would loop or repeat a pair already linked either way.
     fn edge(&mut self, from: &str, to: &str, kind: EdgeKind) {
-        let linked = self
-            .edges
-            .iter()
-            .any(|e| (e.from == from && e.to == to) || (e.from == to && e.to == from));
-        if from != to && !linked {
+        let pair = if from < to { (from, to) } else { (to, from) };
+        if from != to && self.linked.insert((pair.0.to_owned(), pair.1.to_owned())) {
             self.edges.insert(Edge {
                 from: from.to_owned(),
                 to: to.to_owned(),
