@@ -82,7 +82,16 @@ PER_REGION = [
     "application-autoscaling:DescribeScalableTargets",
     "cloudformation:DescribeStacks",
     "cloudwatch:DescribeAlarms",
+    "logs:DescribeLogGroups",
+    "dms:DescribeReplicationTasks",
+    "dms:DescribeEndpoints",
 ]
+# CloudTrail's event history is asked once per RDS change event name (collector/changes.rs).
+CHANGE_EVENTS = 15
+# GetMetricData: 4 statistics of 7 metrics per instance, of 1 per Aurora cluster, 500 a request.
+METRIC_QUERIES_PER_INSTANCE = 28
+METRIC_QUERIES_PER_AURORA_CLUSTER = 4
+METRIC_QUERIES_PER_REQUEST = 500
 
 
 class BenchError(Exception):
@@ -184,6 +193,13 @@ def floor(snapshot):
         if targets:
             need["application-autoscaling:DescribeScalingPolicies"] += 1
         need["cloudformation:ListStackResources"] += count(region["stacks"])
+        need["cloudtrail:LookupEvents"] += CHANGE_EVENTS
+        queries = METRIC_QUERIES_PER_INSTANCE * count(region["db_instances"]) + (
+            METRIC_QUERIES_PER_AURORA_CLUSTER
+            * sum(1 for c in value(region["db_clusters"]) or [] if c["engine"].startswith("aurora"))
+        )
+        if queries:
+            need["cloudwatch:GetMetricData"] += math.ceil(queries / METRIC_QUERIES_PER_REQUEST)
     return need
 
 

@@ -7,6 +7,8 @@ moto quirks met here:
   POST /moto-api/config; the function is then "invoked" without running its code.
 - AWS Backup: CreateBackupSelection, ListBackupSelections and ListProtectedResources are not
   implemented, so the plan has no selection here (fixtures/real-shapes covers selections).
+- DMS DescribeReplicationTasks returns ISO-8601 dates where the JSON protocol has epoch
+  seconds, which the SDK cannot read: the task is built so that the test sees it unknown.
 - CloudFormation can create RDS parameter and subnet groups (both reported with an empty
   PhysicalResourceId) and DB instances; only a parameter group is made here, so that the demo's
   databases and subnet groups stay what build_estate.py made.
@@ -178,6 +180,60 @@ def build_stacks(clients):
     }
 
 
+def build_logs(clients):
+    """RDS log groups as log exports create them: one kept a year, one only a week."""
+    logs = clients("logs")
+    kept = {
+        "/aws/rds/instance/prod-postgres/postgresql": 365,
+        "/aws/rds/instance/prod-postgres/upgrade": 7,
+    }
+    for name, days in kept.items():
+        logs.create_log_group(logGroupName=name)
+        logs.put_retention_policy(logGroupName=name, retentionInDays=days)
+    # Not an RDS log group: the collector must not read it.
+    logs.create_log_group(logGroupName="/app/orders")
+    return kept
+
+
+def build_migration(clients):
+    """A DMS full load with CDC from an on-premises Oracle database into prod-postgres."""
+    dms = clients("dms")
+    address = clients("rds").describe_db_instances(DBInstanceIdentifier="prod-postgres")[
+        "DBInstances"
+    ][0]["Endpoint"]["Address"]
+    source = dms.create_endpoint(
+        EndpointIdentifier="erp-oracle-source",
+        EndpointType="source",
+        EngineName="oracle",
+        ServerName="erp-db.corp.example.com",
+        Port=1521,
+        DatabaseName="ORDERS",
+        Username="dms_reader",
+    )["Endpoint"]["EndpointArn"]
+    target = dms.create_endpoint(
+        EndpointIdentifier="prod-postgres-target",
+        EndpointType="target",
+        EngineName="postgres",
+        ServerName=address,
+        Port=5432,
+        DatabaseName="orders",
+        Username="dms_writer",
+    )["Endpoint"]["EndpointArn"]
+    instance = dms.create_replication_instance(
+        ReplicationInstanceIdentifier="erp-migration",
+        ReplicationInstanceClass="dms.t3.medium",
+    )["ReplicationInstance"]["ReplicationInstanceArn"]
+    task = dms.create_replication_task(
+        ReplicationTaskIdentifier="erp-oracle-to-prod-postgres",
+        SourceEndpointArn=source,
+        TargetEndpointArn=target,
+        ReplicationInstanceArn=instance,
+        MigrationType="full-load-and-cdc",
+        TableMappings=json.dumps({"rules": []}),
+    )["ReplicationTask"]["ReplicationTaskArn"]
+    return {"task": task, "target_server": address}
+
+
 def build(clients, account_id, estate):
     """Builds the services resources. `estate` is what build_estate.py built so far."""
     secrets, rotation_arn = build_secrets(clients, estate)
@@ -190,5 +246,7 @@ def build(clients, account_id, estate):
             "backup": build_backup(clients, estate),
             "scalable_targets": build_autoscaling(clients),
             "stacks": build_stacks(clients),
+            "log_groups": build_logs(clients),
+            "migration": build_migration(clients),
         }
     }

@@ -19,6 +19,7 @@ fn options() -> BundleOptions<'static> {
         created_at: "2026-01-01T00:00:00Z".to_owned(),
         inputs: Inputs::default(),
         signing_key: None,
+        trend: None,
     }
 }
 

@@ -38,6 +38,9 @@ pub struct BundleOptions<'a> {
     pub created_at: String,
     pub inputs: Inputs,
     pub signing_key: Option<&'a SigningKey>,
+    /// Verdict counts of the account's runs (from the history store) for the reports'
+    /// "Verdicts over time" section; `None` leaves the section out.
+    pub trend: Option<&'a report::Trend>,
 }
 
 impl Input<'_> {
@@ -75,7 +78,7 @@ pub fn write_bundle(
     let mut files = Staging::new(staging.path());
     files.json(SNAPSHOT_FILE, input.snapshot())?;
     if let Input::Evaluated(contents) = input {
-        write_evaluated(&mut files, contents)?;
+        write_evaluated(&mut files, contents, options.trend)?;
     }
     let manifest = manifest(input, options, files.finish());
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
@@ -91,7 +94,11 @@ pub fn write_bundle(
     Ok(manifest)
 }
 
-fn write_evaluated(files: &mut Staging, contents: Contents) -> Result<(), BundleError> {
+fn write_evaluated(
+    files: &mut Staging,
+    contents: Contents,
+    trend: Option<&report::Trend>,
+) -> Result<(), BundleError> {
     let evaluation = contents.evaluation;
     files.json(FINDINGS_FILE, &evaluation.findings)?;
     files.json(CONTROLS_FILE, &evaluation.controls)?;
@@ -105,11 +112,11 @@ fn write_evaluated(files: &mut Staging, contents: Contents) -> Result<(), Bundle
     }
     files.bytes(
         REPORT_MD_FILE,
-        report::markdown(contents, &diagrams).as_bytes(),
+        report::markdown_with_trend(contents, &diagrams, trend).as_bytes(),
     )?;
     files.bytes(
         REPORT_HTML_FILE,
-        report::html(contents, &diagrams).as_bytes(),
+        report::html_with_trend(contents, &diagrams, trend).as_bytes(),
     )?;
     files.bytes(
         SPREADSHEET_FILE,
@@ -515,6 +522,7 @@ mod tests {
             created_at: "2026-11-29T00:00:00Z".to_owned(),
             inputs: Inputs::default(),
             signing_key: None,
+            trend: None,
         };
         let result = write_bundle(
             &root.path().join("b"),

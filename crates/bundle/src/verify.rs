@@ -234,6 +234,7 @@ mod tests {
             created_at: "2026-11-29T00:00:00Z".to_owned(),
             inputs: Inputs::default(),
             signing_key: key,
+            trend: None,
         };
         write_bundle(
             &root.path().join("b"),
@@ -350,6 +351,7 @@ mod tests {
             created_at: "2026-11-30T00:00:00Z".to_owned(),
             inputs: Inputs::default(),
             signing_key: None,
+            trend: None,
         };
         write_bundle(&dir, Input::Snapshot(&demo.snapshot), &options).unwrap();
         assert!(problems(&dir, None).is_empty());

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use rds_evidence_bundle::manifest::{InputFile, Inputs};
+use rds_evidence_bundle::report::Trend;
 use rds_evidence_bundle::signing::{self, SigningKey};
 use rds_evidence_bundle::{
     sha256_file, verify, write_archive, write_bundle, BundleOptions, Input, Manifest,
@@ -50,6 +51,8 @@ pub struct Provenance<'a> {
     pub profile: Option<&'a Path>,
     pub attestations: Option<&'a Path>,
     pub evaluated: bool,
+    /// Verdicts of earlier runs, for the report's trend (runs into a history store).
+    pub trend: Option<&'a Trend>,
 }
 
 impl BundleWriter {
@@ -79,6 +82,7 @@ impl BundleWriter {
                 attestations,
             },
             signing_key: self.signing_key.as_ref(),
+            trend: provenance.trend,
         };
         let manifest = write_bundle(dir, input, &options)
             .with_context(|| format!("writing the bundle {}", dir.display()))?;

@@ -1,4 +1,5 @@
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -11,14 +12,18 @@ use rds_evidence_collector::faults::FaultPlan;
 use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
     accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
-    Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection,
+    Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection, RequestLimit,
+    Windows,
 };
 use rds_evidence_controls::Evaluation;
+use rds_evidence_history::{compare, HistoryTable, Shard, Store};
 use rds_evidence_inventory::Snapshot;
 
 use crate::bundle::{BundleArgs, BundleWriter, Provenance};
 use crate::evaluate::{evaluate_into, EvaluationInputs, LoadedInputs};
+use crate::history::StoreArgs;
 use crate::progress::TerminalProgress;
+use crate::store::OpenStore;
 use crate::summary;
 
 #[derive(Debug, Args)]
@@ -26,8 +31,24 @@ use crate::summary;
 pub struct CollectArgs {
     /// The bundle directory to write (new, empty, or an earlier bundle to replace). With
     /// several accounts: a directory holding one bundle per account.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "store",
+        conflicts_with = "store"
+    )]
+    out: Option<PathBuf>,
+
+    /// Write each account's bundle into this history store instead, named by account and
+    /// time, and compare it with the account's previous run there (exit 3 on a regression).
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Collect only the accounts of shard I of N, I from 0 to N-1: a stable hash of the
+    /// account id picks the shard, so N jobs cover every account exactly once. `auto/N` takes
+    /// I from JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch).
+    #[arg(long, value_name = "I/N", env = "RDS_EVIDENCE_SHARD", value_parser = parse_shard)]
+    shard: Option<Shard>,
 
     /// Regions to collect: a comma-separated list, or `all` for every region enabled in the
     /// account. Default: the region of the environment or AWS profile.
@@ -77,9 +98,17 @@ pub struct CollectArgs {
     #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     endpoint_url: Option<String>,
 
-    /// AWS requests in flight at once, across all regions.
+    /// AWS requests in flight at once, across all regions and accounts.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
+
+    /// Days of CloudWatch statistics summarised per database (peaks, growth, rightsizing).
+    #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=455))]
+    metrics_days: u32,
+
+    /// Days of CloudTrail history searched for RDS changes (CloudTrail keeps 90).
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=90))]
+    changes_days: u32,
 
     /// Attempts per request, the first included; throttling and transient errors are retried
     /// with adaptive backoff.
@@ -152,13 +181,62 @@ enum ReplayMissing {
     RecordAsUnavailable,
 }
 
-/// Whether the written snapshot holds everything that was asked for.
+/// Whether the written snapshot holds everything that was asked for, and whether a stored
+/// run regressed against the one before.
 pub enum Completion {
     Complete,
     Incomplete,
+    Regressed,
 }
 
+/// `I/N`, or `auto/N`: the index of a Kubernetes Indexed Job or an AWS Batch array job.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let spec = match text.strip_prefix("auto/") {
+        Some(count) => {
+            let index = ARRAY_INDEX_VARIABLES
+                .iter()
+                .find_map(|name| std::env::var(name).ok())
+                .ok_or_else(|| {
+                    format!(
+                        "{text}: none of {} is set; give the shard as I/N",
+                        ARRAY_INDEX_VARIABLES.join(", ")
+                    )
+                })?;
+            format!("{index}/{count}")
+        }
+        None => text.to_owned(),
+    };
+    Shard::parse(&spec).map_err(|e| e.to_string())
+}
+
+/// Where parallel-job schedulers put a job's index, counted from 0.
+const ARRAY_INDEX_VARIABLES: &[&str] = &["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"];
+
 pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
+    let report = collect_accounts(args)?;
+    if report.failed.is_empty() {
+        Ok(report.completion)
+    } else {
+        anyhow::bail!(
+            "{} account(s) could not be collected: {}; the others were written",
+            report.failed.len(),
+            report.failed.join(", ")
+        )
+    }
+}
+
+/// What a run did, account by account.
+pub struct RunReport {
+    /// `Regressed` when any stored account regressed, whatever else happened.
+    pub completion: Completion,
+    pub collected: Vec<String>,
+    pub regressed: Vec<String>,
+    /// Accounts that could not be collected or written; the others were.
+    pub failed: Vec<String>,
+}
+
+/// Collects and writes every account; an account that fails is reported, not fatal.
+pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     let inputs = EvaluationInputs {
         profile: args.checklist.clone(),
         attestations: args.attestations.clone(),
@@ -170,17 +248,22 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         Some(inputs.load()?)
     };
     let writer = args.bundle.load()?;
+    let store = args.store.open()?;
     let run = Run {
         args: &args,
         inputs: loaded.as_ref(),
         writer: &writer,
+        store: store.as_ref(),
+        regressed: Mutex::default(),
     };
     let targets = account_targets(&args)?;
-    match &targets {
-        None => check_destination(&args.out)?,
-        Some(targets) => {
-            for target in targets {
-                check_destination(&args.out.join(&target.id))?;
+    if let Some(out) = &args.out {
+        match &targets {
+            None => check_destination(out)?,
+            Some(targets) => {
+                for target in targets {
+                    check_destination(&out.join(&target.id))?;
+                }
             }
         }
     }
@@ -194,6 +277,7 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
             }),
             endpoint_url: args.endpoint_url.clone(),
             concurrency: usize::from(args.concurrency),
+            request_limit: RequestLimit::new(usize::from(args.concurrency)),
             max_attempts: args.max_attempts,
             call_timeout: Duration::from_secs(args.call_timeout),
             traffic: traffic(
@@ -206,6 +290,10 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         },
         regions: args.regions.clone().unwrap_or(RegionSelection::Configured),
         labels: Default::default(),
+        windows: Windows {
+            metrics_days: args.metrics_days,
+            changes_days: args.changes_days,
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -216,9 +304,8 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         let collection = rds_evidence_collector::collect(&base, &progress);
         let snapshot = within(&runtime, args.timeout, collection)??;
         progress.finish();
-        return run
-            .write(&args.out, &snapshot)
-            .map(|(completion, _)| completion);
+        let (completion, _) = run.write(args.out.as_deref(), &snapshot)?;
+        return Ok(run.report(completion, vec![snapshot.account.id.clone()], Vec::new()));
     };
 
     let results = within(
@@ -238,16 +325,19 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
+    let mut collected = Vec::new();
     let mut completion = Completion::Complete;
     let mut cases = Vec::new();
     for (id, result) in results {
         let written = result.map_err(anyhow::Error::from).and_then(|snapshot| {
             println!("\n== Account {id} ==");
-            let (completion, evaluation) = run.write(&args.out.join(&id), &snapshot)?;
+            let out = args.out.as_ref().map(|out| out.join(&id));
+            let (completion, evaluation) = run.write(out.as_deref(), &snapshot)?;
             Ok((completion, snapshot, evaluation))
         });
         match written {
             Ok((account_completion, snapshot, evaluation)) => {
+                collected.push(id);
                 if let Completion::Incomplete = account_completion {
                     completion = Completion::Incomplete;
                 }
@@ -259,18 +349,10 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
             }
         }
     }
-    if let Some(inputs) = &loaded {
-        write_portfolio_workbook(&args.out, &cases, inputs)?;
+    if let (Some(inputs), Some(out)) = (&loaded, &args.out) {
+        write_portfolio_workbook(out, &cases, inputs)?;
     }
-    if failed.is_empty() {
-        Ok(completion)
-    } else {
-        anyhow::bail!(
-            "{} account(s) could not be collected: {}; the others were written",
-            failed.len(),
-            failed.join(", ")
-        )
-    }
+    Ok(run.report(completion, collected, failed))
 }
 
 /// Runs `work` to its end, or gives up once `--timeout` has passed: a run always ends.
@@ -292,18 +374,33 @@ fn within<T>(
         })
 }
 
-/// The accounts of --accounts or --account-ids; `None` for a single-account run.
+/// The accounts of --accounts or --account-ids, of this job's shard; `None` for a
+/// single-account run.
 fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarget>>> {
     let role_name = args.role_name.as_deref();
-    Ok(match (&args.accounts, args.account_ids.is_empty()) {
-        (Some(path), _) => Some(load_accounts(path, role_name)?),
-        (None, false) => Some(accounts_from_ids(
+    let targets = match (&args.accounts, args.account_ids.is_empty()) {
+        (Some(path), _) => load_accounts(path, role_name)?,
+        (None, false) => accounts_from_ids(
             &args.account_ids,
             role_name.unwrap_or_default(),
             args.external_id.as_deref(),
-        )?),
-        (None, true) => None,
-    })
+        )?,
+        (None, true) => {
+            if args.shard.is_some() {
+                anyhow::bail!("--shard splits an account list: give --accounts or --account-ids");
+            }
+            return Ok(None);
+        }
+    };
+    let Some(shard) = args.shard else {
+        return Ok(Some(targets));
+    };
+    let mine: Vec<AccountTarget> = targets
+        .into_iter()
+        .filter(|target| shard.contains(&target.id))
+        .collect();
+    println!("Shard {shard}: {} account(s)", mine.len());
+    Ok(Some(mine))
 }
 
 /// The run's options for one account: its role, regions and labels, and its own recording.
@@ -341,15 +438,55 @@ struct Run<'a> {
     args: &'a CollectArgs,
     inputs: Option<&'a LoadedInputs<'a>>,
     writer: &'a BundleWriter,
+    store: Option<&'a OpenStore>,
+    /// Accounts whose stored run regressed against the one before.
+    regressed: Mutex<Vec<String>>,
 }
 
 impl Run<'_> {
-    /// Prints the summary and writes the bundle (evaluated unless --no-evaluate) at `out`.
+    /// A regression outranks missing data, which the run has reported.
+    fn report(
+        &self,
+        completion: Completion,
+        collected: Vec<String>,
+        failed: Vec<String>,
+    ) -> RunReport {
+        let regressed =
+            std::mem::take(&mut *self.regressed.lock().unwrap_or_else(|p| p.into_inner()));
+        let completion = if regressed.is_empty() {
+            completion
+        } else {
+            println!(
+                "\nRegressed since the previous run: {}",
+                regressed.join(", ")
+            );
+            Completion::Regressed
+        };
+        RunReport {
+            completion,
+            collected,
+            regressed,
+            failed,
+        }
+    }
+
+    /// Prints the summary and writes the bundle (evaluated unless --no-evaluate) at `out`,
+    /// or into the store, then compares it with the account's previous stored run.
     fn write(
         &self,
-        out: &Path,
+        out: Option<&Path>,
         snapshot: &Snapshot,
     ) -> anyhow::Result<(Completion, Option<Evaluation>)> {
+        let account = &snapshot.account.id;
+        let (out, history) = match (out, self.store) {
+            (Some(out), _) => (out.to_owned(), None),
+            (None, Some(open)) => {
+                let dir = open.store.bundle_dir_for(account, &snapshot.collected_at)?;
+                (dir, Some(previous_runs(&open.store, account)?))
+            }
+            (None, None) => anyhow::bail!("give --out DIR or --store"),
+        };
+        let out = out.as_path();
         print!("{}", summary::render(snapshot));
         let source = match (&self.args.replay, &self.args.endpoint_url) {
             (Some(dir), _) => format!("replay:{}", dir.display()),
@@ -357,19 +494,36 @@ impl Run<'_> {
             (None, None) => "live".to_owned(),
         };
         let evaluation = match self.inputs {
-            Some(inputs) => Some(evaluate_into(out, snapshot, inputs, self.writer, source)?),
+            Some(inputs) => Some(evaluate_into(
+                out,
+                snapshot,
+                inputs,
+                self.writer,
+                source,
+                history,
+            )?),
             None => {
                 let provenance = Provenance {
                     source,
                     profile: None,
                     attestations: None,
                     evaluated: false,
+                    trend: None,
                 };
                 self.writer
                     .write(out, Input::Snapshot(snapshot), &provenance)?;
                 None
             }
         };
+        if let Some(open) = self.store {
+            open.record(out)?;
+            if compare_with_previous(&open.store, account)? {
+                self.regressed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(account.clone());
+            }
+        }
         let completion = if snapshot.gaps().is_empty() {
             Completion::Complete
         } else {
@@ -377,6 +531,35 @@ impl Run<'_> {
         };
         Ok((completion, evaluation))
     }
+}
+
+/// The account's stored runs, for the new report's trend; none yet is an empty history.
+fn previous_runs(store: &Store, account: &str) -> anyhow::Result<HistoryTable> {
+    if store.entries(Some(account))?.is_empty() {
+        return Ok(HistoryTable {
+            account: account.to_owned(),
+            runs: Vec::new(),
+            controls: Vec::new(),
+            not_verified: Vec::new(),
+            not_evaluated: Vec::new(),
+        });
+    }
+    Ok(HistoryTable::from_store(store, account, None)?)
+}
+
+/// Prints what changed since the account's previous stored run; true when it regressed.
+fn compare_with_previous(store: &Store, account: &str) -> anyhow::Result<bool> {
+    let entries = store.entries(Some(account))?;
+    let [.., previous, latest] = entries.as_slice() else {
+        println!("First stored run of {account}: nothing to compare with.");
+        return Ok(false);
+    };
+    let old = store.load(previous)?;
+    let new = store.load(latest)?;
+    let diff = compare(&old, &new);
+    println!("\nSince {} ({}):", previous.time, previous.path);
+    print!("{}", diff.to_text());
+    Ok(diff.regressed())
 }
 
 /// Several accounts: one self-assessment workbook with a sheet per case study, beside the

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use rds_evidence_bundle::{check_destination, read_snapshot, Contents, Input};
 use rds_evidence_controls::{evaluate, Attestations, Evaluation, Profile, Verdict};
+use rds_evidence_history::HistoryTable;
 use rds_evidence_inventory::Snapshot;
 
 use crate::bundle::{BundleArgs, BundleWriter, Provenance};
@@ -78,7 +79,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     check_destination(&args.out)?;
     let snapshot = read_snapshot(&args.snapshot)?;
     let source = format!("snapshot:{}", args.snapshot.display());
-    evaluate_into(&args.out, &snapshot, &inputs, &writer, source)?;
+    evaluate_into(&args.out, &snapshot, &inputs, &writer, source, None)?;
     Ok(())
 }
 
@@ -89,9 +90,18 @@ pub fn evaluate_into(
     inputs: &LoadedInputs,
     writer: &BundleWriter,
     source: String,
+    history: Option<HistoryTable>,
 ) -> anyhow::Result<Evaluation> {
     let evaluation = evaluate(snapshot, &inputs.profile, &inputs.attestations);
     print!("{}", render(&evaluation));
+    // The report's trend ends with this run.
+    let trend = match history {
+        Some(mut history) => {
+            history.push(&snapshot.collected_at, &evaluation.controls)?;
+            Some(history.trend())
+        }
+        None => None,
+    };
     let contents = Contents {
         snapshot,
         evaluation: &evaluation,
@@ -103,6 +113,7 @@ pub fn evaluate_into(
         profile: inputs.paths.profile.as_deref(),
         attestations: inputs.paths.attestations.as_deref(),
         evaluated: true,
+        trend: trend.as_ref(),
     };
     writer.write(out, Input::Evaluated(contents), &provenance)?;
     Ok(evaluation)

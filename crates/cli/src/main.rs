@@ -5,7 +5,10 @@ mod bundle;
 mod catalog;
 mod collect;
 mod evaluate;
+mod history;
 mod progress;
+mod run;
+mod store;
 mod summary;
 
 use std::process::ExitCode;
@@ -17,6 +20,7 @@ Exit codes:
   0  success: everything was collected
   1  error: nothing was written (the message says why)
   2  invalid arguments
+  3  run, collect --store, diff: a control, finding or setting regressed since the previous run
   4  written, but some data could not be collected (listed in the summary and the snapshot)
   5  verify: the bundle does not match its manifest or signature";
 
@@ -59,6 +63,18 @@ enum Command {
     Verify(bundle::VerifyArgs),
     /// Make an Ed25519 key pair for signing bundles (--sign-key).
     Keygen(bundle::KeygenArgs),
+    /// A scheduled run from a config file: every account into the history store, compared
+    /// with its previous run, and the portfolio rewritten.
+    #[command(after_help = EXIT_CODES)]
+    Run(run::RunArgs),
+    /// What changed between two bundles: verdicts, findings, resources, configuration.
+    #[command(after_help = EXIT_CODES)]
+    Diff(history::DiffArgs),
+    /// Each control's verdict over an account's stored runs.
+    History(history::HistoryArgs),
+    /// Per customer and engine, which controls are met and which engine specialties the
+    /// store's latest evidence supports.
+    Portfolio(history::PortfolioArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +106,18 @@ fn main() -> ExitCode {
         Command::IamRoleTemplate => {
             print_json(&rds_evidence_collector::permissions::role_template())
         }
+        Command::Run(args) => run::run(args),
+        Command::Diff(args) => match history::run_diff(args) {
+            Ok(history::DiffOutcome::Unchanged) => Ok(collect::Completion::Complete),
+            Ok(history::DiffOutcome::Regressed) => Ok(collect::Completion::Regressed),
+            Err(error) => Err(error),
+        },
+        Command::History(args) => {
+            history::run_history(args).map(|()| collect::Completion::Complete)
+        }
+        Command::Portfolio(args) => {
+            history::run_portfolio(args).map(|()| collect::Completion::Complete)
+        }
         Command::Verify(args) => match bundle::run_verify(args) {
             Ok(bundle::Verdict::Verified) => Ok(collect::Completion::Complete),
             Ok(bundle::Verdict::Failed) => return ExitCode::from(5),
@@ -100,6 +128,7 @@ fn main() -> ExitCode {
     match result {
         Ok(collect::Completion::Complete) => ExitCode::SUCCESS,
         Ok(collect::Completion::Incomplete) => ExitCode::from(4),
+        Ok(collect::Completion::Regressed) => ExitCode::from(3),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(1)

@@ -270,6 +270,89 @@ fn a_killed_run_leaves_the_earlier_bundle_or_the_new_one() {
     );
 }
 
+/// SIGKILL at points spread over a run into a history store that already holds the account's
+/// bundle: afterwards every bundle the store lists verifies, the earlier one is intact or
+/// replaced whole, and no partial bundle is ever listed.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_into_a_store_leaves_it_verified() {
+    let home = tempfile::tempdir().unwrap();
+    let store = home.path().join("store");
+    let into_store = || {
+        let mut command = rds_evidence(home.path());
+        command
+            .args(["collect", "--replay"])
+            .arg(fixture("demo"))
+            .arg("--store")
+            .arg(&store);
+        command
+    };
+    let started = Instant::now();
+    let output = into_store().output().unwrap();
+    let full_run = started.elapsed();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let account = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|name| name.chars().all(|c| c.is_ascii_digit()))
+        .expect("an account directory");
+
+    for step in 1..=8u32 {
+        let mut child = into_store()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full_run * step / 8);
+        let _ = child.kill();
+        let _ = child.wait();
+        let history = rds_evidence(home.path())
+            .args(["history", &account, "--store"])
+            .arg(&store)
+            .output()
+            .unwrap();
+        let listed = stdout(&history);
+        if history.status.code() != Some(0) {
+            // Killed between moving the earlier bundle aside and installing the new one: the
+            // earlier one waits beside it, and the next run puts it back.
+            let aside = std::fs::read_dir(store.join(&account)).unwrap().any(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".previous-")
+            });
+            assert!(aside, "step {step}: {listed}{}", stderr(&history));
+            continue;
+        }
+        assert!(!listed.contains("not verified"), "step {step}: {listed}");
+        let index: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(store.join("index.json")).unwrap()).unwrap();
+        for entry in index["entries"].as_array().unwrap() {
+            let listed = entry["path"].as_str().unwrap();
+            assert!(
+                !listed.split('/').any(|part| part.starts_with('.')),
+                "step {step}: a staging directory is listed: {listed}"
+            );
+            let path = store.join(listed);
+            let output = verify(home.path(), &path, &[]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "step {step}: {}",
+                stderr(&output)
+            );
+        }
+    }
+    let output = into_store().output().unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let leftovers: Vec<String> = std::fs::read_dir(store.join(&account))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "leftovers tidied: {leftovers:?}");
+}
+
 /// `fixtures/demo-snapshot.json` (the bundle crate's test input) is what replaying
 /// `fixtures/demo` gives: `make fixtures` rewrites both.
 #[test]

@@ -1,6 +1,6 @@
 //! End to end against the moto emulator: the regional services around the demo databases
 //! (tests/emulator/estate_services.py): secrets, AWS Backup, Aurora replica auto scaling and
-//! CloudFormation stacks.
+//! CloudFormation stacks, RDS log groups and DMS migrations.
 
 mod common;
 
@@ -277,6 +277,52 @@ fn only_the_stack_that_owns_database_resources_is_kept() {
 }
 
 #[test]
+fn rds_log_groups_with_their_retention_and_nothing_else() {
+    let groups = region("us-east-1").log_groups.value().unwrap();
+    let kept: Vec<(&str, Option<i32>)> = groups
+        .iter()
+        .map(|g| (g.name.as_str(), g.retention_days))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("/aws/rds/instance/prod-postgres/postgresql", Some(365)),
+            ("/aws/rds/instance/prod-postgres/upgrade", Some(7)),
+        ]
+    );
+    assert_eq!(region("eu-west-1").log_groups, Observed::Value(Vec::new()));
+}
+
+/// moto answers DescribeReplicationTasks with ISO-8601 dates where the JSON protocol has epoch
+/// seconds: the SDK cannot read it, so the tasks are unknown, never an empty list
+/// (fixtures/real-shapes covers the real answer); where there are no tasks, the list is empty.
+#[test]
+fn dms_tasks_moto_cannot_describe_are_unknown() {
+    let why = region("us-east-1")
+        .replication_tasks
+        .unavailable()
+        .expect("tasks unknown");
+    assert_eq!(why.action, "dms:DescribeReplicationTasks");
+    assert!(!built_str(&["migration", "task"]).is_empty());
+    assert_eq!(
+        region("eu-west-1").replication_tasks,
+        Observed::Value(Vec::new())
+    );
+}
+
+/// moto serves neither CloudTrail's event history nor CloudWatch over rpc-v2-cbor: both are
+/// unknown in every region, never empty (fixtures/real-shapes covers their real answers).
+#[test]
+fn change_history_and_metrics_are_unknown_not_empty() {
+    for name in ["us-east-1", "eu-west-1"] {
+        let changes = region(name).changes.unavailable().expect("changes unknown");
+        assert_eq!(changes.action, "cloudtrail:LookupEvents");
+        let metrics = region(name).metrics.unavailable().expect("metrics unknown");
+        assert_eq!(metrics.action, "cloudwatch:GetMetricData");
+    }
+}
+
+#[test]
 fn each_service_call_is_made_once_per_region_or_item() {
     let calls = &collected().snapshot.calls;
     let count = |action: &str, region: &str| {
@@ -292,6 +338,9 @@ fn each_service_call_is_made_once_per_region_or_item() {
         "backup:ListProtectedResources",
         "application-autoscaling:DescribeScalableTargets",
         "cloudformation:DescribeStacks",
+        "logs:DescribeLogGroups",
+        "dms:DescribeReplicationTasks",
+        "dms:DescribeEndpoints",
     ] {
         for region in ["us-east-1", "eu-west-1"] {
             assert_eq!(count(action, region), 1, "{action} in {region}");

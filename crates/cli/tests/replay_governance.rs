@@ -13,6 +13,8 @@ use rds_evidence_inventory::governance::{
 use rds_evidence_inventory::{Observed, Snapshot};
 
 const BUCKET: &str = "aws-cloudtrail-logs-210987654321-5c1e7a2d";
+/// The shadow trail's bucket, in eu-west-1: S3 redirects requests made from us-east-1.
+const EU_BUCKET: &str = "eu-data-events-logs-210987654321";
 
 fn snapshot() -> &'static Snapshot {
     static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
@@ -92,10 +94,35 @@ fn shadow_trail_is_read_by_arn_with_advanced_selectors() {
 }
 
 #[test]
-fn shared_bucket_is_read_once_and_no_lock_is_a_value() {
+fn a_bucket_in_another_region_is_read_there_after_the_redirect() {
     let buckets = &account_wide().trail_buckets;
-    assert_eq!(buckets.len(), 1, "{buckets:?}");
-    let bucket = &buckets[0];
+    let bucket = buckets.iter().find(|b| b.name == EU_BUCKET).unwrap();
+    assert_eq!(bucket.versioning, Observed::Value(Some("Enabled".into())));
+    assert_eq!(bucket.mfa_delete, Observed::Value(None));
+    assert_eq!(bucket.object_lock, Observed::Value(false));
+    assert_eq!(
+        bucket.default_encryption,
+        Observed::Value(Some("AES256".into()))
+    );
+    assert_eq!(bucket.has_policy, Observed::Value(true));
+    let asked: Vec<(&str, &str)> = snapshot()
+        .calls
+        .iter()
+        .filter(|c| c.action.starts_with("s3:") && c.region == "eu-west-1")
+        .map(|c| (c.action.as_str(), c.region.as_str()))
+        .collect();
+    assert_eq!(
+        asked.len(),
+        5,
+        "every setting asked in eu-west-1: {asked:?}"
+    );
+}
+
+#[test]
+fn each_bucket_is_read_once_and_no_lock_is_a_value() {
+    let buckets = &account_wide().trail_buckets;
+    assert_eq!(buckets.len(), 2, "{buckets:?}");
+    let bucket = buckets.iter().find(|b| b.name == BUCKET).unwrap();
     assert_eq!(bucket.name, BUCKET);
     assert_eq!(bucket.versioning, Observed::Value(Some("Enabled".into())));
     assert_eq!(bucket.mfa_delete, Observed::Value(Some("Disabled".into())));

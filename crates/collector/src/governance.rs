@@ -6,6 +6,7 @@ use aws_sdk_account::types::{self as account_sdk, AlternateContactType};
 use aws_sdk_account::Client as AccountClient;
 use aws_sdk_cloudtrail::types::{self as trail_sdk, ReadWriteType};
 use aws_sdk_cloudtrail::Client as CloudTrailClient;
+use aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput;
 use aws_sdk_s3::types::{self as s3_sdk, ObjectLockEnabled};
 use aws_sdk_s3::Client as S3Client;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -24,6 +25,7 @@ use crate::failure::unavailable;
 pub(crate) async fn trails_and_buckets(
     cloudtrail: &CloudTrailClient,
     s3: &S3Client,
+    s3_in: &(dyn Fn(&str) -> S3Client + Sync),
     concurrency: usize,
 ) -> (Observed<Vec<Trail>>, Vec<TrailBucket>) {
     let listed = match describe_trails(cloudtrail).await {
@@ -39,7 +41,7 @@ pub(crate) async fn trails_and_buckets(
     let bucket_names: BTreeSet<String> =
         trails.iter().filter_map(|t| t.s3_bucket.clone()).collect();
     let buckets = stream::iter(bucket_names)
-        .map(|name| bucket(s3, name))
+        .map(|name| bucket(s3, s3_in, name))
         .buffered(concurrency)
         .collect()
         .await;
@@ -181,15 +183,34 @@ fn only(values: &[String], value: &str) -> bool {
     values.len() == 1 && values[0] == value
 }
 
-async fn bucket(client: &S3Client, name: String) -> TrailBucket {
-    let (versioning, object_lock, public_access_block, default_encryption, has_policy) = tokio::join!(
-        versioning(client, &name),
+/// Every setting of one trail bucket. A bucket in another region than the trail's home
+/// answers there with a redirect naming its region (`x-amz-bucket-region`): every call about
+/// it then goes to that region.
+async fn bucket(
+    home: &S3Client,
+    s3_in: &(dyn Fn(&str) -> S3Client + Sync),
+    name: String,
+) -> TrailBucket {
+    let probe = home.get_bucket_versioning().bucket(&name).send().await;
+    let home_region = home.config().region().map(|r| r.as_ref().to_owned());
+    let regional = probe
+        .as_ref()
+        .err()
+        .and_then(redirected_region)
+        .filter(|region| home_region.as_deref() != Some(region.as_str()))
+        .map(|region| s3_in(&region));
+    let client = regional.as_ref().unwrap_or(home);
+    let versioning_result = match &regional {
+        Some(client) => client.get_bucket_versioning().bucket(&name).send().await,
+        None => probe,
+    };
+    let (object_lock, public_access_block, default_encryption, has_policy) = tokio::join!(
         object_lock(client, &name),
         public_access_block(client, &name),
         default_encryption(client, &name),
         has_policy(client, &name),
     );
-    let (versioning, mfa_delete) = match versioning {
+    let (versioning, mfa_delete) = match versioning(versioning_result) {
         Ok((status, mfa_delete)) => (Observed::Value(status), Observed::Value(mfa_delete)),
         Err(why) => (Observed::Unknown(why.clone()), Observed::Unknown(why)),
     };
@@ -204,17 +225,23 @@ async fn bucket(client: &S3Client, name: String) -> TrailBucket {
     }
 }
 
+/// The region S3 names in a redirect for a bucket that lives elsewhere.
+fn redirected_region<E>(error: &SdkError<E, Response>) -> Option<String> {
+    error
+        .raw_response()?
+        .headers()
+        .get("x-amz-bucket-region")
+        .map(str::to_owned)
+}
+
 /// Status and MFA delete; S3 omits both on a bucket whose versioning was never turned on.
-async fn versioning(
-    client: &S3Client,
-    bucket: &str,
-) -> Result<(Option<String>, Option<String>), Unavailable> {
-    let out = client
-        .get_bucket_versioning()
-        .bucket(bucket)
-        .send()
-        .await
-        .map_err(|e| unavailable("s3:GetBucketVersioning", &e))?;
+fn versioning<E>(
+    result: Result<GetBucketVersioningOutput, SdkError<E, Response>>,
+) -> Result<(Option<String>, Option<String>), Unavailable>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let out = result.map_err(|e| unavailable("s3:GetBucketVersioning", &e))?;
     Ok((
         out.status().map(|s| s.as_str().to_owned()),
         out.mfa_delete().map(|m| m.as_str().to_owned()),

@@ -1,6 +1,6 @@
 //! The HTTP client under every SDK client: the SDK's own HTTPS client behind one semaphore, so
-//! that however many accounts, regions and resources are collected at once, no more than
-//! `concurrency` requests are in flight.
+//! that however many accounts, regions and resources are collected at once, no more than the
+//! limit's requests are in flight.
 
 use std::sync::Arc;
 
@@ -12,6 +12,17 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use tokio::sync::Semaphore;
 
+/// Requests in flight at once. Clones share the limit: give every account of a run a clone of
+/// one limit, and the run as a whole stays within it.
+#[derive(Debug, Clone)]
+pub struct RequestLimit(Arc<Semaphore>);
+
+impl RequestLimit {
+    pub fn new(requests: usize) -> Self {
+        RequestLimit(Arc::new(Semaphore::new(requests.max(1))))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct BoundedHttpClient {
     inner: SharedHttpClient,
@@ -19,10 +30,10 @@ pub(crate) struct BoundedHttpClient {
 }
 
 impl BoundedHttpClient {
-    pub(crate) fn new(inner: SharedHttpClient, concurrency: usize) -> Self {
+    pub(crate) fn new(inner: SharedHttpClient, limit: &RequestLimit) -> Self {
         BoundedHttpClient {
             inner,
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            permits: limit.0.clone(),
         }
     }
 }

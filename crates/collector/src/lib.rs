@@ -7,8 +7,10 @@
 mod accounts;
 pub mod allow_list;
 mod call_log;
+mod changes;
 mod cloudwatch;
 mod convert;
+mod dms;
 mod ec2;
 mod error;
 mod failure;
@@ -18,6 +20,7 @@ mod http;
 mod iam;
 mod input;
 mod kms;
+mod logs;
 mod pages;
 pub mod permissions;
 mod rds;
@@ -36,6 +39,7 @@ pub use call_log::CallLog;
 pub use convert::now as utc_now;
 pub use error::CollectError;
 pub use failure::error_chain;
+pub use http::RequestLimit;
 pub use input::{
     check_region, parse_external_id, parse_role_arn, parse_session_name, InvalidInput,
     RegionSelection,
@@ -53,6 +57,25 @@ pub struct CollectOptions {
     pub regions: RegionSelection,
     /// Carried into the snapshot's account, e.g. the customer's name.
     pub labels: std::collections::BTreeMap<String, String>,
+    pub windows: Windows,
+}
+
+/// How far back activity is read, in whole days before the collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Windows {
+    /// Utilisation statistics (CloudWatch).
+    pub metrics_days: u32,
+    /// RDS changes (CloudTrail keeps 90 days of management events).
+    pub changes_days: u32,
+}
+
+impl Default for Windows {
+    fn default() -> Self {
+        Windows {
+            metrics_days: 14,
+            changes_days: 90,
+        }
+    }
 }
 
 /// Told about progress as collection goes; the CLI draws it on a terminal.
@@ -154,9 +177,17 @@ pub async fn collect(
     let recorded_regions = regions.clone();
 
     let concurrency = options.access.concurrency.max(1);
+    let activity = region::Activity::before(&collected_at, options.windows);
+    let activity = &activity;
+    let s3_in = |region: &str| session::s3_client(config, region, &log);
     let account_wide = async {
         let ((trails, trail_buckets), iam, contacts) = tokio::join!(
-            governance::trails_and_buckets(&home_clients.cloudtrail, &home_clients.s3, concurrency),
+            governance::trails_and_buckets(
+                &home_clients.cloudtrail,
+                &home_clients.s3,
+                &s3_in,
+                concurrency
+            ),
             iam::iam(&home_clients.iam, &collected_at),
             governance::contacts(&home_clients.account),
         );
@@ -171,7 +202,7 @@ pub async fn collect(
         .map(|region| {
             let clients = Clients::new(config, &region, &log);
             async move {
-                let snapshot = region::collect(&clients, &region, concurrency).await;
+                let snapshot = region::collect(&clients, &region, concurrency, activity).await;
                 progress.region_collected(&region);
                 snapshot
             }

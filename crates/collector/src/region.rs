@@ -2,21 +2,50 @@
 
 use std::collections::BTreeSet;
 
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::rds::{
     DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
 };
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
+use crate::cloudwatch::{MetricsOf, Window};
 use crate::session::Clients;
-use crate::{cloudwatch, ec2, kms, rds, rds_extras, services};
+use crate::{changes, cloudwatch, dms, ec2, kms, logs, rds, rds_extras, services, Windows};
 
-pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize) -> RegionSnapshot {
+/// The windows of activity to read, ending at the day the collection started.
+pub(crate) struct Activity {
+    metrics: Window,
+    changes: Window,
+    changes_days: u32,
+}
+
+impl Activity {
+    pub(crate) fn before(collected_at: &str, windows: Windows) -> Activity {
+        let end = DateTime::from_str(collected_at, Format::DateTime)
+            .map(|t| t.secs())
+            .unwrap_or_else(|_| DateTime::from(std::time::SystemTime::now()).secs());
+        Activity {
+            metrics: Window::days_before(end, windows.metrics_days),
+            changes: Window::days_before(end, windows.changes_days),
+            changes_days: windows.changes_days,
+        }
+    }
+}
+
+pub(crate) async fn collect(
+    clients: &Clients,
+    region: &str,
+    concurrency: usize,
+    activity: &Activity,
+) -> RegionSnapshot {
     let client = &clients.rds;
     // The region-wide extras need nothing from the listings: read them alongside.
     let (
         (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies),
         (global_clusters, pending_maintenance, certificates, reserved_instances),
+        (changes, log_groups, replication_tasks),
     ) = tokio::join!(
         async {
             tokio::join!(
@@ -35,6 +64,13 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
                 rds_extras::pending_maintenance(client),
                 rds_extras::certificates(client),
                 rds_extras::reserved_instances(client),
+            )
+        },
+        async {
+            tokio::join!(
+                changes::changes(&clients.cloudtrail, activity.changes, activity.changes_days),
+                logs::rds_log_groups(&clients.logs),
+                dms::replication_tasks(&clients.dms),
             )
         },
     );
@@ -57,6 +93,7 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
     let secret_arns = referenced_secrets(instances, clusters);
     let option_group_names = referenced_option_groups(instances);
     let versions = engine_versions_in_use(instances, clusters);
+    let metric_targets = databases_to_measure(instances, clusters);
     let (
         parameter_groups,
         option_groups,
@@ -68,6 +105,7 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
         scalable_targets,
         stacks,
         alarms,
+        metrics,
     ) = tokio::join!(
         stream::iter(groups)
             .map(|(name, kind)| rds::parameter_group(client, name, kind))
@@ -88,6 +126,12 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
         services::scalable_targets(&clients.autoscaling),
         services::stacks(&clients.cloudformation, concurrency),
         cloudwatch::alarms(&clients.cloudwatch),
+        cloudwatch::metrics(
+            &clients.cloudwatch,
+            metric_targets,
+            activity.metrics,
+            concurrency
+        ),
     );
 
     RegionSnapshot {
@@ -114,7 +158,21 @@ pub(crate) async fn collect(clients: &Clients, region: &str, concurrency: usize)
         scalable_targets,
         stacks,
         alarms,
+        metrics,
+        changes: changes.into(),
+        log_groups: log_groups.into(),
+        replication_tasks: replication_tasks.into(),
     }
+}
+
+/// Every instance, and every Aurora cluster for its volume.
+fn databases_to_measure(instances: &[DbInstance], clusters: &[DbCluster]) -> Vec<MetricsOf> {
+    let instances = instances.iter().map(|i| MetricsOf::instance(&i.identifier));
+    let clusters = clusters
+        .iter()
+        .filter(|c| c.engine.starts_with("aurora"))
+        .map(|c| MetricsOf::cluster(&c.identifier));
+    instances.chain(clusters).collect()
 }
 
 /// Each distinct option group once, however many instances share it.

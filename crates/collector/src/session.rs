@@ -18,7 +18,7 @@ use crate::call_log::CallLog;
 use crate::error::CollectError;
 use crate::failure::error_chain;
 use crate::faults::{FaultPlan, FaultyHttpClient};
-use crate::http::{sdk_https_client, BoundedHttpClient};
+use crate::http::{sdk_https_client, BoundedHttpClient, RequestLimit};
 use crate::traffic::{Recorder, RecordingClient, ReplayClient, Replayer, Traffic};
 
 /// How to reach the account.
@@ -30,8 +30,11 @@ pub struct Access {
     pub role: Option<AssumeRole>,
     /// An alternative endpoint for every service, e.g. a local emulator.
     pub endpoint_url: Option<String>,
-    /// Requests in flight at once, across every region and service.
+    /// Independent calls issued at once within a region (describes of distinct keys, groups…).
     pub concurrency: usize,
+    /// Requests in flight at once, across every region and service, and across every account
+    /// whose `Access` was cloned from this one.
+    pub request_limit: RequestLimit,
     /// Attempts per request, the first included, with adaptive backoff between them.
     pub max_attempts: u32,
     /// Time allowed for one attempt of one request.
@@ -49,6 +52,7 @@ impl Default for Access {
             role: None,
             endpoint_url: None,
             concurrency: 16,
+            request_limit: RequestLimit::new(16),
             max_attempts: 6,
             call_timeout: Duration::from_secs(30),
             traffic: Traffic::Live,
@@ -102,7 +106,7 @@ pub(crate) async fn connect(
         Some(plan) => SharedHttpClient::new(FaultyHttpClient::new(inner, plan.clone())),
         None => inner,
     };
-    let http_client = BoundedHttpClient::new(inner, access.concurrency);
+    let http_client = BoundedHttpClient::new(inner, &access.request_limit);
     // A recording answers the same way every time: retrying a recorded error only waits, and
     // there is no connection to reopen. Injected faults are transient: those are retried.
     let retry_config = match (&replayer, &access.faults) {
@@ -187,6 +191,8 @@ pub(crate) struct Clients {
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub dms: aws_sdk_databasemigration::Client,
 }
 
 /// A client of `$sdk` for `$region`, carrying the call log.
@@ -201,6 +207,20 @@ macro_rules! client {
     };
 }
 
+/// An S3 client for `region`: trail buckets live wherever their owner made them.
+pub(crate) fn s3_client(config: &SdkConfig, region: &str, log: &CallLog) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(log.interceptor(region))
+            // Virtual-hosted S3 puts the bucket in the host name (`bucket.localhost`), which an
+            // emulator's host name does not resolve; the SDK only falls back to path style by
+            // itself for IP-address endpoints.
+            .force_path_style(config.endpoint_url().is_some())
+            .build(),
+    )
+}
+
 impl Clients {
     pub(crate) fn new(config: &SdkConfig, region: &str, log: &CallLog) -> Self {
         Clients {
@@ -209,16 +229,7 @@ impl Clients {
             kms: client!(aws_sdk_kms, config, region, log),
             sts: client!(aws_sdk_sts, config, region, log),
             cloudtrail: client!(aws_sdk_cloudtrail, config, region, log),
-            // Virtual-hosted S3 puts the bucket in the host name (`bucket.localhost`), which an
-            // emulator's host name does not resolve; the SDK only falls back to path style by
-            // itself for IP-address endpoints.
-            s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(config)
-                    .region(Region::new(region.to_owned()))
-                    .interceptor(log.interceptor(region))
-                    .force_path_style(config.endpoint_url().is_some())
-                    .build(),
-            ),
+            s3: s3_client(config, region, log),
             iam: client!(aws_sdk_iam, config, region, log),
             account: client!(aws_sdk_account, config, region, log),
             secrets: client!(aws_sdk_secretsmanager, config, region, log),
@@ -226,6 +237,8 @@ impl Clients {
             autoscaling: client!(aws_sdk_applicationautoscaling, config, region, log),
             cloudformation: client!(aws_sdk_cloudformation, config, region, log),
             cloudwatch: client!(aws_sdk_cloudwatch, config, region, log),
+            logs: client!(aws_sdk_cloudwatchlogs, config, region, log),
+            dms: client!(aws_sdk_databasemigration, config, region, log),
         }
     }
 }

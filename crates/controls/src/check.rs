@@ -61,6 +61,8 @@ pub enum Scope {
     IamPolicy,
     IamUser,
     Secret,
+    LogGroup,
+    MigrationTask,
 }
 
 /// The result of one check on one resource.

@@ -5,7 +5,7 @@ use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope};
-use crate::Thresholds;
+use crate::{Context, Thresholds};
 
 /// An item of a regional listing, or the reason a region's listing is unknown.
 pub enum Listed<'a, T: 'a> {
@@ -164,6 +164,59 @@ pub fn read_replica(
             format!("read replica of {source}: {why}"),
         )
     })
+}
+
+/// One database, instance or cluster, as checks that judge databases alike see it.
+pub struct Database<'a> {
+    pub resource: Resource,
+    pub arn: &'a str,
+    pub tags: &'a Tags,
+    /// The alarm dimension that names it.
+    pub dimension: (&'static str, &'a str),
+}
+
+/// Standalone primary instances and clusters; members and replicas get `NotApplicable`.
+pub fn each_database(
+    check: &Check,
+    ctx: &Context,
+    why_not_replicas: &str,
+    mut judge: impl FnMut(&RegionSnapshot, Database) -> Finding,
+) -> Vec<Finding> {
+    let mut findings = judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_instances,
+        |region, instance| {
+            let resource = instance_resource(region, instance);
+            if let Some(skip) = cluster_member(check, &resource, instance)
+                .or_else(|| read_replica(check, &resource, instance, why_not_replicas))
+            {
+                return Some(skip);
+            }
+            let database = Database {
+                resource,
+                arn: &instance.arn,
+                tags: &instance.tags,
+                dimension: ("DBInstanceIdentifier", &instance.identifier),
+            };
+            Some(judge(region, database))
+        },
+    );
+    findings.extend(judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_clusters,
+        |region, cluster| {
+            let database = Database {
+                resource: cluster_resource(region, cluster),
+                arn: &cluster.arn,
+                tags: &cluster.tags,
+                dimension: ("DBClusterIdentifier", &cluster.identifier),
+            };
+            Some(judge(region, database))
+        },
+    ));
+    findings
 }
 
 #[cfg(test)]

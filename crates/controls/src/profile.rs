@@ -37,6 +37,12 @@ pub struct Thresholds {
     pub environment_tag: String,
     /// Values of that tag that mean production (compared case-insensitively).
     pub production_values: Vec<String>,
+    /// Free storage must last this many days at the measured growth.
+    pub min_storage_headroom_days: i64,
+    /// Instances whose daily CPU p95 stays below this are rightsizing candidates.
+    pub rightsizing_cpu_p95_percent: f64,
+    /// RDS log groups must keep logs at least this long (never expiring passes).
+    pub min_log_retention_days: i32,
 }
 
 impl Default for Thresholds {
@@ -48,6 +54,9 @@ impl Default for Thresholds {
             max_access_key_age_days: 90,
             environment_tag: "Environment".to_owned(),
             production_values: vec!["prod".to_owned(), "production".to_owned(), "prd".to_owned()],
+            min_storage_headroom_days: 30,
+            rightsizing_cpu_p95_percent: 20.0,
+            min_log_retention_days: 365,
         }
     }
 }

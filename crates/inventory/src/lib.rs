@@ -4,6 +4,7 @@
 //! written, read back and re-evaluated years later without AWS access. Field names are stable;
 //! [`SCHEMA_VERSION`] changes when one changes meaning.
 
+pub mod activity;
 pub mod governance;
 pub mod iam;
 pub mod kms;

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use crate::activity::{ChangeHistory, DbMetrics, LogGroup, ReplicationTask};
 use crate::governance::AccountWide;
 use crate::kms::KmsKey;
 use crate::network::{FlowLog, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc};
@@ -81,6 +82,27 @@ pub struct RegionSnapshot {
     pub stacks: Observed<Vec<Stack>>,
     /// CloudWatch alarms on RDS metrics.
     pub alarms: Observed<Vec<Alarm>>,
+    /// Daily utilisation statistics per instance and Aurora cluster over the metrics window.
+    #[serde(default = "not_collected")]
+    pub metrics: Observed<Vec<DbMetrics>>,
+    /// RDS changes CloudTrail recorded in the region over the change window.
+    #[serde(default = "not_collected")]
+    pub changes: Observed<ChangeHistory>,
+    /// The log groups RDS exports database logs to.
+    #[serde(default = "not_collected")]
+    pub log_groups: Observed<Vec<LogGroup>>,
+    /// DMS replication tasks, with their endpoints.
+    #[serde(default = "not_collected")]
+    pub replication_tasks: Observed<Vec<ReplicationTask>>,
+}
+
+/// What a snapshot written before a field existed says of it: unknown, never empty.
+fn not_collected<T>() -> Observed<T> {
+    Observed::Unknown(Unavailable {
+        action: String::new(),
+        kind: FailureKind::Other,
+        message: "not collected by the tool version that wrote this snapshot".to_owned(),
+    })
 }
 
 /// The VPCs that host databases, and what is in them. Other VPCs are not read.
@@ -125,6 +147,14 @@ impl RegionSnapshot {
             scalable_targets: Observed::Value(Vec::new()),
             stacks: Observed::Value(Vec::new()),
             alarms: Observed::Value(Vec::new()),
+            metrics: Observed::Value(Vec::new()),
+            changes: Observed::Value(ChangeHistory {
+                window_days: 0,
+                events: Vec::new(),
+                truncated: Vec::new(),
+            }),
+            log_groups: Observed::Value(Vec::new()),
+            replication_tasks: Observed::Value(Vec::new()),
         }
     }
 }
@@ -308,6 +338,13 @@ impl RegionSnapshot {
             );
         }
         push("alarms".into(), self.alarms.unavailable());
+        push("metrics".into(), self.metrics.unavailable());
+        push("changes".into(), self.changes.unavailable());
+        push("log_groups".into(), self.log_groups.unavailable());
+        push(
+            "replication_tasks".into(),
+            self.replication_tasks.unavailable(),
+        );
         for group in &self.parameter_groups {
             push(
                 format!("parameters of {}", group.name),

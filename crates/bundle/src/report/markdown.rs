@@ -25,6 +25,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::with_capacity(capacity(report));
     header(&mut out, report);
     summary(&mut out, report);
+    trend(&mut out, report);
     controls(&mut out, report);
     inventory(&mut out, report);
     diagrams(&mut out, report);
@@ -77,6 +78,29 @@ fn summary(out: &mut String, report: &Report) {
                 control.verdict.label,
             ],
         );
+    }
+    out.push('\n');
+}
+
+/// Controls per verdict at each run, oldest first: the numbers behind the HTML chart.
+fn trend(out: &mut String, report: &Report) {
+    let Some(trend) = &report.trend else {
+        return;
+    };
+    out.push_str("## Verdicts over time\n\n| Collected at |");
+    for column in &trend.columns {
+        let _ = write!(out, " {} |", column.label);
+    }
+    out.push_str("\n|---|");
+    for _ in &trend.columns {
+        out.push_str("---:|");
+    }
+    out.push('\n');
+    for run in &trend.rows {
+        let counts: Vec<String> = run.counts.iter().map(usize::to_string).collect();
+        let mut cells = vec![text(run.collected_at)];
+        cells.extend(counts);
+        row(out, &cells.iter().map(String::as_str).collect::<Vec<_>>());
     }
     out.push('\n');
 }

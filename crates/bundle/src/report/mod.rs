@@ -5,20 +5,38 @@
 //! verdict summary, every control in checklist order with its narrative, checks and evidence
 //! excerpts, attestations with their hashes, the inventory per region, the diagrams, and what
 //! could not be collected. Pure functions: the same inputs give byte-identical text.
+//!
+//! Given a [`Trend`] (the account's earlier runs, from the history store), both also show
+//! "Verdicts over time" after the summary: a chart in HTML, a table in Markdown.
 
 mod html;
 mod markdown;
 mod model;
 #[cfg(test)]
 mod tests;
+mod trend;
+
+pub use trend::{Trend, TrendRun};
 
 use crate::diagram::Diagram;
 use crate::Contents;
 
 pub fn markdown(contents: Contents, diagrams: &[Diagram]) -> String {
-    markdown::render(&model::Report::build(contents, diagrams))
+    markdown_with_trend(contents, diagrams, None)
 }
 
 pub fn html(contents: Contents, diagrams: &[Diagram]) -> String {
-    html::render(&model::Report::build(contents, diagrams))
+    html_with_trend(contents, diagrams, None)
+}
+
+pub fn markdown_with_trend(
+    contents: Contents,
+    diagrams: &[Diagram],
+    trend: Option<&Trend>,
+) -> String {
+    markdown::render(&model::Report::build(contents, diagrams, trend))
+}
+
+pub fn html_with_trend(contents: Contents, diagrams: &[Diagram], trend: Option<&Trend>) -> String {
+    html::render(&model::Report::build(contents, diagrams, trend))
 }

@@ -12,6 +12,7 @@ use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSnapshot, ResourceKind};
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
+use super::trend::{Trend, STACK};
 use crate::diagram::Diagram;
 use crate::{Contents, CSV_FILE};
 
@@ -24,6 +25,8 @@ pub const PASS_EXAMPLES: usize = 5;
 pub struct Report<'a> {
     pub header: Header<'a>,
     pub verdicts: Vec<VerdictCount>,
+    /// Verdicts over the account's runs, when the caller has its history.
+    pub trend: Option<TrendView<'a>>,
     pub controls: Vec<ControlView<'a>>,
     pub trails: Listing<TrailRow<'a>>,
     pub regions: Vec<RegionView<'a>>,
@@ -55,6 +58,20 @@ pub struct Badge {
 pub struct VerdictCount {
     pub badge: Badge,
     pub count: usize,
+}
+
+/// The "Verdicts over time" section: the chart, and its numbers as a table.
+pub struct TrendView<'a> {
+    /// The SVG element, generated here from numbers and escaped times only.
+    pub svg: String,
+    /// The table's verdict columns, in the chart's order.
+    pub columns: Vec<Badge>,
+    pub rows: Vec<TrendRow<'a>>,
+}
+
+pub struct TrendRow<'a> {
+    pub collected_at: &'a str,
+    pub counts: Vec<usize>,
 }
 
 pub struct ControlView<'a> {
@@ -209,7 +226,11 @@ pub struct DiagramView<'a> {
 }
 
 impl<'a> Report<'a> {
-    pub fn build(contents: Contents<'a>, diagrams: &'a [Diagram]) -> Report<'a> {
+    pub fn build(
+        contents: Contents<'a>,
+        diagrams: &'a [Diagram],
+        trend: Option<&'a Trend>,
+    ) -> Report<'a> {
         let snapshot = contents.snapshot;
         let by_check = index_by_check(&contents.evaluation.findings);
         let specs: HashMap<&str, &ControlSpec> = contents
@@ -257,6 +278,7 @@ impl<'a> Report<'a> {
                     .collect(),
             },
             verdicts,
+            trend: trend.filter(|t| !t.runs.is_empty()).map(trend_view),
             controls,
             trails: listing(&snapshot.account_wide.trails, |trails| {
                 trails
@@ -292,6 +314,24 @@ impl<'a> Report<'a> {
                 .collect(),
             findings_file: CSV_FILE,
         }
+    }
+}
+
+fn trend_view(trend: &Trend) -> TrendView<'_> {
+    TrendView {
+        svg: trend.svg(),
+        columns: STACK
+            .iter()
+            .map(|&verdict| verdict_badge(verdict))
+            .collect(),
+        rows: trend
+            .runs
+            .iter()
+            .map(|run| TrendRow {
+                collected_at: &run.collected_at,
+                counts: STACK.iter().map(|&verdict| run.count(verdict)).collect(),
+            })
+            .collect(),
     }
 }
 
@@ -546,6 +586,8 @@ fn scope_label(scope: Scope) -> &'static str {
         Scope::IamPolicy => "policy",
         Scope::IamUser => "user",
         Scope::Secret => "secret",
+        Scope::LogGroup => "log group",
+        Scope::MigrationTask => "migration task",
     }
 }
 

@@ -152,7 +152,16 @@ fn attribute_values<'p>(page: &'p str, attribute: &str) -> Vec<&'p str> {
 #[test]
 fn html_is_self_contained() {
     let demo = Demo::load();
-    let page = html(demo.contents(), &[diagram()]);
+    let trend = sample_trend();
+    for trend in [None, Some(&trend)] {
+        self_contained(
+            &demo,
+            &html_with_trend(demo.contents(), &[diagram()], trend),
+        );
+    }
+}
+
+fn self_contained(demo: &Demo, page: &str) {
     for forbidden in [
         "<link", "<script", "<iframe", "<object", "<embed", "@import", "url(",
     ] {
@@ -162,7 +171,7 @@ fn html_is_self_contained() {
         );
     }
     assert!(
-        attribute_values(&page, "src").is_empty(),
+        attribute_values(page, "src").is_empty(),
         "no element loads anything"
     );
     let attested: Vec<&str> = demo
@@ -172,7 +181,7 @@ fn html_is_self_contained() {
         .flat_map(|a| &a.documents)
         .map(|d| d.reference.as_str())
         .collect();
-    for href in attribute_values(&page, "href") {
+    for href in attribute_values(page, "href") {
         assert!(
             href.starts_with('#') || attested.contains(&href),
             "{href}: only in-page anchors and attested document links"
@@ -305,4 +314,72 @@ fn a_large_estate_renders_quickly_and_stays_readable() {
         failing_rows < 10_000,
         "findings are excerpted, not dumped: {failing_rows} rows"
     );
+}
+
+fn sample_trend() -> Trend {
+    use rds_evidence_controls::Verdict;
+    let run = |at: &str, counts: &[(Verdict, usize)]| TrendRun {
+        collected_at: at.to_owned(),
+        counts: counts.iter().copied().collect(),
+    };
+    Trend {
+        runs: vec![
+            run(
+                "2026-11-27T00:00:00Z",
+                &[(Verdict::Met, 20), (Verdict::NotMet, 8)],
+            ),
+            run(
+                "2026-11-29T02:56:58Z",
+                &[(Verdict::Met, 22), (Verdict::NeedsAttestation, 6)],
+            ),
+        ],
+    }
+}
+
+#[test]
+fn a_trend_shows_verdicts_over_time_after_the_summary() {
+    let demo = Demo::load();
+    let diagrams = [diagram()];
+    let trend = sample_trend();
+
+    let page = html_with_trend(demo.contents(), &diagrams, Some(&trend));
+    assert!(page.contains("<li><a href=\"#trend\">Verdicts over time</a></li>"));
+    let summary = page.find("<h2 id=\"summary\"").unwrap();
+    let section = page.find("<h2 id=\"trend\"").unwrap();
+    let controls = page.find("<h2 id=\"controls\"").unwrap();
+    assert!(summary < section && section < controls);
+    let figure = &page[section..controls];
+    assert!(
+        figure.contains("<figure id=\"trend-chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\"")
+    );
+    assert_eq!(figure.matches("<g><title>").count(), 2);
+    assert!(figure.contains(
+        "<tr><td>2026-11-29T02:56:58Z</td><td class=\"num\">22</td><td class=\"num\">6</td>\
+         <td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td></tr>"
+    ));
+
+    let text = markdown_with_trend(demo.contents(), &diagrams, Some(&trend));
+    assert!(text.contains(
+        "## Verdicts over time\n\n\
+         | Collected at | Met | Needs attestation | Partially met | Insufficient evidence | Not met |\n\
+         |---|---:|---:|---:|---:|---:|\n\
+         | 2026-11-27T00:00:00Z | 20 | 0 | 0 | 0 | 8 |\n\
+         | 2026-11-29T02:56:58Z | 22 | 6 | 0 | 0 | 0 |\n\n## Controls\n"
+    ));
+}
+
+#[test]
+fn without_a_trend_the_reports_are_unchanged() {
+    let demo = Demo::load();
+    let diagrams = [diagram()];
+    let empty = Trend::default();
+    for trend in [None, Some(&empty)] {
+        assert_eq!(
+            markdown_with_trend(demo.contents(), &diagrams, trend),
+            markdown(demo.contents(), &diagrams)
+        );
+        let page = html_with_trend(demo.contents(), &diagrams, trend);
+        assert_eq!(page, html(demo.contents(), &diagrams));
+        assert!(!page.contains("Verdicts over time"));
+    }
 }

@@ -5,12 +5,15 @@ use crate::Check;
 
 mod availability;
 mod backup;
+mod changes;
 mod cost;
 mod encryption;
 mod governance;
 mod identity;
 mod keys;
+mod logs;
 mod maintenance;
+mod migration;
 mod monitoring;
 pub(crate) mod network;
 mod operations;
@@ -18,6 +21,7 @@ mod recovery;
 mod segregation;
 mod snapshots;
 mod tls;
+mod utilisation;
 
 /// Every check, family by family, in the order `rds-evidence checks` lists them.
 pub fn all() -> impl Iterator<Item = &'static Check> {
@@ -32,8 +36,12 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         backup::CHECKS,
         recovery::CHECKS,
         monitoring::CHECKS,
+        logs::CHECKS,
+        utilisation::CHECKS,
         operations::CHECKS,
+        changes::CHECKS,
         maintenance::CHECKS,
+        migration::CHECKS,
         cost::CHECKS,
         governance::CHECKS,
         identity::CHECKS,

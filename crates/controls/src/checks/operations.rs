@@ -3,12 +3,10 @@
 
 use rds_evidence_inventory::rds::Tags;
 use rds_evidence_inventory::services::Alarm;
-use rds_evidence_inventory::{Observed, RegionSnapshot};
+use rds_evidence_inventory::Observed;
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
-use crate::estate::{
-    cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
-};
+use crate::estate::{cluster_resource, each_database, judge_each};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
@@ -18,59 +16,6 @@ pub(crate) static CHECKS: &[&Check] = &[
     &INFRASTRUCTURE_AS_CODE,
     &KPI_ALARMS,
 ];
-
-/// One database, instance or cluster, as the checks of this family see it.
-struct Database<'a> {
-    resource: Resource,
-    arn: &'a str,
-    tags: &'a Tags,
-    /// The alarm dimension that names it.
-    dimension: (&'static str, &'a str),
-}
-
-/// Standalone primary instances and clusters; members and replicas get `NotApplicable`.
-fn each_database(
-    check: &Check,
-    ctx: &Context,
-    why_not_replicas: &str,
-    mut judge: impl FnMut(&RegionSnapshot, Database) -> Finding,
-) -> Vec<Finding> {
-    let mut findings = judge_each(
-        check,
-        ctx.snapshot,
-        |r| &r.db_instances,
-        |region, instance| {
-            let resource = instance_resource(region, instance);
-            if let Some(skip) = cluster_member(check, &resource, instance)
-                .or_else(|| read_replica(check, &resource, instance, why_not_replicas))
-            {
-                return Some(skip);
-            }
-            let database = Database {
-                resource,
-                arn: &instance.arn,
-                tags: &instance.tags,
-                dimension: ("DBInstanceIdentifier", &instance.identifier),
-            };
-            Some(judge(region, database))
-        },
-    );
-    findings.extend(judge_each(
-        check,
-        ctx.snapshot,
-        |r| &r.db_clusters,
-        |region, cluster| {
-            let database = Database {
-                resource: cluster_resource(region, cluster),
-                arn: &cluster.arn,
-                tags: &cluster.tags,
-                dimension: ("DBClusterIdentifier", &cluster.identifier),
-            };
-            Some(judge(region, database))
-        },
-    ));
-    findings
-}
 
 /// Secrets belonging to databases rotate automatically.
 pub static SECRET_ROTATION: Check = Check {

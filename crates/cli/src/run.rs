@@ -1,0 +1,239 @@
+//! `run --config FILE`: the scheduled run. Every account of the config (of this job's shard)
+//! is collected into the history store and compared with its previous run; then the
+//! portfolio at the store's root is rewritten from the store's latest bundles.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Parser};
+use rds_evidence_history::Portfolio;
+use serde::{Deserialize, Serialize};
+
+use crate::collect::{self, CollectArgs, Completion};
+use crate::store::OpenStore;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The run's configuration (TOML; see docs/SCHEDULING.md).
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+
+    /// Only the accounts of shard I of N (I from 0 to N-1), for N parallel jobs.
+    #[arg(long, value_name = "I/N", env = "RDS_EVIDENCE_SHARD")]
+    shard: Option<String>,
+
+    /// Send every AWS request, the store's included, to this endpoint (a local emulator).
+    #[arg(long, value_name = "URL", hide = true)]
+    endpoint_url: Option<String>,
+}
+
+/// run.toml. Paths are relative to the file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunConfig {
+    /// A directory or s3://BUCKET/PREFIX.
+    store: String,
+    /// The accounts file `collect --accounts` takes.
+    accounts: PathBuf,
+    /// Role assumed in accounts whose entry names none.
+    role_name: Option<String>,
+    /// For accounts naming none: region names, or ["all"].
+    regions: Option<Vec<String>>,
+    profile: Option<PathBuf>,
+    attestations: Option<PathBuf>,
+    sign_key: Option<PathBuf>,
+    store_cache: Option<PathBuf>,
+    store_region: Option<String>,
+    store_profile: Option<String>,
+    concurrency: Option<u16>,
+    account_concurrency: Option<u16>,
+    metrics_days: Option<u32>,
+    changes_days: Option<u32>,
+    notify: Option<Notify>,
+}
+
+/// Where the run's summary is sent when it ends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Notify {
+    /// Receives the summary as a JSON POST.
+    webhook_url: String,
+}
+
+/// What the webhook receives.
+#[derive(Debug, Serialize)]
+struct Summary<'a> {
+    tool: &'static str,
+    version: &'static str,
+    store: &'a str,
+    shard: Option<&'a str>,
+    /// 0, 3 or 1, as the process exits.
+    exit_code: u8,
+    collected: &'a [String],
+    regressed: &'a [String],
+    failed: &'a [String],
+    portfolio: String,
+}
+
+impl RunConfig {
+    fn read(path: &Path) -> anyhow::Result<RunConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the run config {}", path.display()))?;
+        let config: RunConfig = toml::from_str(&text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|span| {
+                    let line = text[..span.start].matches('\n').count() + 1;
+                    format!(" line {line}:")
+                })
+                .unwrap_or_default();
+            anyhow::anyhow!("{}:{at} {}", path.display(), e.message())
+        })?;
+        if let Some(notify) = &config.notify {
+            let url = &notify.webhook_url;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                anyhow::bail!(
+                    "{}: [notify] webhook_url `{url}` is not an http(s) URL",
+                    path.display()
+                );
+            }
+        }
+        Ok(config)
+    }
+
+    /// The `collect` arguments this config stands for, so that a scheduled run validates and
+    /// collects exactly as `collect` does.
+    fn collect_argv(&self, base: &Path, run: &RunArgs) -> Vec<String> {
+        let path = |p: &Path| base.join(p).display().to_string();
+        let mut argv = vec![
+            "collect".to_owned(),
+            "--store".to_owned(),
+            match self.store.starts_with("s3://") {
+                true => self.store.clone(),
+                false => path(Path::new(&self.store)),
+            },
+            "--accounts".to_owned(),
+            path(&self.accounts),
+        ];
+        let mut push = |flag: &str, value: Option<String>| {
+            if let Some(value) = value {
+                argv.push(flag.to_owned());
+                argv.push(value);
+            }
+        };
+        push("--role-name", self.role_name.clone());
+        push("--regions", self.regions.as_ref().map(|r| r.join(",")));
+        push("--checklist", self.profile.as_deref().map(path));
+        push("--attestations", self.attestations.as_deref().map(path));
+        push("--sign-key", self.sign_key.as_deref().map(path));
+        push("--store-cache", self.store_cache.as_deref().map(path));
+        push("--store-region", self.store_region.clone());
+        push("--store-profile", self.store_profile.clone());
+        push("--concurrency", self.concurrency.map(|n| n.to_string()));
+        push(
+            "--account-concurrency",
+            self.account_concurrency.map(|n| n.to_string()),
+        );
+        push("--metrics-days", self.metrics_days.map(|n| n.to_string()));
+        push("--changes-days", self.changes_days.map(|n| n.to_string()));
+        push("--shard", run.shard.clone());
+        push("--endpoint-url", run.endpoint_url.clone());
+        push("--store-endpoint-url", run.endpoint_url.clone());
+        argv
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "rds-evidence run")]
+struct AsCollect {
+    #[command(subcommand)]
+    command: Collect,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Collect {
+    Collect(Box<CollectArgs>),
+}
+
+/// Exit: 0 nothing regressed, 3 something did, an error (1) when an account failed.
+pub fn run(args: RunArgs) -> anyhow::Result<Completion> {
+    let config = RunConfig::read(&args.config)?;
+    let base = args.config.parent().unwrap_or(Path::new("."));
+    let argv = config.collect_argv(base, &args);
+    let AsCollect {
+        command: Collect::Collect(collect_args),
+    } = AsCollect::try_parse_from(std::iter::once("rds-evidence".to_owned()).chain(argv))
+        .map_err(|e| anyhow::anyhow!("{}: {}", args.config.display(), e.render()))?;
+    let store_args = collect_args.store.clone();
+    let report = collect::collect_accounts(*collect_args)?;
+    // The portfolio covers what the store holds, whatever this run managed.
+    let open = store_args.open()?.context("a run always has a store")?;
+    let portfolio = write_portfolio(&open)?;
+    let exit_code = match (&report.failed.is_empty(), &report.completion) {
+        (false, _) => 1,
+        (true, Completion::Regressed) => 3,
+        (true, _) => 0,
+    };
+    if let Some(notify) = &config.notify {
+        let summary = Summary {
+            tool: "rds-evidence",
+            version: env!("CARGO_PKG_VERSION"),
+            store: &config.store,
+            shard: args.shard.as_deref(),
+            exit_code,
+            collected: &report.collected,
+            regressed: &report.regressed,
+            failed: &report.failed,
+            portfolio: portfolio.display().to_string(),
+        };
+        send(&notify.webhook_url, &summary)?;
+    }
+    if !report.failed.is_empty() {
+        anyhow::bail!(
+            "{} account(s) could not be collected: {}; the others were written",
+            report.failed.len(),
+            report.failed.join(", ")
+        );
+    }
+    match report.completion {
+        // Missing data is in each bundle and its summary; for a schedule it is not a failure.
+        Completion::Incomplete => Ok(Completion::Complete),
+        other => Ok(other),
+    }
+}
+
+/// Rewrites portfolio.md and portfolio.json at the store's root from its latest bundles.
+pub fn write_portfolio(open: &OpenStore) -> anyhow::Result<PathBuf> {
+    let portfolio = Portfolio::from_store(&open.store)?;
+    open.put("portfolio.md", portfolio.to_markdown().as_bytes())?;
+    open.put(
+        "portfolio.json",
+        serde_json::to_string_pretty(&portfolio)?.as_bytes(),
+    )?;
+    let path = open.store.root().join("portfolio.md");
+    println!("\nPortfolio: {}", path.display());
+    Ok(path)
+}
+
+/// POSTs the summary; a webhook that does not take it fails the run, so nobody relies on a
+/// notification that never came.
+fn send(url: &str, summary: &Summary) -> anyhow::Result<()> {
+    let body = serde_json::to_string(summary)?;
+    let tls = ureq::tls::TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .build();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .tls_config(tls)
+        .timeout_global(Some(std::time::Duration::from_secs(15)))
+        .build()
+        .into();
+    agent
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body.as_bytes())
+        .map_err(|e| anyhow::anyhow!("notifying {url} failed: {e}"))?;
+    println!("Notified {url}");
+    Ok(())
+}

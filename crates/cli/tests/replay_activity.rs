@@ -1,0 +1,163 @@
+//! Offline: what the databases did, replayed from `fixtures/real-shapes` in the wire format of
+//! real AWS for what the emulator cannot serve: CloudWatch `GetMetricData` over rpc-v2-cbor
+//! (two pages), CloudTrail `LookupEvents`, and beside them CloudWatch Logs and DMS.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{collect_snapshot, fixture, rds_evidence};
+use rds_evidence_controls::{evaluate, Attestations, Outcome, Profile};
+use rds_evidence_inventory::{CallOutcome, RegionSnapshot, Snapshot};
+
+fn snapshot() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = rds_evidence(dir.path());
+        command
+            .args(["collect", "--no-evaluate", "--replay"])
+            .arg(fixture("real-shapes"));
+        collect_snapshot(command, &dir.path().join("out")).0
+    })
+}
+
+fn region() -> &'static RegionSnapshot {
+    &snapshot().regions[0]
+}
+
+fn calls(action: &str) -> usize {
+    let calls: Vec<_> = snapshot()
+        .calls
+        .iter()
+        .filter(|c| c.action == action)
+        .collect();
+    assert!(
+        calls.iter().all(|c| c.outcome == CallOutcome::Ok),
+        "{action}"
+    );
+    calls.len()
+}
+
+#[test]
+fn one_metrics_request_for_every_database_and_its_second_page() {
+    // 3 instances × 7 metrics × 4 statistics fit one request; CloudWatch split the answer.
+    assert_eq!(calls("cloudwatch:GetMetricData"), 2);
+    let metrics = region().metrics.value().expect("metrics observed");
+    let orders = metrics.iter().find(|m| m.id == "orders-pg").unwrap();
+    assert_eq!(orders.dimension, "DBInstanceIdentifier");
+    let cpu = &orders.metrics["CPUUtilization"];
+    assert_eq!(cpu.days, 14, "both pages' datapoints are merged");
+    assert_eq!(cpu.max, 87.0);
+    let free = &orders.metrics["FreeStorageSpace"];
+    let gib = 1024.0 * 1024.0 * 1024.0;
+    assert!(
+        (free.slope_per_day.unwrap() / gib + 2.0).abs() < 1e-9,
+        "{free:?}"
+    );
+    assert!(
+        !orders.metrics.contains_key("ReplicaLag"),
+        "no datapoints, no entry"
+    );
+    let stopped = metrics.iter().find(|m| m.id == "reports-mysql").unwrap();
+    assert!(stopped.metrics.is_empty());
+}
+
+#[test]
+fn change_history_by_event_name_with_console_sessions_marked() {
+    assert_eq!(calls("cloudtrail:LookupEvents"), 15);
+    let history = region().changes.value().expect("history observed");
+    assert_eq!(history.window_days, 90);
+    assert!(history.truncated.is_empty());
+    let events: Vec<(&str, &str, bool, Option<&str>)> = history
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.event_name.as_str(),
+                e.resources[0].as_str(),
+                e.from_console,
+                e.error_code.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (
+                "DeleteDBInstance",
+                "legacy-sqlserver",
+                true,
+                Some("InvalidDBInstanceState")
+            ),
+            ("ModifyDBInstance", "legacy-sqlserver", true, None),
+            ("ModifyDBInstance", "orders-pg", false, None),
+            ("CreateDBInstance", "reports-mysql", false, None),
+        ],
+        "newest first"
+    );
+    let by_cloudformation = &history.events[2];
+    assert_eq!(
+        by_cloudformation.invoked_by.as_deref(),
+        Some("cloudformation.amazonaws.com")
+    );
+}
+
+#[test]
+fn log_groups_and_migrations() {
+    assert_eq!(calls("logs:DescribeLogGroups"), 1);
+    let groups = region().log_groups.value().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert!(groups[0].kms_key_id.is_some());
+    assert_eq!(groups[1].retention_days, Some(7));
+    assert_eq!(calls("dms:DescribeReplicationTasks"), 1);
+    assert_eq!(calls("dms:DescribeEndpoints"), 1);
+    let tasks = region().replication_tasks.value().unwrap();
+    assert_eq!(tasks[0].status.as_deref(), Some("running"));
+}
+
+#[test]
+fn the_activity_checks_judge_the_fixture() {
+    let evaluation = evaluate(snapshot(), &Profile::builtin(), &Attestations::default());
+    let outcome = |check: &str, id: &str| {
+        evaluation
+            .findings
+            .iter()
+            .find(|f| f.check == check && f.resource.id == id)
+            .map(|f| (f.outcome, f.detail.clone()))
+            .unwrap_or_else(|| panic!("no finding of {check} on {id}"))
+    };
+    use Outcome::*;
+    let headroom = "rds.instance.storage_headroom";
+    assert_eq!(
+        outcome(headroom, "legacy-sqlserver"),
+        (
+            Fail,
+            "20.0 GiB free, filling 1.00 GiB/day: about 20 day(s) left".to_owned()
+        )
+    );
+    assert_eq!(outcome(headroom, "orders-pg").0, Pass);
+    assert_eq!(outcome(headroom, "reports-mysql").0, InsufficientEvidence);
+    let rightsizing = outcome("rds.instance.rightsizing", "legacy-sqlserver").1;
+    assert!(
+        rightsizing.contains("a smaller class may do"),
+        "{rightsizing}"
+    );
+    assert!(rightsizing.contains("gp3"), "{rightsizing}");
+    let (verdict, detail) = outcome("rds.changes.not_from_console", "us-east-1");
+    assert_eq!(verdict, Fail);
+    assert!(
+        detail.starts_with("1 of 3 RDS change(s) in 90 days made from the console"),
+        "{detail}"
+    );
+    assert_eq!(
+        outcome("logs.rds.retention", "/aws/rds/instance/orders-pg/upgrade").0,
+        Fail
+    );
+    assert_eq!(
+        outcome("dms.migration.tasks", "orders-oracle-to-pg").1,
+        "oracle → postgres, full-load-and-cdc, running, into orders-pg"
+    );
+    let peaks = outcome("rds.database.utilisation", "orders-pg").1;
+    assert!(peaks.contains("peak connections 179"), "{peaks}");
+}

@@ -1,0 +1,117 @@
+//! Real bundles for tests: the demo account's snapshot (`fixtures/demo-snapshot.json`),
+//! changed as a test needs, evaluated, written with the bundle writer into a store.
+
+use std::path::{Path, PathBuf};
+
+use rds_evidence_bundle::manifest::Inputs;
+use rds_evidence_bundle::{write_bundle, BundleOptions, Contents, Input};
+use rds_evidence_controls::{evaluate, Attestations, ControlVerdict, Evaluation, Profile, Verdict};
+use rds_evidence_inventory::network::SecurityGroup;
+use rds_evidence_inventory::rds::DbInstance;
+use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot};
+
+use crate::store::Store;
+
+pub fn demo_snapshot() -> Snapshot {
+    serde_json::from_str(include_str!("../../../fixtures/demo-snapshot.json"))
+        .expect("fixtures/demo-snapshot.json is a valid snapshot")
+}
+
+/// Evaluates `snapshot` with the built-in profile and no attestations.
+pub fn evaluated(snapshot: &Snapshot) -> Evaluation {
+    evaluate(snapshot, &Profile::builtin(), &Attestations::default())
+}
+
+/// Writes `snapshot` (with `evaluation`, or evaluated afresh) into the store, records it and
+/// returns its directory.
+pub fn write(store: &Store, snapshot: &Snapshot, evaluation: Option<&Evaluation>) -> PathBuf {
+    let fresh;
+    let evaluation = match evaluation {
+        Some(evaluation) => evaluation,
+        None => {
+            fresh = evaluated(snapshot);
+            &fresh
+        }
+    };
+    let profile = Profile::builtin();
+    let attestations = Attestations::default();
+    let contents = Contents {
+        snapshot,
+        evaluation,
+        profile: &profile,
+        attestations: &attestations,
+    };
+    let dir = store
+        .bundle_dir_for(&snapshot.account.id, &snapshot.collected_at)
+        .unwrap();
+    let options = BundleOptions {
+        created_at: snapshot.collected_at.clone(),
+        inputs: Inputs::default(),
+        signing_key: None,
+        trend: None,
+    };
+    write_bundle(&dir, Input::Evaluated(contents), &options).unwrap();
+    store.record(&dir).unwrap();
+    dir
+}
+
+/// Flips one byte of a file of a written bundle.
+pub fn tamper(dir: &Path, file: &str) {
+    let path = dir.join(file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[0] ^= 0x20;
+    std::fs::write(&path, bytes).unwrap();
+}
+
+pub fn region<'s>(snapshot: &'s mut Snapshot, name: &str) -> &'s mut RegionSnapshot {
+    snapshot
+        .regions
+        .iter_mut()
+        .find(|r| r.region == name)
+        .unwrap()
+}
+
+pub fn instance<'s>(snapshot: &'s mut Snapshot, region_name: &str, id: &str) -> &'s mut DbInstance {
+    let Observed::Value(instances) = &mut region(snapshot, region_name).db_instances else {
+        panic!("the demo lists instances in {region_name}");
+    };
+    instances.iter_mut().find(|i| i.identifier == id).unwrap()
+}
+
+/// A security group by name: the fixture's ids change whenever it is recorded again.
+pub fn security_group<'s>(
+    snapshot: &'s mut Snapshot,
+    region_name: &str,
+    name: &str,
+) -> &'s mut SecurityGroup {
+    let Observed::Value(groups) = &mut region(snapshot, region_name).network.security_groups else {
+        panic!("the demo lists security groups in {region_name}");
+    };
+    groups.iter_mut().find(|g| g.name == name).unwrap()
+}
+
+/// A control with a fixed verdict, for tests whose output must not move with the profile.
+pub fn control(id: &str, verdict: Verdict) -> ControlVerdict {
+    ControlVerdict {
+        control: id.to_owned(),
+        title: format!("Control {id}"),
+        verdict,
+        narrative: String::new(),
+        checks: Vec::new(),
+        resources_at_issue: Vec::new(),
+        attestation: None,
+    }
+}
+
+/// Writes the demo snapshot observed at `collected_at` with these control verdicts.
+pub fn write_with_verdicts(
+    store: &Store,
+    snapshot: &mut Snapshot,
+    collected_at: &str,
+    verdicts: &[(&str, Verdict)],
+) -> PathBuf {
+    snapshot.collected_at = collected_at.to_owned();
+    let mut evaluation = evaluated(snapshot);
+    evaluation.controls = verdicts.iter().map(|(id, v)| control(id, *v)).collect();
+    write(store, snapshot, Some(&evaluation))
+}
