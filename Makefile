@@ -4,7 +4,7 @@ VENV    := .venv-moto
 PYTHON  := $(abspath $(VENV))/bin/python
 CARGO   ?= cargo
 
-.PHONY: demo report-screenshot test lint fixtures venv browser clean bench
+.PHONY: demo report-screenshot test lint fixtures venv browser clean bench fuzz fuzz-smoke
 
 ## demo: the recorded demo account (fixtures/demo) into the evidence bundle demo-out/: no AWS,
 ## no network, no Python. Exit 4 means written with unknowns: the recording keeps what the
@@ -43,6 +43,61 @@ bench: venv
 	$(CARGO) build --release -p rds-evidence
 	$(PYTHON) scripts/bench.py --binary $(or $(CARGO_TARGET_DIR),target)/release/rds-evidence \
 		--max-attempts 1 $(if $(SIZES),--sizes $(SIZES))
+
+## fuzz-smoke: every fuzz target in fuzz/ (cargo-fuzz, nightly) for FUZZ_SECONDS each (default
+## 30) from the checked-in corpus fuzz/corpus/<target>; fails on any crash, hang (10 s per
+## input) or runaway memory (2 GB), leaving the input in fuzz/artifacts/<target>/. Installs
+## cargo-fuzz when missing. Builds under $(CARGO_TARGET_DIR)/fuzz when that is set. See
+## docs/FUZZING.md.
+fuzz-smoke:
+	$(FUZZ_SETUP)
+	$(FUZZ) build $(FUZZ_BUILD_FLAGS)
+	@scratch=$$($(FUZZ_SCRATCH)) && trap 'rm -rf "$$scratch"' EXIT && \
+	for target in $(FUZZ_TARGETS); do \
+		mkdir -p "$$scratch/$$target/tmp" "$$scratch/$$target/corpus" && \
+		if RUST_BACKTRACE=0 TMPDIR="$$scratch/$$target/tmp" $(FUZZ) run $(FUZZ_BUILD_FLAGS) $$target \
+			"$$scratch/$$target/corpus" "$(CURDIR)/fuzz/corpus/$$target" -- \
+			$(FUZZ_LIBFUZZER_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+			>"$$scratch/$$target/log" 2>&1; then \
+			echo "fuzz-smoke: $$target: $$(sed -n 's/^stat::number_of_executed_units: *//p' \
+				"$$scratch/$$target/log") runs in $(FUZZ_SECONDS)s, no crash"; \
+		else \
+			tail -n 50 "$$scratch/$$target/log"; \
+			echo "fuzz-smoke: $$target FAILED (log above); a failing input is kept in" \
+				"fuzz/artifacts/$$target/, replayed by: $(FUZZ) run $(FUZZ_BUILD_FLAGS) $$target <file>"; \
+			exit 1; \
+		fi; \
+	done
+
+## fuzz: one target, FUZZ_TARGET (default replay_key), until interrupted, or for FUZZ_SECONDS
+## when given; FUZZ_ARGS adds libFuzzer flags (e.g. -fork=2). New inputs go to
+## fuzz/corpus-work/<target> (not in git): see docs/FUZZING.md for adding them to the corpus.
+fuzz:
+	$(FUZZ_SETUP)
+	mkdir -p fuzz/corpus-work/$(FUZZ_TARGET)
+	@scratch=$$($(FUZZ_SCRATCH)) && trap 'rm -rf "$$scratch"' EXIT && \
+	TMPDIR="$$scratch" $(FUZZ) run $(FUZZ_BUILD_FLAGS) $(FUZZ_TARGET) \
+		"$(CURDIR)/fuzz/corpus-work/$(FUZZ_TARGET)" "$(CURDIR)/fuzz/corpus/$(FUZZ_TARGET)" -- \
+		$(FUZZ_LIBFUZZER_FLAGS) \
+		$(if $(filter command line environment,$(origin FUZZ_SECONDS)),-max_total_time=$(FUZZ_SECONDS)) \
+		$(FUZZ_ARGS)
+
+FUZZ_SECONDS ?= 30
+FUZZ_TARGET ?= replay_key
+FUZZ_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs))))
+FUZZ := cargo +nightly fuzz
+# No sanitizer: the code under test is safe Rust, and ASan would double build and run times.
+# Debug assertions and overflow checks stay on (cargo-fuzz's default).
+FUZZ_BUILD_FLAGS = --sanitizer none --target-dir $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR)/fuzz,$(CURDIR)/fuzz/target)
+# Scratch files (the targets whose parsers read paths write each input to one) in memory when
+# /dev/shm is there: several times the runs per second of a disk-backed /tmp.
+FUZZ_SCRATCH := mktemp -d -p /dev/shm 2>/dev/null || mktemp -d
+FUZZ_LIBFUZZER_FLAGS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+define FUZZ_SETUP
+@cargo +nightly --version >/dev/null 2>&1 || { echo "fuzzing needs a nightly toolchain:" \
+	"rustup toolchain install nightly --profile minimal" >&2; exit 1; }
+@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+endef
 
 ## venv: the Python environment with the moto emulator and boto3.
 venv: $(VENV)/.installed
