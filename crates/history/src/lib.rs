@@ -14,7 +14,6 @@
 
 mod error;
 mod loaded;
-mod markdown;
 mod time;
 mod verdicts;
 

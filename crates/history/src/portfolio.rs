@@ -26,9 +26,9 @@ use serde::Serialize;
 
 use crate::error::{HistoryError, NotVerified};
 use crate::loaded::LoadedBundle;
-use crate::markdown::{code, row, text};
 use crate::store::Store;
 use crate::verdicts;
+use rds_evidence_bundle::report::cells::{code, row, text};
 
 /// The engines §4.1 names, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

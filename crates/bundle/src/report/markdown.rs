@@ -418,7 +418,8 @@ fn gaps(out: &mut String, report: &Report) {
     }
 }
 
-fn row(out: &mut String, cells: &[&str]) {
+/// One table row.
+pub fn row(out: &mut String, cells: &[&str]) {
     out.push('|');
     for cell in cells {
         out.push(' ');
@@ -430,7 +431,7 @@ fn row(out: &mut String, cells: &[&str]) {
 
 /// Prose with Markdown's active characters escaped and line breaks kept as `<br>`, so that
 /// snapshot text (resource names, messages) cannot format, link or break a table.
-fn text(raw: &str) -> String {
+pub fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
     let mut previous = ' ';
     let mut chars = raw.chars().peekable();
@@ -457,7 +458,7 @@ fn text(raw: &str) -> String {
 
 /// An identifier as a code span: nothing inside is formatting, but GFM tables still split on
 /// `|` and a backtick would close the span, so those are handled.
-fn code(raw: &str) -> String {
+pub fn code(raw: &str) -> String {
     if raw.is_empty() {
         return String::new();
     }

@@ -18,6 +18,12 @@ mod trend;
 
 pub use trend::{Trend, TrendRun};
 
+/// Markdown table cells for text a snapshot supplied: nothing in it can become markup or
+/// break the table. Other Markdown writers (diff, portfolio) use the same rules.
+pub mod cells {
+    pub use super::markdown::{code, row, text};
+}
+
 use crate::diagram::Diagram;
 use crate::Contents;
 

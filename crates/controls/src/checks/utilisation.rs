@@ -92,10 +92,7 @@ fn with_metrics(
             )
         }
     };
-    match all
-        .iter()
-        .find(|m| m.dimension == dimension && m.id == resource.id)
-    {
+    match measured(all, dimension, &resource.id) {
         Some(metrics) if !metrics.metrics.is_empty() => judge(metrics),
         _ => Finding::new(
             check,
@@ -104,6 +101,11 @@ fn with_metrics(
             "CloudWatch has no datapoints for it in the metrics window",
         ),
     }
+}
+
+/// The metrics of the database `dimension` = `id` names.
+fn measured<'a>(all: &'a [DbMetrics], dimension: &str, id: &str) -> Option<&'a DbMetrics> {
+    all.iter().find(|m| m.dimension == dimension && m.id == id)
 }
 
 fn observe(check: &Check, resource: Resource, metrics: &DbMetrics) -> Finding {
@@ -290,11 +292,11 @@ fn rightsizing(ctx: &Context) -> Vec<Finding> {
         |r| &r.db_instances,
         |region, instance| {
             let resource = instance_resource(region, instance);
-            let cpu = region.metrics.value().and_then(|all| {
-                all.iter()
-                    .find(|m| m.dimension == "DBInstanceIdentifier" && m.id == instance.identifier)
-                    .and_then(|m| m.metrics.get("CPUUtilization"))
-            });
+            let cpu = region
+                .metrics
+                .value()
+                .and_then(|all| measured(all, "DBInstanceIdentifier", &instance.identifier))
+                .and_then(|m| m.metrics.get("CPUUtilization"));
             let mut candidates = Vec::new();
             match cpu {
                 Some(cpu) if cpu.days >= MIN_DAYS_FOR_ADVICE && cpu.p95 < idle_below => candidates

@@ -6,8 +6,8 @@ use std::fmt::Write;
 use rds_evidence_controls::{Outcome, Resource, Verdict};
 
 use super::{Attribute, Diff, Drift, FindingChangeKind, Presence, Side, Value};
-use crate::markdown::{code, row, text};
 use crate::verdicts;
+use rds_evidence_bundle::report::cells::{code, row, text};
 
 impl Diff {
     pub fn to_text(&self) -> String {
