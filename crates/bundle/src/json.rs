@@ -32,9 +32,11 @@ pub fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> Result<Path
 
 /// Reads a snapshot written by any version of the tool up to this one.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, BundleError> {
-    let text = std::fs::read_to_string(path).map_err(|source| BundleError::Read {
-        path: path.to_owned(),
-        source,
+    let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+        BundleError::Read {
+            path: path.to_owned(),
+            source,
+        }
     })?;
     // The version first, so that a newer snapshot gets advice rather than a field error; the
     // snapshot then from the text, so that errors keep their line and column.

@@ -117,7 +117,7 @@ pub(crate) fn signature_holds(key: &VerifyingKey, message: &[u8], signature: &[u
 }
 
 fn read_text(path: &Path) -> Result<String, KeyError> {
-    std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+    rds_evidence_inventory::input::read_to_string(path).map_err(|source| KeyError::Read {
         path: path.to_owned(),
         source,
     })

@@ -344,7 +344,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
                 cases.extend(evaluation.map(|evaluation| (snapshot, evaluation)));
             }
             Err(error) => {
-                eprintln!("error: account {id}: {error:#}");
+                eprintln!("error: account {id}: {}", crate::one_line(&error));
                 failed.push(id);
             }
         }

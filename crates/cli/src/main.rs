@@ -130,10 +130,26 @@ fn main() -> ExitCode {
         Ok(collect::Completion::Incomplete) => ExitCode::from(4),
         Ok(collect::Completion::Regressed) => ExitCode::from(3),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", one_line(&error));
             ExitCode::from(1)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: the libraries' errors already name
+/// their source in their message, and `{:#}` would repeat it.
+pub(crate) fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if line.ends_with(&cause) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&cause);
+    }
+    line
 }
 
 fn print_json(value: &serde_json::Value) -> anyhow::Result<collect::Completion> {
@@ -170,4 +186,27 @@ fn init_logging(verbose: u8) {
         .with_writer(|| ScrubbedStderr)
         .with_target(false)
         .init();
+}
+
+#[cfg(test)]
+mod tests {
+    use rds_evidence_controls::ProfileError;
+
+    use super::one_line;
+
+    #[test]
+    fn a_cause_the_message_already_names_is_not_repeated() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let error = anyhow::Error::new(ProfileError::Read {
+            path: "p.toml".into(),
+            source: io(),
+        })
+        .context("loading inputs");
+        assert_eq!(
+            one_line(&error),
+            "loading inputs: cannot read profile p.toml: no such file"
+        );
+        let error = anyhow::Error::new(io()).context("reading p.toml");
+        assert_eq!(one_line(&error), "reading p.toml: no such file");
+    }
 }

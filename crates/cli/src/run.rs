@@ -77,7 +77,7 @@ struct Summary<'a> {
 
 impl RunConfig {
     fn read(path: &Path) -> anyhow::Result<RunConfig> {
-        let text = std::fs::read_to_string(path)
+        let text = rds_evidence_inventory::input::read_to_string(path)
             .with_context(|| format!("cannot read the run config {}", path.display()))?;
         let config: RunConfig = toml::from_str(&text).map_err(|e| {
             let at = e

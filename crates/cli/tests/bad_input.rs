@@ -22,6 +22,8 @@ enum Content {
     Text(&'static str),
     /// Megabytes of one repeated line.
     Oversized(&'static str),
+    /// A named pipe no one writes to: reading it would block for ever.
+    Fifo,
 }
 
 const REPLAY: &str = "{demo}";
@@ -153,6 +155,54 @@ const CASES: &[Case] = &[
         says: &["attestations.toml", "missing-runbook.pdf"],
     },
     Case {
+        name: "attestations: a document that is a device",
+        file: Some((
+            "attestations.toml",
+            Content::Text("[controls.\"RDS-009\"]\ndocuments = [\"/dev/zero\"]\n"),
+        )),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--attestations",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["attestations.toml", "/dev/zero", "not a regular file"],
+    },
+    Case {
+        name: "attestations: a FIFO",
+        file: Some(("attestations.toml", Content::Fifo)),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--attestations",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["attestations.toml", "not a regular file"],
+    },
+    Case {
+        name: "profile: a device",
+        file: None,
+        args: &[
+            "evaluate",
+            "--snapshot",
+            "{demo-snapshot}",
+            "--profile",
+            "/dev/zero",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["/dev/zero", "not a regular file"],
+    },
+    Case {
         name: "profile: empty",
         file: Some(("profile.toml", Content::Text(""))),
         args: &[
@@ -215,6 +265,19 @@ const CASES: &[Case] = &[
         args: &["evaluate", "--snapshot", "{file}", "--out", "{out}"],
         code: 1,
         says: &["snapshot.json:1"],
+    },
+    Case {
+        name: "snapshot: a directory",
+        file: Some(("snapshot.json/.keep", Content::Text(""))),
+        args: &[
+            "evaluate",
+            "--snapshot",
+            "{dir}/snapshot.json",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["snapshot.json", "a directory"],
     },
     Case {
         name: "bundle: no manifest",
@@ -328,6 +391,11 @@ fn write(dir: &Path, name: &str, content: &Content) -> std::path::PathBuf {
     match content {
         Content::Text(text) => std::fs::write(&path, text).unwrap(),
         Content::Oversized(line) => std::fs::write(&path, line.repeat(8 << 20 >> 5)).unwrap(),
+        Content::Fifo => assert!(std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success()),
     }
     path
 }
@@ -382,6 +450,13 @@ fn every_bad_input_gets_one_clear_line_and_writes_nothing() {
             }
         }
         let error_lines = err.lines().filter(|l| l.starts_with("error")).count();
+        let repeats = |line: &str| {
+            let causes: Vec<&str> = line.split(": ").collect();
+            causes.windows(2).any(|pair| pair[0] == pair[1])
+        };
+        if err.lines().any(repeats) {
+            problems.push("repeats a cause".to_owned());
+        }
         if case.code == 1 && (error_lines != 1 || err.lines().count() > 2) {
             problems.push(format!("not one error line ({error_lines})"));
         }

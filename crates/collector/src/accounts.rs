@@ -70,9 +70,11 @@ pub fn load_accounts(
     path: &Path,
     role_name: Option<&str>,
 ) -> Result<Vec<AccountTarget>, AccountsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AccountsError::Read {
-        path: path.to_owned(),
-        source,
+    let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+        AccountsError::Read {
+            path: path.to_owned(),
+            source,
+        }
     })?;
     let invalid = |line: usize, message: String| AccountsError::Invalid {
         path: path.to_owned(),

@@ -2,7 +2,7 @@
 //! (RDS-001/002: growth, peaks, rightsizing). CloudWatch speaks rpc-v2-cbor, which the
 //! recording layer stores as JSON (`traffic/cbor.rs`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cloudwatch::types::{
     AlarmType, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, ScanBy,
@@ -117,6 +117,7 @@ pub(crate) async fn metrics(
         Ok(batches) => batches.into_iter().flatten().collect(),
         Err(why) => return Observed::Unknown(why),
     };
+    let index_of: HashMap<_, usize> = queries.iter().enumerate().map(|(i, q)| (*q, i)).collect();
     let summaries = databases
         .iter()
         .enumerate()
@@ -128,10 +129,9 @@ pub(crate) async fn metrics(
                 .iter()
                 .filter_map(|metric| {
                     let series = |stat: &str| {
-                        queries
-                            .iter()
-                            .position(|q| *q == (db, *metric, stat))
-                            .and_then(|index| values.get(&index))
+                        index_of
+                            .get(&(db, *metric, stat))
+                            .and_then(|index| values.get(index))
                             .map(Vec::as_slice)
                             .unwrap_or_default()
                     };

@@ -4,11 +4,14 @@
 //! evaluation stays pure and the bundle can prove which document was attested.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
+
+use rds_evidence_inventory::input;
 
 use crate::profile::{line_of, Profile};
 
@@ -87,7 +90,7 @@ pub enum AttestationError {
 impl Attestations {
     /// Reads `path`, checks every control id against `profile`, and hashes local documents.
     pub fn load(path: &Path, profile: &Profile) -> Result<Attestations, AttestationError> {
-        let text = std::fs::read_to_string(path).map_err(|source| AttestationError::Read {
+        let text = input::read_to_string(path).map_err(|source| AttestationError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -140,11 +143,20 @@ fn document(base: &Path, reference: &str) -> Result<AttestedDocument, String> {
         });
     }
     let path = base.join(reference);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| format!("document {} cannot be read: {e}", path.display()))?;
+    let unreadable = |e: std::io::Error| format!("document {} cannot be read: {e}", path.display());
+    // Streamed: a document may be a large PDF or an export.
+    let mut file = input::open(&path).map_err(unreadable)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut buffer).map_err(unreadable)? {
+            0 => break,
+            n => hasher.update(&buffer[..n]),
+        }
+    }
     Ok(AttestedDocument {
         reference: reference.to_owned(),
-        sha256: Some(hex::encode(Sha256::digest(&bytes))),
+        sha256: Some(hex::encode(hasher.finalize())),
         local_path: Some(path),
     })
 }

@@ -115,9 +115,11 @@ impl Profile {
     }
 
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
-            path: path.to_owned(),
-            source,
+        let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+            ProfileError::Read {
+                path: path.to_owned(),
+                source,
+            }
         })?;
         Profile::parse(&text, path)
     }

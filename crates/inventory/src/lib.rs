@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod governance;
 pub mod iam;
+pub mod input;
 pub mod kms;
 pub mod network;
 mod observed;
