@@ -34,6 +34,7 @@ test: venv browser
 ## lint: formatting and clippy, warnings as errors.
 lint:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 ## bench: the release binary against emulated fleets of SIZES DB instances (default

@@ -4,9 +4,11 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 
 use ed25519_dalek::SigningKey;
-use rds_evidence_inventory::Snapshot;
+use rds_evidence_inventory::{input, Snapshot};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -99,10 +101,28 @@ fn write_evaluated(
     contents: Contents,
     trend: Option<&report::Trend>,
 ) -> Result<(), BundleError> {
+    // OCSF, the largest file (about 1.5 kB a finding), renders on a second core meanwhile.
+    let ocsf_file = files.create(OCSF_FILE)?;
+    std::thread::scope(|scope| {
+        let ocsf = scope.spawn(|| ocsf_file.fill(|out| ocsf::write(contents, out)));
+        let others = write_all_but_ocsf(files, contents, trend);
+        let ocsf = ocsf
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        others?;
+        files.adopt(ocsf?);
+        Ok(())
+    })
+}
+
+fn write_all_but_ocsf(
+    files: &mut Staging,
+    contents: Contents,
+    trend: Option<&report::Trend>,
+) -> Result<(), BundleError> {
     let evaluation = contents.evaluation;
     files.json(FINDINGS_FILE, &evaluation.findings)?;
     files.json(CONTROLS_FILE, &evaluation.controls)?;
-    files.stream(OCSF_FILE, |out| ocsf::write(contents, out))?;
     files.stream(CSV_FILE, |out| findings_csv::write(contents, out))?;
     let diagrams = diagram::diagrams(contents);
     for diagram in &diagrams {
@@ -141,7 +161,7 @@ fn copy_attested_documents(files: &mut Staging, contents: Contents) -> Result<()
             if files.contains(&target) {
                 continue;
             }
-            let mut reader = File::open(source).map_err(|source_error| BundleError::Read {
+            let mut reader = input::open(source).map_err(|source_error| BundleError::Read {
                 path: source.clone(),
                 source: source_error,
             })?;
@@ -342,6 +362,7 @@ struct Staging {
     root: PathBuf,
     entries: Vec<FileEntry>,
     dirs: Vec<PathBuf>,
+    syncer: Syncer,
 }
 
 impl Staging {
@@ -350,6 +371,7 @@ impl Staging {
             root: root.to_owned(),
             entries: Vec::new(),
             dirs: vec![root.to_owned()],
+            syncer: Syncer::start(),
         }
     }
 
@@ -375,6 +397,13 @@ impl Staging {
         relative: &str,
         fill: impl FnOnce(&mut BufWriter<HashingWriter<File>>) -> std::io::Result<()>,
     ) -> Result<&FileEntry, BundleError> {
+        let file = self.create(relative)?;
+        let written = file.fill(fill)?;
+        Ok(self.adopt(written))
+    }
+
+    /// A new file of the bundle, to be filled on any thread and then [`adopt`](Self::adopt)ed.
+    fn create(&mut self, relative: &str) -> Result<NewFile, BundleError> {
         let path = self.root.join(relative);
         let write_error = |source| BundleError::Write {
             path: path.clone(),
@@ -387,14 +416,18 @@ impl Staging {
             }
         }
         let file = File::create(&path).map_err(write_error)?;
-        // Buffer first, hash the buffer's chunks: serializers write in many small pieces.
-        let mut out = BufWriter::new(HashingWriter::new(file));
-        fill(&mut out).map_err(write_error)?;
-        let hashed = out.into_inner().map_err(|e| write_error(e.into_error()))?;
-        let (file, entry) = hashed.finish(relative);
-        file.sync_all().map_err(write_error)?;
-        self.entries.push(entry);
-        Ok(self.entries.last().expect("just pushed"))
+        Ok(NewFile {
+            relative: relative.to_owned(),
+            path,
+            file,
+        })
+    }
+
+    /// Lists a filled file in the manifest and hands it to the syncer.
+    fn adopt(&mut self, written: WrittenFile) -> &FileEntry {
+        self.syncer.sync(written.path, written.file);
+        self.entries.push(written.entry);
+        self.entries.last().expect("just pushed")
     }
 
     /// A file outside the manifest (the manifest itself, its signature, the public key).
@@ -415,7 +448,9 @@ impl Staging {
         entries
     }
 
-    fn sync_dirs(&self) -> Result<(), BundleError> {
+    /// Waits until every file is on disk, then syncs the directories that list them.
+    fn sync_dirs(self) -> Result<(), BundleError> {
+        self.syncer.wait()?;
         for dir in &self.dirs {
             sync_dir(dir).map_err(|source| BundleError::Write {
                 path: dir.clone(),
@@ -423,6 +458,75 @@ impl Staging {
             })?;
         }
         Ok(())
+    }
+}
+
+struct NewFile {
+    relative: String,
+    path: PathBuf,
+    file: File,
+}
+
+struct WrittenFile {
+    path: PathBuf,
+    file: File,
+    entry: FileEntry,
+}
+
+impl NewFile {
+    fn fill(
+        self,
+        fill: impl FnOnce(&mut BufWriter<HashingWriter<File>>) -> std::io::Result<()>,
+    ) -> Result<WrittenFile, BundleError> {
+        let NewFile {
+            relative,
+            path,
+            file,
+        } = self;
+        let write_error = |source| BundleError::Write {
+            path: path.clone(),
+            source,
+        };
+        // Buffer first, hash the buffer's chunks: serializers write in many small pieces.
+        let mut out = BufWriter::new(HashingWriter::new(file));
+        fill(&mut out).map_err(write_error)?;
+        let hashed = out.into_inner().map_err(|e| write_error(e.into_error()))?;
+        let (file, entry) = hashed.finish(&relative);
+        Ok(WrittenFile { path, file, entry })
+    }
+}
+
+/// Syncs each finished file to disk on a thread of its own while the next file is rendered:
+/// rendering is CPU, syncing is waiting on the disk, and the bundle of a large estate is
+/// hundreds of megabytes. The first failure is kept and reported by [`Syncer::wait`].
+struct Syncer {
+    files: mpsc::Sender<(PathBuf, File)>,
+    worker: JoinHandle<Result<(), BundleError>>,
+}
+
+impl Syncer {
+    fn start() -> Syncer {
+        let (files, finished) = mpsc::channel::<(PathBuf, File)>();
+        let worker = std::thread::spawn(move || {
+            for (path, file) in finished {
+                file.sync_all()
+                    .map_err(|source| BundleError::Write { path, source })?;
+            }
+            Ok(())
+        });
+        Syncer { files, worker }
+    }
+
+    fn sync(&self, path: PathBuf, file: File) {
+        // A closed channel means the worker stopped at a failure, which `wait` reports.
+        let _ = self.files.send((path, file));
+    }
+
+    fn wait(self) -> Result<(), BundleError> {
+        drop(self.files);
+        self.worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 }
 

@@ -54,26 +54,29 @@ pub fn write(contents: Contents, out: &mut impl Write) -> io::Result<()> {
     let mut out = BufWriter::new(out);
     out.write_all(b"[")?;
     let mut first = true;
-    for finding in &contents.evaluation.findings {
-        let Some(status) = compliance_status(finding.outcome) else {
-            continue;
-        };
-        let check = checks::find(&finding.check);
-        let event = Event::new(
-            &contents.profile.id,
-            finding,
-            check,
-            status,
-            requirements
-                .get(finding.check.as_str())
-                .cloned()
-                .unwrap_or_default(),
-            &account,
-            time,
-        );
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        serde_json::to_writer(&mut out, &event)?;
+    // Findings are sorted by check: look each check up once.
+    for of_check in contents.evaluation.findings.chunk_by(|a, b| a.check == b.check) {
+        let check = checks::find(&of_check[0].check);
+        let requirements = requirements
+            .get(of_check[0].check.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        for finding in of_check {
+            let Some(status) = compliance_status(finding.outcome) else {
+                continue;
+            };
+            let event = Event::new(
+                &contents.profile.id,
+                finding,
+                check,
+                status,
+                requirements,
+                &account,
+                time,
+            );
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            serde_json::to_writer(&mut out, &event)?;
+        }
     }
     out.write_all(b"\n]\n")?;
     out.flush()
@@ -159,7 +162,7 @@ struct Analytic<'a> {
 #[derive(Serialize)]
 struct Compliance<'a> {
     control: &'a str,
-    requirements: Vec<&'a str>,
+    requirements: &'a [&'a str],
     standards: [&'a str; 1],
     status_id: u32,
     status: &'static str,
@@ -191,7 +194,7 @@ impl<'a> Event<'a> {
         finding: &'a Finding,
         check: Option<&'static Check>,
         (status_id, status, status_detail): Status,
-        requirements: Vec<&'a str>,
+        requirements: &'a [&'a str],
         account: &'a Account<'a>,
         time: i64,
     ) -> Event<'a> {

@@ -1,6 +1,8 @@
 //! Views over the snapshot that many checks share: listings with their unknowns, cluster
 //! membership, environments, time arithmetic on the snapshot's own timestamps.
 
+use std::collections::HashMap;
+
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
@@ -28,6 +30,37 @@ pub fn listed<'a, T: 'a>(
         }
     }
     out
+}
+
+/// A region's DB instances by identifier, built when a check first looks into the region: a
+/// check that finds each database's replicas or members by scanning the listing is quadratic
+/// in the fleet. [`judge_each`] visits regions one after another, so each is indexed once.
+#[derive(Default)]
+pub struct InstancesById<'a> {
+    region: Option<&'a str>,
+    by_id: HashMap<&'a str, &'a DbInstance>,
+}
+
+impl<'a> InstancesById<'a> {
+    /// The instance `id` of `region`; `Err` when the region's instance listing is unknown.
+    pub fn get(
+        &mut self,
+        region: &'a RegionSnapshot,
+        id: &str,
+    ) -> Result<Option<&'a DbInstance>, &'a Unavailable> {
+        let instances = match &region.db_instances {
+            Observed::Value(instances) => instances,
+            Observed::Unknown(why) => return Err(why),
+        };
+        if self.region != Some(region.region.as_str()) {
+            self.by_id = instances
+                .iter()
+                .map(|instance| (instance.identifier.as_str(), instance))
+                .collect();
+            self.region = Some(&region.region);
+        }
+        Ok(self.by_id.get(id).copied())
+    }
 }
 
 /// The finding for a region whose listing could not be read: every resource in it is unknown.

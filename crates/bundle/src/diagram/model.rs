@@ -2,7 +2,7 @@
 //! database nodes, and the edges between them. Both renderers draw this model, so the DOT
 //! source and the SVG cannot disagree.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rds_evidence_controls::{subnet_routing, Outcome, Scope};
 use rds_evidence_inventory::network::{RouteTarget, Subnet};
@@ -175,6 +175,14 @@ pub(super) fn build(contents: Contents, region: &RegionSnapshot) -> Graph {
         edges: BTreeSet::new(),
         linked: BTreeSet::new(),
         subnets: SubnetIndex::new(region),
+        instances: instances
+            .iter()
+            .map(|i| (i.identifier.as_str(), i))
+            .collect(),
+        clusters: clusters
+            .iter()
+            .map(|c| (c.identifier.as_str(), c))
+            .collect(),
     };
     for instance in instances {
         builder.add_instance(instance);
@@ -279,6 +287,9 @@ struct Builder<'a> {
     /// The pairs `edges` links, smaller id first: one lookup instead of a scan per edge.
     linked: BTreeSet<(String, String)>,
     subnets: SubnetIndex<'a>,
+    /// The region's databases by identifier: replication ends are looked up per database.
+    instances: HashMap<&'a str, &'a DbInstance>,
+    clusters: HashMap<&'a str, &'a DbCluster>,
 }
 
 impl<'a> Builder<'a> {
@@ -496,15 +507,11 @@ impl<'a> Builder<'a> {
     }
 
     fn instance(&self, identifier: &str) -> Option<&'a DbInstance> {
-        listed(&self.region.db_instances)
-            .iter()
-            .find(|i| i.identifier == identifier)
+        self.instances.get(identifier).copied()
     }
 
     fn cluster(&self, identifier: &str) -> Option<&'a DbCluster> {
-        listed(&self.region.db_clusters)
-            .iter()
-            .find(|c| c.identifier == identifier)
+        self.clusters.get(identifier).copied()
     }
 
     /// The node at the other end of a replication, and the kind of replication: a database of

@@ -7,7 +7,7 @@ use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
-    cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
+    cluster_member, cluster_resource, instance_resource, judge_each, read_replica, InstancesById,
 };
 use crate::Context;
 
@@ -68,6 +68,7 @@ fn instance_multi_az(ctx: &Context) -> Vec<Finding> {
 
 fn cluster_multi_az(ctx: &Context) -> Vec<Finding> {
     let check = &MULTI_AZ;
+    let mut instances = InstancesById::default();
     judge_each(
         check,
         ctx.snapshot,
@@ -93,7 +94,7 @@ fn cluster_multi_az(ctx: &Context) -> Vec<Finding> {
                     "the cluster has no instances",
                 ));
             }
-            let placement = match member_placement(region, cluster) {
+            let placement = match member_placement(&mut instances, region, cluster) {
                 Ok(placement) => placement,
                 Err(why) => return Some(members_unknown(check, resource, why)),
             };
@@ -158,6 +159,7 @@ fn replica_in_other_az(ctx: &Context) -> Vec<Finding> {
 
 fn instance_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
     let check = &REPLICA_IN_OTHER_AZ;
+    let mut instances = InstancesById::default();
     judge_each(
         check,
         ctx.snapshot,
@@ -175,7 +177,6 @@ fn instance_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
                     "the API reported no availability zone for the primary",
                 ));
             };
-            let listing = region.db_instances.value().map_or(&[][..], Vec::as_slice);
             let mut unplaced = Vec::new();
             let mut same_zone = Vec::new();
             for reference in &instance.read_replicas {
@@ -183,9 +184,10 @@ fn instance_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
                     continue;
                 }
                 let name = resource_name(reference);
-                match listing
-                    .iter()
-                    .find(|i| i.identifier == name)
+                match instances
+                    .get(region, name)
+                    .ok()
+                    .flatten()
                     .and_then(|i| i.availability_zone.as_deref())
                 {
                     Some(zone) if zone != primary_zone => {
@@ -245,6 +247,7 @@ fn instance_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
 
 fn cluster_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
     let check = &REPLICA_IN_OTHER_AZ;
+    let mut instances = InstancesById::default();
     judge_each(
         check,
         ctx.snapshot,
@@ -279,7 +282,7 @@ fn cluster_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
                     },
                 );
             };
-            let placement = match member_placement(region, cluster) {
+            let placement = match member_placement(&mut instances, region, cluster) {
                 Ok(placement) => placement,
                 Err(why) => return Some(members_unknown(check, resource, why)),
             };
@@ -579,13 +582,10 @@ impl Placement {
 }
 
 fn member_placement<'a>(
+    instances: &mut InstancesById<'a>,
     region: &'a RegionSnapshot,
     cluster: &DbCluster,
 ) -> Result<Placement, &'a Unavailable> {
-    let instances = match &region.db_instances {
-        Observed::Value(instances) => instances,
-        Observed::Unknown(why) => return Err(why),
-    };
     let mut placement = Placement {
         placed: Vec::new(),
         unplaced: Vec::new(),
@@ -593,10 +593,8 @@ fn member_placement<'a>(
     for member in &cluster.members {
         let id = &member.instance_identifier;
         match instances
-            .iter()
-            .find(|i| {
-                &i.identifier == id && i.cluster_identifier.as_ref() == Some(&cluster.identifier)
-            })
+            .get(region, id)?
+            .filter(|i| i.cluster_identifier.as_ref() == Some(&cluster.identifier))
             .and_then(|i| i.availability_zone.clone())
         {
             Some(zone) => placement.placed.push((id.clone(), zone)),
