@@ -55,7 +55,11 @@ pub fn write(contents: Contents, out: &mut impl Write) -> io::Result<()> {
     out.write_all(b"[")?;
     let mut first = true;
     // Findings are sorted by check: look each check up once.
-    for of_check in contents.evaluation.findings.chunk_by(|a, b| a.check == b.check) {
+    for of_check in contents
+        .evaluation
+        .findings
+        .chunk_by(|a, b| a.check == b.check)
+    {
         let check = checks::find(&of_check[0].check);
         let requirements = requirements
             .get(of_check[0].check.as_str())

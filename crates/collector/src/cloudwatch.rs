@@ -9,7 +9,7 @@ use aws_sdk_cloudwatch::types::{
 };
 use aws_sdk_cloudwatch::Client;
 use aws_smithy_types::DateTime;
-use futures::{stream, StreamExt, TryStreamExt};
+use futures::{stream, StreamExt};
 use rds_evidence_inventory::activity::{DbMetrics, MetricSummary};
 use rds_evidence_inventory::services::Alarm;
 use rds_evidence_inventory::{Observed, Unavailable};
@@ -104,15 +104,18 @@ pub(crate) async fn metrics(
                 .flat_map(move |metric| STATISTICS.iter().map(move |stat| (db, *metric, *stat)))
         })
         .collect();
-    let results: Result<Vec<ValuesByQuery>, Unavailable> =
+    // Every request is sent even after one fails: stopping at the first failure would make the
+    // requests sent depend on timing, and a replay could ask for one the recording never saw.
+    let results: Vec<Result<ValuesByQuery, Unavailable>> =
         stream::iter(queries.chunks(QUERIES_PER_REQUEST).enumerate())
             .map(|(chunk, batch)| {
                 let first = chunk * QUERIES_PER_REQUEST;
                 metric_batch(client, &databases, batch, first, window)
             })
             .buffered(concurrency)
-            .try_collect()
+            .collect()
             .await;
+    let results: Result<Vec<ValuesByQuery>, Unavailable> = results.into_iter().collect();
     let values: ValuesByQuery = match results {
         Ok(batches) => batches.into_iter().flatten().collect(),
         Err(why) => return Observed::Unknown(why),

@@ -19,7 +19,15 @@ pub fn workspace_root() -> PathBuf {
 /// The binary under test with a sealed-off AWS environment: a `HOME` without `~/.aws`, no
 /// instance metadata, no inherited credentials or region.
 pub fn rds_evidence(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rds-evidence"));
+    sealed(Command::new(binary()), home)
+}
+
+pub fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_rds-evidence"))
+}
+
+/// `command` (the binary, or a wrapper that runs it) with the sealed-off AWS environment.
+pub fn sealed(mut command: Command, home: &Path) -> Command {
     for (name, _) in std::env::vars() {
         if name.starts_with("AWS_") {
             command.env_remove(name);

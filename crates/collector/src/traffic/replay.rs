@@ -47,7 +47,11 @@ impl Replayer {
                 self.missing
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(format!("{key} (expected {})", path.display()));
+                    .insert(format!(
+                        "{} (expected {})",
+                        abbreviated(&key),
+                        path.display()
+                    ));
                 return Ok(not_recorded(request, &key));
             }
             Err(e) => {
@@ -108,5 +112,16 @@ struct ReplayConnector {
 impl HttpConnector for ReplayConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         HttpConnectorFuture::ready(self.replayer.respond(&request))
+    }
+}
+
+/// A request's key as an error message shows it: a `GetMetricData` key lists hundreds of
+/// queries, and the expected file name already identifies the request.
+fn abbreviated(key: &RequestKey) -> String {
+    const SHOWN: usize = 240;
+    let text = key.to_string();
+    match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
     }
 }
