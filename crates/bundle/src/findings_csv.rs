@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(&row[5], finding.resource.region);
         assert_eq!(&row[7], "fail");
         assert_eq!(&row[8], finding.detail);
-        let values: BTreeMap<String, serde_json::Value> = serde_json::from_str(&row[9]).unwrap();
+        let values: rds_evidence_controls::Values = serde_json::from_str(&row[9]).unwrap();
         assert_eq!(values, finding.values);
         assert!(!row[9].contains('\n'), "values are compact JSON");
     }

@@ -16,10 +16,9 @@
 //!   id across runs, so a data lake can follow it over time.
 //! - `time` is when the snapshot was collected, not when the bundle was written.
 
-use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 
-use rds_evidence_controls::{checks, epoch_seconds, Check, Finding, Outcome, Severity};
+use rds_evidence_controls::{checks, epoch_seconds, Check, Finding, Outcome, Severity, Values};
 use rds_evidence_inventory::Snapshot;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -188,8 +187,8 @@ struct ResourceDetails<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<&'a str>,
     /// The facts behind the outcome (settings, sizes, ids).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    data: &'a BTreeMap<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Values::is_empty")]
+    data: &'a Values,
 }
 
 impl<'a> Event<'a> {

@@ -1,11 +1,9 @@
 //! What a check is and what it produces.
 
-use std::collections::BTreeMap;
-
 use rds_evidence_inventory::Snapshot;
 use serde::{Deserialize, Serialize};
 
-use crate::{Targets, Thresholds};
+use crate::{Targets, Thresholds, Values};
 
 /// One check: metadata a reader sees, and a pure function over the snapshot.
 ///
@@ -74,8 +72,8 @@ pub struct Finding {
     /// What was observed, in a sentence a validator can read.
     pub detail: String,
     /// Facts behind the outcome (sizes, settings, ids), for reports and observations.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub values: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
+    pub values: Values,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,13 +110,13 @@ impl Finding {
             resource,
             outcome,
             detail: detail.into(),
-            values: BTreeMap::new(),
+            values: Values::default(),
         }
     }
 
     pub fn with(mut self, name: &str, value: impl Serialize) -> Finding {
         let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
-        self.values.insert(name.to_owned(), value);
+        self.values.insert(name, value);
         self
     }
 }

@@ -12,6 +12,7 @@ mod estate;
 mod profile;
 #[cfg(test)]
 mod testing;
+mod values;
 mod verdict;
 
 use rds_evidence_inventory::Snapshot;
@@ -25,6 +26,7 @@ pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
 pub use checks::network::{subnet_routing, SubnetRouting};
 pub use estate::epoch_seconds;
 pub use profile::{ControlSpec, Profile, ProfileError, Rollup, Thresholds, BUILTIN_PROFILE};
+pub use values::Values;
 pub use verdict::{CheckStatus, CheckSummary, ControlVerdict, Verdict};
 
 /// The result of evaluating one snapshot against one profile.

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use rds_evidence_controls::{
     checks, CheckStatus, CheckSummary, ControlAttestation, ControlSpec, ControlVerdict, Finding,
-    Outcome, Scope, Verdict,
+    Outcome, Scope, Values, Verdict,
 };
 use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSnapshot, ResourceKind};
@@ -495,9 +495,9 @@ fn resource_name(finding: &Finding) -> String {
     }
 }
 
-fn values_text(values: &BTreeMap<String, serde_json::Value>) -> String {
+fn values_text(values: &Values) -> String {
     let mut text = String::new();
-    for (name, value) in values {
+    for (name, value) in values.iter() {
         if !text.is_empty() {
             text.push_str("; ");
         }

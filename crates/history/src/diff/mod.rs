@@ -261,7 +261,6 @@ fn compare_findings(old: &[Finding], new: &[Finding]) -> Vec<FindingChange> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use rds_evidence_controls::Scope;
     use rds_evidence_inventory::network::{Peer, PortRange, SecurityGroupRule};
@@ -455,7 +454,7 @@ mod tests {
             resource: Resource::new(Scope::DbInstance, "us-east-1", id),
             outcome,
             detail: detail.to_owned(),
-            values: BTreeMap::new(),
+            values: Default::default(),
         }
     }
 
