@@ -104,22 +104,37 @@ pub(crate) async fn metrics(
                 .flat_map(move |metric| STATISTICS.iter().map(move |stat| (db, *metric, *stat)))
         })
         .collect();
-    // Every request is sent even after one fails: stopping at the first failure would make the
-    // requests sent depend on timing, and a replay could ask for one the recording never saw.
-    let results: Vec<Result<ValuesByQuery, Unavailable>> =
-        stream::iter(queries.chunks(QUERIES_PER_REQUEST).enumerate())
-            .map(|(chunk, batch)| {
-                let first = chunk * QUERIES_PER_REQUEST;
-                metric_batch(client, &databases, batch, first, window)
-            })
-            .buffered(concurrency)
-            .collect()
-            .await;
-    let results: Result<Vec<ValuesByQuery>, Unavailable> = results.into_iter().collect();
-    let values: ValuesByQuery = match results {
-        Ok(batches) => batches.into_iter().flatten().collect(),
-        Err(why) => return Observed::Unknown(why),
-    };
+    let mut batches = queries
+        .chunks(QUERIES_PER_REQUEST)
+        .enumerate()
+        .map(|(chunk, batch)| {
+            metric_batch(
+                client,
+                &databases,
+                batch,
+                chunk * QUERIES_PER_REQUEST,
+                window,
+            )
+        });
+    let mut values = ValuesByQuery::new();
+    // The first request alone: when it fails (no permission, an API the endpoint lacks) the
+    // region's metrics are unknown and every other request would fail the same way.
+    if let Some(first) = batches.next() {
+        match first.await {
+            Ok(batch) => values.extend(batch),
+            Err(why) => return Observed::Unknown(why),
+        }
+    }
+    // The rest are all sent even after one fails: stopping at the first failure would make
+    // the requests sent depend on timing, and a replay could ask for one never recorded.
+    let rest: Vec<Result<ValuesByQuery, Unavailable>> =
+        stream::iter(batches).buffered(concurrency).collect().await;
+    for batch in rest {
+        match batch {
+            Ok(batch) => values.extend(batch),
+            Err(why) => return Observed::Unknown(why),
+        }
+    }
     let index_of: HashMap<_, usize> = queries.iter().enumerate().map(|(i, q)| (*q, i)).collect();
     let summaries = databases
         .iter()
