@@ -35,10 +35,6 @@ impl Values {
         self.0.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// In name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.0.iter().map(|(name, value)| (name.as_str(), value))
@@ -101,7 +97,7 @@ mod tests {
         values.insert("zone", json!("a"));
         values.insert("count", json!(2));
         values.insert("zone", json!("b"));
-        assert_eq!(values.len(), 2);
+        assert_eq!(values.iter().count(), 2);
         assert_eq!(values["zone"], "b");
         assert_eq!(values.get("missing"), None);
         let text = serde_json::to_string(&values).unwrap();

@@ -26,13 +26,6 @@ pub fn open(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
-/// The whole of a regular file.
-pub fn read(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    open(path)?.read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 /// The whole of a regular file, as UTF-8.
 pub fn read_to_string(path: &Path) -> io::Result<String> {
     let mut text = String::new();
@@ -51,8 +44,7 @@ mod tests {
         let path = dir.join("a.toml");
         std::fs::write(&path, "x = 1\n").unwrap();
         assert_eq!(read_to_string(&path).unwrap(), "x = 1\n");
-        assert_eq!(read(&path).unwrap(), b"x = 1\n");
-        let err = read(dir).unwrap_err();
+        let err = read_to_string(dir).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
         assert!(err.to_string().contains("a directory"), "{err}");
     }
