@@ -25,6 +25,9 @@ const BROWSER_BACKGROUND_HOSTS: &[&str] = &[
     "redirector.gvt1.com",
 ];
 
+/// Chromium 148's own requests to hosts a page could also name: matched by URL prefix.
+const BROWSER_BACKGROUND_URLS: &[&str] = &["https://www.google.com/async/folae?"];
+
 fn chromium() -> PathBuf {
     if let Some(path) = std::env::var_os("RDS_EVIDENCE_CHROMIUM") {
         return PathBuf::from(path);
@@ -136,7 +139,9 @@ fn page_problems(stderr: &str, page_url: &str) -> Vec<String> {
             let host = url.split_once("://").map_or("", |(_, rest)| {
                 rest.split(['/', ':', '?']).next().unwrap_or("")
             });
-            if !BROWSER_BACKGROUND_HOSTS.contains(&host) {
+            let own = BROWSER_BACKGROUND_HOSTS.contains(&host)
+                || BROWSER_BACKGROUND_URLS.iter().any(|u| url.starts_with(u));
+            if !own {
                 problems.push(format!("network request: {url}"));
             }
         }
