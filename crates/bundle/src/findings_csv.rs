@@ -64,7 +64,7 @@ pub(crate) fn controls_by_check(profile: &Profile) -> BTreeMap<&str, Vec<&str>> 
     for control in &profile.controls {
         for check in &control.checks {
             index
-                .entry(check.as_str())
+                .entry(check.id.as_str())
                 .or_default()
                 .push(control.id.as_str());
         }
@@ -139,7 +139,7 @@ mod tests {
             .profile
             .controls
             .iter()
-            .filter(|c| c.checks.contains(&finding.check))
+            .filter(|c| c.checks.iter().any(|used| used.id == finding.check))
             .map(|c| c.id.as_str())
             .collect();
         assert!(!expected_controls.is_empty());

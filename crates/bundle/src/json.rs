@@ -103,6 +103,7 @@ mod tests {
                 id: "123456789012".into(),
                 caller_arn: "arn:aws:sts::123456789012:assumed-role/Audit/x".into(),
                 labels: Default::default(),
+                environment: None,
             },
             account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
             regions: Vec::new(),

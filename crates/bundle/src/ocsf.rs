@@ -421,7 +421,7 @@ mod tests {
             .profile
             .controls
             .iter()
-            .filter(|c| c.checks.contains(&finding.check))
+            .filter(|c| c.checks.iter().any(|used| used.id == finding.check))
             .map(|c| c.id.as_str())
             .collect();
         assert_eq!(compliance["requirements"], json!(requirements));

@@ -13,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rds_evidence_controls::{
-    CheckSummary, ControlAttestation, ControlSpec, ControlVerdict, Outcome, Verdict,
+    CheckSummary, ControlAttestation, ControlSpec, ControlVerdict, EnvironmentScope, Level,
+    Outcome, Verdict,
 };
 use rust_xlsxwriter::{
     Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url,
@@ -341,10 +342,22 @@ fn check_line(summary: &CheckSummary) -> String {
         .map(|(outcome, n)| format!("{n} {}", outcome_text(*outcome)))
         .collect();
     let status = snake_case(summary.status);
-    if counts.is_empty() {
-        format!("{}: {status} (no resources)", summary.check)
+    let mut weight = Vec::new();
+    if summary.level == Level::Recommended {
+        weight.push("recommended");
+    }
+    if summary.environments == EnvironmentScope::Production {
+        weight.push("production only");
+    }
+    let check = if weight.is_empty() {
+        summary.check.clone()
     } else {
-        format!("{}: {status} ({})", summary.check, counts.join(", "))
+        format!("{} ({})", summary.check, weight.join("; "))
+    };
+    if counts.is_empty() {
+        format!("{check}: {status} (no resources)")
+    } else {
+        format!("{check}: {status} ({})", counts.join(", "))
     }
 }
 
@@ -663,7 +676,11 @@ mod tests {
         let checks = text(&sheet, row, 6);
         assert_eq!(checks.lines().count(), spec.checks.len());
         assert!(
-            checks.contains("rds.database.multi_az: failed ("),
+            checks.contains("rds.events.failure_subscription (production only): failed ("),
+            "{checks}"
+        );
+        assert!(
+            checks.contains("backup.database.covered (recommended; production only): "),
             "{checks}"
         );
         assert_eq!(
@@ -688,13 +705,13 @@ mod tests {
             .evaluation
             .controls
             .iter()
-            .find(|c| c.control == "RDS-002")
+            .find(|c| c.control == "NETSEC-002")
             .unwrap();
         assert!(
             verdict.resources_at_issue.len() > 5,
             "more than the narrative shows"
         );
-        let row = row_of(&sheet, "RDS-002");
+        let row = row_of(&sheet, "NETSEC-002");
         assert_eq!(text(&sheet, row, 4), "Not met");
         let listed: Vec<String> = text(&sheet, row, 7).lines().map(str::to_owned).collect();
         assert_eq!(listed, verdict.resources_at_issue);

@@ -59,6 +59,7 @@ fn attestations() -> Attestations {
                 local_path: None,
             },
         ],
+        use_case: None,
     };
     Attestations {
         targets: Targets {
@@ -66,5 +67,6 @@ fn attestations() -> Attestations {
             rto_minutes: Some(60),
         },
         controls: [("RDS-009".to_owned(), runbook)].into(),
+        environments: Vec::new(),
     }
 }

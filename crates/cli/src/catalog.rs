@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use rds_evidence_controls::{attestations_template, checks, Check};
+use rds_evidence_controls::{attestations_template, checks, Check, EnvironmentScope, Level};
 use serde::Serialize;
 
 use crate::evaluate::load_profile;
@@ -34,8 +34,15 @@ struct CheckDoc {
     remediation: &'static str,
     severity: rds_evidence_controls::Severity,
     scope: rds_evidence_controls::Scope,
-    /// Controls of the profile this check is evidence for.
-    controls: Vec<String>,
+    /// Controls of the profile this check is evidence for, with how it counts for each.
+    controls: Vec<ControlUse>,
+}
+
+#[derive(Serialize)]
+struct ControlUse {
+    control: String,
+    level: Level,
+    environments: EnvironmentScope,
 }
 
 pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
@@ -51,8 +58,14 @@ pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
             controls: profile
                 .controls
                 .iter()
-                .filter(|c| c.checks.iter().any(|id| id == check.id))
-                .map(|c| c.id.clone())
+                .filter_map(|c| {
+                    let used = c.checks.iter().find(|used| used.id == check.id)?;
+                    Some(ControlUse {
+                        control: c.id.clone(),
+                        level: used.level,
+                        environments: used.environments,
+                    })
+                })
                 .collect(),
         })
         .collect();
@@ -60,7 +73,8 @@ pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&docs)?),
         Format::Text => {
             for doc in docs {
-                println!("{}  [{}]", doc.id, doc.controls.join(", "));
+                let controls: Vec<String> = doc.controls.iter().map(use_text).collect();
+                println!("{}  [{}]", doc.id, controls.join(", "));
                 println!("  {}", doc.title);
                 println!("  Why: {}", doc.rationale);
                 println!("  Fix: {}\n", doc.remediation);
@@ -68,6 +82,22 @@ pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `RDS-009` for a required check of every environment; else with how it counts.
+fn use_text(used: &ControlUse) -> String {
+    let mut notes = Vec::new();
+    if used.level == Level::Recommended {
+        notes.push("recommended");
+    }
+    if used.environments == EnvironmentScope::Production {
+        notes.push("production");
+    }
+    if notes.is_empty() {
+        used.control.clone()
+    } else {
+        format!("{} ({})", used.control, notes.join(", "))
+    }
 }
 
 pub fn list_controls(args: ListArgs) -> anyhow::Result<()> {
@@ -80,10 +110,22 @@ pub fn list_controls(args: ListArgs) -> anyhow::Result<()> {
                 println!("{}  {}", control.id, control.title);
                 println!("  Requires: {}", control.requirement);
                 if !control.checks.is_empty() {
+                    println!("  Checks ({:?}):", control.rollup);
+                    for used in &control.checks {
+                        let mut notes = vec![match used.level {
+                            Level::Required => "required",
+                            Level::Recommended => "recommended, not gating",
+                        }];
+                        if used.environments == EnvironmentScope::Production {
+                            notes.push("production databases");
+                        }
+                        println!("    {} ({})", used.id, notes.join(", "));
+                    }
+                }
+                for use_case in &control.documented_use_cases {
                     println!(
-                        "  Checks ({:?}): {}",
-                        control.rollup,
-                        control.checks.join(", ")
+                        "  A document may prove the use case '{}': {}",
+                        use_case.id, use_case.title
                     );
                 }
                 if let Some(needed) = &control.attestation {

@@ -290,6 +290,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         },
         regions: args.regions.clone().unwrap_or(RegionSelection::Configured),
         labels: Default::default(),
+        environment: None,
         windows: Windows {
             metrics_days: args.metrics_days,
             changes_days: args.changes_days,
@@ -419,6 +420,7 @@ fn options_for(
         options.regions = regions.clone();
     }
     options.labels = target.labels.clone();
+    options.environment = target.environment;
     options.access.traffic = match &base.access.traffic {
         Traffic::Record { dir, anonymize } => Traffic::Record {
             dir: dir.join(&target.id),

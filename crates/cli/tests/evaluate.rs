@@ -208,4 +208,116 @@ fn checks_and_controls_list_the_same_metadata_as_json() {
     let profile: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(profile["id"], "rds-service-delivery-2025-08");
     assert_eq!(profile["controls"].as_array().unwrap().len(), 28);
+    let rds_009 = profile["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "RDS-009")
+        .unwrap();
+    let multi_az = rds_009["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "rds.database.multi_az")
+        .unwrap();
+    assert_eq!(multi_az["level"], "required");
+    assert_eq!(multi_az["environments"], "production");
+    let multi_az_check = checks
+        .iter()
+        .find(|c| c["id"] == "rds.database.multi_az")
+        .unwrap();
+    assert!(
+        multi_az_check["controls"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!({
+                "control": "DOC-001",
+                "level": "recommended",
+                "environments": "production"
+            })),
+        "{multi_az_check}"
+    );
+}
+
+/// An account with no RDS database, every control attested: no control about databases is
+/// met, and each says why.
+#[test]
+fn an_account_without_databases_proves_no_database_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = rds_evidence(dir.path())
+        .args(["controls", "--format", "json"])
+        .output()
+        .unwrap();
+    let profile: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut attestations = String::from("[targets]\nrpo_minutes = 15\nrto_minutes = 60\n");
+    for control in profile["controls"].as_array().unwrap() {
+        attestations.push_str(&format!(
+            "\n[controls.\"{}\"]\nstatement = \"We do this, and here is our SOP.\"\n",
+            control["id"].as_str().unwrap()
+        ));
+        if control["id"] == "RDS-005" {
+            attestations.push_str("use_case = \"migration\"\n");
+        }
+    }
+    let attestations_path = dir.path().join("attestations.toml");
+    std::fs::write(&attestations_path, attestations).unwrap();
+
+    // The demo snapshot with every database gone: keys, networks, trails and IAM stay.
+    let mut snapshot: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(demo_snapshot(dir.path())).unwrap()).unwrap();
+    for region in snapshot["regions"].as_array_mut().unwrap() {
+        region["db_instances"] = serde_json::json!({"value": []});
+        region["db_clusters"] = serde_json::json!({"value": []});
+    }
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+
+    let output = evaluate(
+        dir.path(),
+        &empty,
+        "out",
+        &["--attestations", attestations_path.to_str().unwrap()],
+    );
+    assert!(
+        matches!(output.status.code(), Some(0 | 4)),
+        "{}",
+        stderr(&output)
+    );
+    let controls: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/controls.json")).unwrap())
+            .unwrap();
+    let controls = controls.as_array().unwrap();
+    for id in [
+        "RDS-001",
+        "RDS-002",
+        "RDS-003",
+        "RDS-004",
+        "RDS-005",
+        "RDS-006",
+        "RDS-007",
+        "RDS-008",
+        "RDS-009",
+        "DOC-001",
+        "OPE-001",
+        "NETSEC-001",
+        "NETSEC-002",
+        "REL-001",
+        "REL-002",
+        "COST-001",
+    ] {
+        let control = controls.iter().find(|c| c["control"] == id).unwrap();
+        assert_eq!(
+            control["verdict"], "insufficient_evidence",
+            "{id}: {control}"
+        );
+        let narrative = control["narrative"].as_str().unwrap();
+        assert!(
+            narrative.contains("no RDS database in the regions collected (eu-west-1, us-east-1)")
+                && narrative.contains("an attestation cannot stand in"),
+            "{id}: {narrative}"
+        );
+    }
+    // Documentary controls rest on their documents.
+    let ope_002 = controls.iter().find(|c| c["control"] == "OPE-002").unwrap();
+    assert_eq!(ope_002["verdict"], "met");
 }

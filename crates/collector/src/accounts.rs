@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rds_evidence_inventory::Environment;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -17,8 +18,10 @@ pub struct AccountTarget {
     pub external_id: Option<String>,
     /// `None`: the run's `--regions`.
     pub regions: Option<RegionSelection>,
-    /// Free-form, e.g. `customer` and `environment`: carried into the snapshot.
+    /// Free-form, e.g. `customer`: carried into the snapshot.
     pub labels: BTreeMap<String, String>,
+    /// Declared for the whole account: classifies every database in it.
+    pub environment: Option<Environment>,
 }
 
 #[derive(Debug, Error)]
@@ -54,6 +57,7 @@ struct AccountEntry {
     regions: Option<Vec<String>>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    environment: Option<String>,
 }
 
 /// Reads an accounts file:
@@ -64,7 +68,8 @@ struct AccountEntry {
 /// role_arn = "arn:aws:iam::123456789012:role/RdsEvidenceReadOnly"  # or --role-name
 /// external_id = "partner-7f3a"
 /// regions = ["us-east-1", "eu-west-1"]                               # or --regions
-/// labels = { customer = "Acme", environment = "prod" }
+/// labels = { customer = "Acme" }
+/// environment = "production"        # optional: production or non-production, for everything
 /// ```
 pub fn load_accounts(
     path: &Path,
@@ -98,6 +103,12 @@ pub fn load_accounts(
         let line = text
             .find(&format!("\"{}\"", entry.id))
             .map_or(1, |offset| text[..offset].matches('\n').count() + 1);
+        let environment = entry
+            .environment
+            .as_deref()
+            .map(Environment::parse_declared)
+            .transpose()
+            .map_err(|message| invalid(line, message))?;
         let target = target(
             entry.id,
             entry.role_arn,
@@ -106,6 +117,10 @@ pub fn load_accounts(
             entry.labels,
             role_name,
         )
+        .map(|target| AccountTarget {
+            environment,
+            ..target
+        })
         .map_err(|message| invalid(line, message))?;
         if !seen.insert(target.id.clone()) {
             return Err(invalid(
@@ -186,6 +201,7 @@ fn target(
         external_id,
         regions,
         labels,
+        environment: None,
     })
 }
 
@@ -204,7 +220,8 @@ mod tests {
     fn entries_with_roles_regions_and_labels() {
         let targets = load(
             "[[account]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:iam::111111111111:role/Audit\"\n\
-             external_id = \"ext-1\"\nregions = [\"us-east-1\"]\nlabels = { customer = \"Acme\" }\n\n\
+             external_id = \"ext-1\"\nregions = [\"us-east-1\"]\nlabels = { customer = \"Acme\" }\n\
+             environment = \"production\"\n\n\
              [[account]]\nid = \"222222222222\"\n",
             Some("RdsEvidence"),
         )
@@ -221,6 +238,23 @@ mod tests {
             "arn:aws:iam::222222222222:role/RdsEvidence"
         );
         assert_eq!(targets[1].regions, None);
+        assert_eq!(targets[0].environment, Some(Environment::Production));
+        assert_eq!(targets[1].environment, None);
+    }
+
+    #[test]
+    fn an_environment_outside_the_vocabulary_is_named() {
+        let err = load(
+            "[[account]]\nid = \"111111111111\"\nenvironment = \"prod\"\n",
+            Some("R"),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("accounts.toml:2:")
+                && err.contains("'prod'")
+                && err.contains("production, non-production"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct CollectOptions {
     pub regions: RegionSelection,
     /// Carried into the snapshot's account, e.g. the customer's name.
     pub labels: std::collections::BTreeMap<String, String>,
+    /// Declared for the whole account (accounts file), carried into the snapshot.
+    pub environment: Option<rds_evidence_inventory::Environment>,
     pub windows: Windows,
 }
 
@@ -149,6 +151,7 @@ pub async fn collect(
         id: identity.account().unwrap_or_default().to_owned(),
         caller_arn: identity.arn().unwrap_or_default().to_owned(),
         labels: options.labels.clone(),
+        environment: options.environment,
     };
 
     let (enabled, disabled) = ec2::regions(&home_clients.ec2)

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use rds_evidence_inventory::input;
+use rds_evidence_inventory::{input, Environment};
 
 use crate::profile::{line_of, Profile};
 
@@ -23,6 +23,24 @@ pub struct AttestationsFile {
     pub targets: Targets,
     #[serde(default)]
     pub controls: BTreeMap<String, ControlEntry>,
+    /// Which databases are production and which are not, where tags do not say.
+    #[serde(default)]
+    pub environments: Vec<EnvironmentRuleEntry>,
+}
+
+/// `[[environments]]`: databases matching any of `names` (identifier patterns, `*` matching
+/// any run of characters), in any of `vpcs`, or carrying all of `tags`, belong to
+/// `environment`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentRuleEntry {
+    pub environment: String,
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub vpcs: Vec<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Declared objectives that computed figures are compared with.
@@ -40,6 +58,9 @@ pub struct ControlEntry {
     /// Local paths (relative to the attestations file) or URLs.
     #[serde(default)]
     pub documents: Vec<String>,
+    /// For an `any-of` control: the use case these documents prove, one the profile lets a
+    /// document prove (`documented_use_cases`).
+    pub use_case: Option<String>,
 }
 
 /// Attestations ready for evaluation: documents resolved and hashed.
@@ -47,12 +68,28 @@ pub struct ControlEntry {
 pub struct Attestations {
     pub targets: Targets,
     pub controls: BTreeMap<String, ControlAttestation>,
+    /// In the file's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<EnvironmentRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ControlAttestation {
     pub statement: Option<String>,
     pub documents: Vec<AttestedDocument>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_case: Option<String>,
+}
+
+/// A rule of the attestations file that places databases in an environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentRule {
+    /// 1-based, in the file's order: how findings name the rule.
+    pub number: usize,
+    pub environment: Environment,
+    pub names: Vec<String>,
+    pub vpcs: Vec<String>,
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,11 +145,28 @@ impl Attestations {
                 control: control.clone(),
                 message,
             };
-            if !profile.controls.iter().any(|c| c.id == control) {
+            let Some(spec) = profile.control(&control) else {
                 return Err(invalid(format!("not a control of profile {}", profile.id)));
-            }
+            };
             if entry.statement.is_none() && entry.documents.is_empty() {
                 return Err(invalid("needs a statement or documents".to_owned()));
+            }
+            if let Some(use_case) = &entry.use_case {
+                if !spec.documented_use_cases.iter().any(|u| &u.id == use_case) {
+                    let allowed: Vec<&str> = spec
+                        .documented_use_cases
+                        .iter()
+                        .map(|u| u.id.as_str())
+                        .collect();
+                    return Err(invalid(if allowed.is_empty() {
+                        format!("use_case '{use_case}': no use case of this control can be proven by a document")
+                    } else {
+                        format!(
+                            "use_case '{use_case}' is not one a document may prove here ({})",
+                            allowed.join(", ")
+                        )
+                    }));
+                }
             }
             let documents = entry
                 .documents
@@ -124,14 +178,49 @@ impl Attestations {
                 ControlAttestation {
                     statement: entry.statement,
                     documents,
+                    use_case: entry.use_case,
                 },
             );
         }
+        let environments = file
+            .environments
+            .into_iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                environment_rule(index + 1, entry).map_err(|message| {
+                    // Errors point at the rule's own `[[environments]]` header.
+                    let header = text.match_indices("[[environments]]").nth(index);
+                    AttestationError::Parse {
+                        path: path.to_owned(),
+                        line: header.map_or(1, |(offset, _)| line_of(&text, offset)),
+                        message: format!("[[environments]] {message}"),
+                    }
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Attestations {
             targets: file.targets,
             controls,
+            environments,
         })
     }
+}
+
+fn environment_rule(number: usize, entry: EnvironmentRuleEntry) -> Result<EnvironmentRule, String> {
+    let environment = Environment::parse_declared(&entry.environment)
+        .map_err(|e| format!("rule {number}: {e}"))?;
+    if entry.names.is_empty() && entry.vpcs.is_empty() && entry.tags.is_empty() {
+        return Err(format!(
+            "rule {number} matches nothing: give names, vpcs or tags"
+        ));
+    }
+    Ok(EnvironmentRule {
+        number,
+        environment,
+        names: entry.names,
+        vpcs: entry.vpcs,
+        tags: entry.tags,
+    })
 }
 
 fn document(base: &Path, reference: &str) -> Result<AttestedDocument, String> {
@@ -170,7 +259,16 @@ pub fn template(profile: &Profile) -> String {
          [targets]\n\
          # Recovery objectives the databases are compared with (REL-002, RDS-009).\n\
          # rpo_minutes = 15\n\
-         # rto_minutes = 60\n",
+         # rto_minutes = 60\n\n\
+         # Which databases are production, where the environment tag does not say (an account\n\
+         # declared in the accounts file outranks these rules; these outrank the tag). A\n\
+         # database matches a rule by any of its name patterns, any of its VPCs, or all of\n\
+         # its tags. Databases no rule, tag or account places are of unknown environment.\n\
+         # [[environments]]\n\
+         # environment = \"production\"          # or \"non-production\"\n\
+         # names = [\"*-prod\", \"orders-*\"]\n\
+         # vpcs = [\"vpc-0123456789abcdef0\"]\n\
+         # tags = {{ Stage = \"live\" }}\n",
         profile.title, profile.id
     );
     for control in &profile.controls {
@@ -181,6 +279,12 @@ pub fn template(profile: &Profile) -> String {
             "\n# {} — {}\n# Needed: {}\n# [controls.\"{}\"]\n# statement = \"\"\n# documents = []\n",
             control.id, control.title, needed, control.id
         ));
+        for use_case in &control.documented_use_cases {
+            out.push_str(&format!(
+                "# use_case = \"{}\"   # when the documents prove: {}\n",
+                use_case.id, use_case.title
+            ));
+        }
     }
     out
 }
@@ -247,6 +351,85 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("OPE-002") && err.contains("nope.pdf"), "{err}");
+    }
+
+    #[test]
+    fn environment_rules_are_read_in_order_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        let path = write(
+            dir,
+            "env.toml",
+            "[[environments]]\nenvironment = \"production\"\nnames = [\"*-prod\"]\n\n\
+             [[environments]]\nenvironment = \"non-production\"\nvpcs = [\"vpc-dev\"]\n\
+             tags = { Stage = \"test\" }\n",
+        );
+        let attestations = Attestations::load(&path, &Profile::builtin()).unwrap();
+        let rules = &attestations.environments;
+        assert_eq!(rules.len(), 2);
+        assert_eq!(
+            (rules[0].number, rules[0].environment),
+            (1, Environment::Production)
+        );
+        assert_eq!(rules[1].vpcs, ["vpc-dev"]);
+
+        let path = write(
+            dir,
+            "bad.toml",
+            "[targets]\nrpo_minutes = 5\n\n[[environments]]\nenvironment = \"production\"\n\
+             names = [\"a\"]\n\n[[environments]]\nenvironment = \"prod\"\nnames = [\"b\"]\n",
+        );
+        let err = Attestations::load(&path, &Profile::builtin())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("bad.toml:8:") && err.contains("rule 2") && err.contains("'prod'"),
+            "{err}"
+        );
+        let path = write(
+            dir,
+            "empty.toml",
+            "[[environments]]\nenvironment = \"production\"\n",
+        );
+        let err = Attestations::load(&path, &Profile::builtin())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("matches nothing"), "{err}");
+    }
+
+    #[test]
+    fn a_use_case_must_be_one_a_document_may_prove() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        let path = write(
+            dir,
+            "ok.toml",
+            "[controls.\"RDS-005\"]\nstatement = \"Oracle to RDS for PostgreSQL, 2025\"\n\
+             use_case = \"migration\"\n",
+        );
+        let attestations = Attestations::load(&path, &Profile::builtin()).unwrap();
+        assert_eq!(
+            attestations.controls["RDS-005"].use_case.as_deref(),
+            Some("migration")
+        );
+        for (name, text, expected) in [
+            (
+                "other.toml",
+                "[controls.\"RDS-005\"]\nstatement = \"x\"\nuse_case = \"cross-region\"\n",
+                "(migration)",
+            ),
+            (
+                "elsewhere.toml",
+                "[controls.\"OPE-002\"]\nstatement = \"x\"\nuse_case = \"migration\"\n",
+                "no use case of this control",
+            ),
+        ] {
+            let path = write(dir, name, text);
+            let err = Attestations::load(&path, &Profile::builtin())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{err}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use rds_evidence_inventory::Snapshot;
 use serde::{Deserialize, Serialize};
 
+use crate::environments::Environments;
 use crate::{Targets, Thresholds, Values};
 
 /// One check: metadata a reader sees, and a pure function over the snapshot.
@@ -22,13 +23,15 @@ pub struct Check {
     pub evaluate: fn(&Context) -> Vec<Finding>,
 }
 
-/// What a check sees: the snapshot and the profile's thresholds. Nothing else: no clock, no
-/// files, no network.
+/// What a check sees: the snapshot, the profile's thresholds and what the partner declared.
+/// Nothing else: no clock, no files, no network.
 pub struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub thresholds: &'a Thresholds,
     /// Recovery objectives the partner declared, if any.
     pub targets: &'a Targets,
+    /// Every database's environment, classified once.
+    pub environments: &'a Environments,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,7 +45,7 @@ pub enum Severity {
 }
 
 /// The kind of resource a check judges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     Account,
@@ -61,6 +64,17 @@ pub enum Scope {
     Secret,
     LogGroup,
     MigrationTask,
+}
+
+impl Scope {
+    /// The account's identity and governance (CloudTrail, IAM, contacts): judged the same
+    /// whether or not the account holds databases.
+    pub fn is_account_wide(self) -> bool {
+        matches!(
+            self,
+            Scope::Account | Scope::Trail | Scope::S3Bucket | Scope::IamPolicy | Scope::IamUser
+        )
+    }
 }
 
 /// The result of one check on one resource.

@@ -1,5 +1,5 @@
 //! Views over the snapshot that many checks share: listings with their unknowns, cluster
-//! membership, environments, time arithmetic on the snapshot's own timestamps.
+//! membership, time arithmetic on the snapshot's own timestamps.
 
 use std::collections::HashMap;
 
@@ -7,7 +7,7 @@ use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope};
-use crate::{Context, Thresholds};
+use crate::Context;
 
 /// An item of a regional listing, or the reason a region's listing is unknown.
 pub enum Listed<'a, T: 'a> {
@@ -106,29 +106,6 @@ pub fn is_cluster_member(instance: &DbInstance) -> bool {
 
 pub fn is_read_replica(instance: &DbInstance) -> bool {
     instance.replica_source.is_some()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Environment {
-    Production,
-    NonProduction,
-    /// No environment tag: cannot be placed on either side.
-    Untagged,
-}
-
-pub fn environment(tags: &Tags, thresholds: &Thresholds) -> Environment {
-    match tags.get(&thresholds.environment_tag) {
-        None => Environment::Untagged,
-        Some(value)
-            if thresholds
-                .production_values
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(value)) =>
-        {
-            Environment::Production
-        }
-        Some(_) => Environment::NonProduction,
-    }
 }
 
 /// Seconds since the epoch of an RFC 3339 UTC timestamp as the snapshot writes them
@@ -263,23 +240,5 @@ mod tests {
         assert_eq!(epoch_seconds("2024-02-29T00:00:00.5Z"), Some(1_709_164_800));
         assert_eq!(epoch_seconds("2024-13-01T00:00:00Z"), None);
         assert_eq!(epoch_seconds("yesterday"), None);
-    }
-
-    #[test]
-    fn environment_by_tag() {
-        let thresholds = Thresholds::default();
-        let tags = |v: &str| Tags::from([("Environment".to_owned(), v.to_owned())]);
-        assert_eq!(
-            environment(&tags("PROD"), &thresholds),
-            Environment::Production
-        );
-        assert_eq!(
-            environment(&tags("dev"), &thresholds),
-            Environment::NonProduction
-        );
-        assert_eq!(
-            environment(&Tags::new(), &thresholds),
-            Environment::Untagged
-        );
     }
 }

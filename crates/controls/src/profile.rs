@@ -33,10 +33,17 @@ pub struct Thresholds {
     pub ca_expiry_warning_days: i64,
     /// Active access keys older than this fail (ACCT-002: prefer temporary credentials).
     pub max_access_key_age_days: i64,
-    /// The tag that says which environment a resource belongs to.
+    /// The tag that says which environment a resource belongs to: the last of the three ways
+    /// a database's environment is known (after the account's declaration and the
+    /// attestations file's rules).
     pub environment_tag: String,
     /// Values of that tag that mean production (compared case-insensitively).
     pub production_values: Vec<String>,
+    /// Values of that tag that mean non-production. Any other value says nothing: the
+    /// database's environment stays unknown.
+    pub non_production_values: Vec<String>,
+    /// A storage trend (growth per day) needs at least this many days of metrics to be judged.
+    pub min_trend_days: u32,
     /// Free storage must last this many days at the measured growth.
     pub min_storage_headroom_days: i64,
     /// Instances whose daily CPU p95 stays below this are rightsizing candidates.
@@ -54,6 +61,25 @@ impl Default for Thresholds {
             max_access_key_age_days: 90,
             environment_tag: "Environment".to_owned(),
             production_values: vec!["prod".to_owned(), "production".to_owned(), "prd".to_owned()],
+            non_production_values: [
+                "dev",
+                "development",
+                "test",
+                "testing",
+                "qa",
+                "uat",
+                "stage",
+                "staging",
+                "sandbox",
+                "nonprod",
+                "non-prod",
+                "non-production",
+                "preprod",
+                "pre-production",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            min_trend_days: 7,
             min_storage_headroom_days: 30,
             rightsizing_cpu_p95_percent: 20.0,
             min_log_retention_days: 365,
@@ -69,15 +95,104 @@ pub struct ControlSpec {
     pub title: String,
     /// What the checklist asks for, summarised.
     pub requirement: String,
-    /// Checks whose findings are evidence for this control.
+    /// Checks whose findings are evidence for this control, each with its level and the
+    /// environments it judges. In the file, a bare id is a required check of every
+    /// environment; `{ id = "…", level = "recommended", environments = "production" }` says
+    /// otherwise.
     #[serde(default)]
-    pub checks: Vec<String>,
+    pub checks: Vec<CheckUse>,
     #[serde(default)]
     pub rollup: Rollup,
     /// What the partner must supply that no account can show; absent when the account alone
     /// can prove the control.
     #[serde(default)]
     pub attestation: Option<String>,
+    /// Use cases of an `any-of` control that no account can show (a migration already
+    /// finished leaves nothing behind): the partner's attested document may prove them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documented_use_cases: Vec<DocumentedUseCase>,
+}
+
+/// One check as evidence for one control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckUse {
+    pub id: String,
+    pub level: Level,
+    pub environments: EnvironmentScope,
+}
+
+/// Whether a check's findings decide the control's verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Its failures and unknowns gate the verdict.
+    #[default]
+    Required,
+    /// Reported with its findings; never gates the verdict.
+    Recommended,
+}
+
+/// Which databases a check judges for a control.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvironmentScope {
+    #[default]
+    All,
+    /// Production databases, and those whose environment is unknown: the tool may not claim
+    /// less than it can show. Non-production databases are left out of the control.
+    Production,
+}
+
+/// A use case an attested document may prove, in place of an observation no account has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentedUseCase {
+    /// What the attestations file names in `use_case`.
+    pub id: String,
+    pub title: String,
+    /// The check that observes the same use case, if any: its failure or unknown is never
+    /// overridden by a document.
+    pub check: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for CheckUse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckUse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a check id, or { id, level, environments }")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<CheckUse, E> {
+                Ok(CheckUse {
+                    id: id.to_owned(),
+                    level: Level::default(),
+                    environments: EnvironmentScope::default(),
+                })
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<CheckUse, M::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Table {
+                    id: String,
+                    #[serde(default)]
+                    level: Level,
+                    #[serde(default)]
+                    environments: EnvironmentScope,
+                }
+                let table = Table::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(CheckUse {
+                    id: table.id,
+                    level: table.level,
+                    environments: table.environments,
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// How check results combine into the control's verdict.
@@ -145,22 +260,54 @@ impl Profile {
             if !seen.insert(&control.id) {
                 return Err(format!("control {} is listed twice", control.id));
             }
+            let mut used = std::collections::BTreeSet::new();
             for check in &control.checks {
-                if checks::find(check).is_none() {
+                if checks::find(&check.id).is_none() {
                     return Err(format!(
-                        "control {} names unknown check '{check}' (see `rds-evidence checks`)",
-                        control.id
+                        "control {} names unknown check '{}' (see `rds-evidence checks`)",
+                        control.id, check.id
+                    ));
+                }
+                if !used.insert(&check.id) {
+                    return Err(format!(
+                        "control {} lists check '{}' twice",
+                        control.id, check.id
                     ));
                 }
             }
-            if control.checks.is_empty() && control.attestation.is_none() {
+            let gated = control.checks.iter().any(|c| c.level == Level::Required);
+            if !gated && control.attestation.is_none() {
                 return Err(format!(
-                    "control {} has neither checks nor an attestation: nothing could prove it",
+                    "control {} has neither a required check nor an attestation: nothing could \
+                     prove it",
                     control.id
                 ));
             }
+            for use_case in &control.documented_use_cases {
+                if control.rollup != Rollup::AnyOf || control.attestation.is_none() {
+                    return Err(format!(
+                        "control {}: documented use case '{}' needs rollup = \"any-of\" and an \
+                         attestation",
+                        control.id, use_case.id
+                    ));
+                }
+                if let Some(check) = &use_case.check {
+                    if !control.checks.iter().any(|c| &c.id == check) {
+                        return Err(format!(
+                            "control {}: documented use case '{}' names check '{check}', which \
+                             is not one of the control's checks",
+                            control.id, use_case.id
+                        ));
+                    }
+                }
+            }
         }
         Ok(())
+    }
+
+    /// The control `id`.
+    pub fn control(&self, id: &str) -> Option<&ControlSpec> {
+        self.controls.iter().find(|c| c.id == id)
     }
 
     /// The distinct checks the profile uses, in registry order.
@@ -169,7 +316,7 @@ impl Profile {
             .filter(|check| {
                 self.controls
                     .iter()
-                    .any(|c| c.checks.iter().any(|id| id == check.id))
+                    .any(|c| c.checks.iter().any(|used| used.id == check.id))
             })
             .collect()
     }
@@ -247,6 +394,75 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("p.toml:3:"), "{err}");
+    }
+
+    fn parse(controls: &str) -> Result<Profile, String> {
+        let text = format!("id = \"p\"\ntitle = \"t\"\n{controls}");
+        Profile::parse(&text, Path::new("p.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn checks_carry_a_level_and_an_environment_scope() {
+        let profile = parse(
+            "[[controls]]\nid = \"X-1\"\ntitle = \"x\"\nrequirement = \"r\"\nchecks = [\n  \
+             \"rds.database.multi_az\",\n  { id = \"rds.database.backup_retention\", level = \
+             \"recommended\", environments = \"production\" },\n]\n",
+        )
+        .unwrap();
+        let checks = &profile.controls[0].checks;
+        assert_eq!(
+            (checks[0].level, checks[0].environments),
+            (Level::Required, EnvironmentScope::All)
+        );
+        assert_eq!(
+            (checks[1].level, checks[1].environments),
+            (Level::Recommended, EnvironmentScope::Production)
+        );
+
+        let err = parse(
+            "[[controls]]\nid = \"X-1\"\ntitle = \"x\"\nrequirement = \"r\"\nchecks = [\n  \
+             { id = \"rds.database.multi_az\", level = \"optional\" },\n]\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("p.toml:8:") && err.contains("optional") && err.contains("recommended"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_control_only_recommended_checks_serve_needs_an_attestation() {
+        let err = parse(
+            "[[controls]]\nid = \"X-1\"\ntitle = \"x\"\nrequirement = \"r\"\nchecks = [\n  \
+             { id = \"rds.database.multi_az\", level = \"recommended\" },\n]\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("X-1") && err.contains("nothing could prove it"),
+            "{err}"
+        );
+        let err = parse(
+            "[[controls]]\nid = \"X-1\"\ntitle = \"x\"\nrequirement = \"r\"\nchecks = \
+             [\"rds.database.multi_az\", \"rds.database.multi_az\"]\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn documented_use_cases_belong_to_any_of_controls() {
+        let control = |rollup: &str, check: &str| {
+            format!(
+                "[[controls]]\nid = \"X-1\"\ntitle = \"x\"\nrequirement = \"r\"\n\
+                 checks = [\"dms.migration.tasks\"]\nrollup = \"{rollup}\"\nattestation = \"a\"\n\
+                 documented_use_cases = [{{ id = \"migration\", title = \"m\", check = \"{check}\" }}]\n"
+            )
+        };
+        parse(&control("any-of", "dms.migration.tasks")).unwrap();
+        let err = parse(&control("all", "dms.migration.tasks")).unwrap_err();
+        assert!(err.contains("any-of"), "{err}");
+        let err = parse(&control("any-of", "rds.database.multi_az")).unwrap_err();
+        assert!(err.contains("not one of the control's checks"), "{err}");
     }
 
     #[test]

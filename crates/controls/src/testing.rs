@@ -131,6 +131,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
             id: "111122223333".to_owned(),
             caller_arn: "arn:aws:sts::111122223333:assumed-role/Audit/test".to_owned(),
             labels: Default::default(),
+            environment: None,
         },
         account_wide: rds_evidence_inventory::governance::AccountWide::empty(),
         regions,
@@ -164,10 +165,12 @@ pub fn run_with(
     thresholds: &Thresholds,
     targets: &Targets,
 ) -> Vec<Finding> {
+    let environments = crate::Environments::classify(snapshot, thresholds, &[]);
     (check.evaluate)(&Context {
         snapshot,
         thresholds,
         targets,
+        environments: &environments,
     })
 }
 

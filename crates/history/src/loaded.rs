@@ -109,6 +109,7 @@ impl LoadedBundle {
                     account: manifest.account.id.clone(),
                     findings,
                     controls,
+                    environments: Default::default(),
                 })
             }
         };

@@ -40,9 +40,52 @@ pub struct Account {
     pub id: String,
     /// The identity the tool ran as (an assumed-role ARN normally).
     pub caller_arn: String,
-    /// From the accounts file, e.g. `customer` and `environment`.
+    /// From the accounts file, e.g. `customer`.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub labels: std::collections::BTreeMap<String, String>,
+    /// The environment the partner declared for the whole account (accounts file): it
+    /// classifies every database in it, before any rule or tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+}
+
+/// Which life cycle a database serves. The one vocabulary of the tool: accounts, the
+/// attestations file's rules and the profile's tag rule all map onto it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Environment {
+    Production,
+    NonProduction,
+    /// Nothing says which: no declaration, no rule, no recognised tag, or rules that disagree.
+    Unknown,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::NonProduction => "non-production",
+            Environment::Unknown => "unknown",
+        }
+    }
+
+    /// What a partner may declare: `production` or `non-production` (`unknown` is what is
+    /// left when nothing is declared).
+    pub fn parse_declared(text: &str) -> Result<Environment, String> {
+        match text {
+            "production" => Ok(Environment::Production),
+            "non-production" => Ok(Environment::NonProduction),
+            other => Err(format!(
+                "environment '{other}' is not one of: production, non-production"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

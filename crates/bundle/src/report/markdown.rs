@@ -126,7 +126,11 @@ fn control_section(out: &mut String, control: &ControlView, findings_file: &str)
                 out,
                 &[
                     &format!("{} {}", code(check.id), text(check.title)),
-                    check.status.label,
+                    &if check.weight.is_empty() {
+                        check.status.label.to_owned()
+                    } else {
+                        format!("{} ({})", check.status.label, text(&check.weight))
+                    },
                     &text(&check.counts),
                 ],
             );

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use rds_evidence_controls::{
-    checks, CheckStatus, CheckSummary, ControlAttestation, ControlSpec, ControlVerdict, Finding,
-    Outcome, Scope, Values, Verdict,
+    checks, in_scope, CheckStatus, CheckSummary, ControlAttestation, ControlSpec, ControlVerdict,
+    EnvironmentScope, Environments, Finding, Level, Outcome, Scope, Values, Verdict,
 };
 use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSnapshot, ResourceKind};
@@ -90,6 +90,8 @@ pub struct CheckView<'a> {
     pub title: &'a str,
     pub severity: &'static str,
     pub status: Badge,
+    /// Empty for a required check of every environment; else e.g. `recommended, not gating`.
+    pub weight: String,
     /// e.g. `4 pass, 1 fail, 2 not applicable`.
     pub counts: String,
     pub remediation: &'a str,
@@ -246,7 +248,8 @@ impl<'a> Report<'a> {
             .iter()
             .map(|verdict| {
                 let spec = specs.get(verdict.control.as_str()).copied();
-                control_view(verdict, spec, &by_check, &mut anchors)
+                let environments = &contents.evaluation.environments;
+                control_view(verdict, spec, &by_check, environments, &mut anchors)
             })
             .collect::<Vec<_>>();
         let verdicts = VERDICTS
@@ -365,6 +368,7 @@ fn control_view<'a>(
     verdict: &'a ControlVerdict,
     spec: Option<&'a ControlSpec>,
     by_check: &HashMap<&str, Vec<&'a Finding>>,
+    environments: &Environments,
     anchors: &mut BTreeSet<String>,
 ) -> ControlView<'a> {
     let needed = spec.and_then(|s| s.attestation.as_deref());
@@ -384,10 +388,15 @@ fn control_view<'a>(
             .checks
             .iter()
             .map(|summary| {
-                let findings = by_check
+                // What the control weighed: a production-only scope leaves the rest out.
+                let findings: Vec<&Finding> = by_check
                     .get(summary.check.as_str())
-                    .map_or(&[][..], Vec::as_slice);
-                check_view(summary, findings)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .copied()
+                    .filter(|f| in_scope(summary.environments, &f.resource, environments))
+                    .collect();
+                check_view(summary, &findings)
             })
             .collect(),
         attestation,
@@ -456,6 +465,7 @@ fn check_view<'a>(summary: &'a CheckSummary, findings: &[&'a Finding]) -> CheckV
         title: meta.map_or(summary.check.as_str(), |check| check.title),
         severity: meta.map_or("", |check| severity_label(check.severity)),
         status: status_badge(summary.status),
+        weight: weight_text(summary),
         counts: counts_text(summary),
         remediation: meta.map_or("", |check| check.remediation),
         problems,
@@ -513,6 +523,22 @@ fn values_text(values: &Values) -> String {
     text
 }
 
+/// How the check counts for the control, when not simply required of every database:
+/// `recommended, not gating; production only: 2 non-production left out`.
+fn weight_text(summary: &CheckSummary) -> String {
+    let mut parts = Vec::new();
+    if summary.level == Level::Recommended {
+        parts.push("recommended, not gating".to_owned());
+    }
+    if summary.environments == EnvironmentScope::Production {
+        parts.push(match summary.out_of_scope {
+            0 => "production only".to_owned(),
+            n => format!("production only: {n} non-production left out"),
+        });
+    }
+    parts.join("; ")
+}
+
 fn counts_text(summary: &CheckSummary) -> String {
     if summary.counts.is_empty() {
         return "no resources to judge".to_owned();
@@ -543,7 +569,8 @@ fn status_badge(status: CheckStatus) -> Badge {
         CheckStatus::Passed => ("passed", "met"),
         CheckStatus::Failed => ("failed", "not-met"),
         CheckStatus::Insufficient => ("insufficient evidence", "insufficient"),
-        CheckStatus::Neutral => ("neutral", "neutral"),
+        CheckStatus::Observed => ("observed", "met"),
+        CheckStatus::Neutral => ("nothing to judge", "neutral"),
     };
     Badge { label, class }
 }

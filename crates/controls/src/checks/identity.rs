@@ -143,12 +143,21 @@ fn federation(ctx: &Context) -> Vec<Finding> {
     vec![finding]
 }
 
+/// Judges each IAM user. A complete listing without users is itself the evidence: `no_users`
+/// says what it proves, as a pass on the account.
 fn each_user(
     check: &Check,
     ctx: &Context,
+    no_users: &str,
     mut judge: impl FnMut(&UserCredentials, Resource) -> Finding,
 ) -> Vec<Finding> {
     match &ctx.snapshot.account_wide.iam.users {
+        Observed::Value(users) if users.is_empty() => vec![Finding::new(
+            check,
+            account(ctx),
+            Outcome::Pass,
+            format!("the account has no IAM users: {no_users}"),
+        )],
         Observed::Value(users) => users
             .iter()
             .map(|user| judge(user, Resource::new(Scope::IamUser, "", &user.user)))
@@ -178,15 +187,11 @@ pub static ACCESS_KEY_AGE: Check = Check {
 fn access_key_age(ctx: &Context) -> Vec<Finding> {
     let check = &ACCESS_KEY_AGE;
     let max = ctx.thresholds.max_access_key_age_days;
-    each_user(check, ctx, |user, resource| {
+    each_user(check, ctx, "no long-lived user keys", |user, resource| {
         let oldest = user.active_access_key_ages_days.iter().max();
         match oldest {
-            None => Finding::new(
-                check,
-                resource,
-                Outcome::NotApplicable,
-                "no active access keys",
-            ),
+            // What the check asks for at its best: nothing long-lived to rotate.
+            None => Finding::new(check, resource, Outcome::Pass, "no active access keys"),
             Some(age) if *age > max => Finding::new(
                 check,
                 resource,
@@ -222,24 +227,25 @@ pub static CONSOLE_MFA: Check = Check {
 
 fn console_mfa(ctx: &Context) -> Vec<Finding> {
     let check = &CONSOLE_MFA;
-    each_user(check, ctx, |user, resource| {
-        match (user.console_access, user.mfa_active) {
-            (Some(false), _) => {
-                Finding::new(check, resource, Outcome::NotApplicable, "no console access")
-            }
-            (Some(true), Some(true)) => {
-                Finding::new(check, resource, Outcome::Pass, "console with MFA")
-            }
-            (Some(true), Some(false)) => {
-                Finding::new(check, resource, Outcome::Fail, "console access without MFA")
-            }
-            _ => Finding::new(
-                check,
-                resource,
-                Outcome::InsufficientEvidence,
-                "the credential report does not say",
-            ),
+    each_user(check, ctx, "no console passwords", |user, resource| match (
+        user.console_access,
+        user.mfa_active,
+    ) {
+        (Some(false), _) => {
+            Finding::new(check, resource, Outcome::NotApplicable, "no console access")
         }
+        (Some(true), Some(true)) => {
+            Finding::new(check, resource, Outcome::Pass, "console with MFA")
+        }
+        (Some(true), Some(false)) => {
+            Finding::new(check, resource, Outcome::Fail, "console access without MFA")
+        }
+        _ => Finding::new(
+            check,
+            resource,
+            Outcome::InsufficientEvidence,
+            "the credential report does not say",
+        ),
     })
 }
 
@@ -328,7 +334,7 @@ mod tests {
             [
                 ("alice".into(), Outcome::Pass),
                 ("bob".into(), Outcome::Fail),
-                ("ci".into(), Outcome::NotApplicable),
+                ("ci".into(), Outcome::Pass),
                 ("odd".into(), Outcome::Pass),
             ]
         );
@@ -340,6 +346,17 @@ mod tests {
                 ("ci".into(), Outcome::NotApplicable),
                 ("odd".into(), Outcome::InsufficientEvidence),
             ]
+        );
+        snapshot.account_wide.iam.users = Observed::Value(Vec::new());
+        let findings = run(&ACCESS_KEY_AGE, &snapshot);
+        assert_eq!(
+            outcomes(&findings),
+            [("111122223333".into(), Outcome::Pass)],
+            "a complete listing without users is evidence"
+        );
+        assert_eq!(
+            findings[0].detail,
+            "the account has no IAM users: no long-lived user keys"
         );
         snapshot.account_wide.iam.users = Observed::Unknown(denied("iam:GetCredentialReport"));
         assert_eq!(

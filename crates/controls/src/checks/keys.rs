@@ -3,14 +3,13 @@
 use std::collections::BTreeMap;
 
 use rds_evidence_inventory::kms::KmsKey;
-use rds_evidence_inventory::rds::{Storage, Tags};
-use rds_evidence_inventory::{Observed, RegionSnapshot};
+use rds_evidence_inventory::rds::Storage;
+use rds_evidence_inventory::{Environment, Observed, RegionSnapshot};
 use serde_json::Value;
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
-    cluster_member, cluster_resource, environment, instance_resource, is_cluster_member,
-    judge_each, Environment,
+    cluster_member, cluster_resource, instance_resource, is_cluster_member, judge_each,
 };
 use crate::Context;
 
@@ -24,8 +23,8 @@ pub(crate) static CHECKS: &[&Check] = &[
 /// Encrypted database storage uses a customer-managed KMS key.
 ///
 /// Judges standalone instances (scope `db_instance`) and clusters (scope `db_cluster`); Aurora
-/// members share their cluster's volume and are judged there. Unencrypted storage is
-/// `rds.instance.storage_encrypted`'s failure, not this check's.
+/// members share their cluster's volume and are judged there. Unencrypted storage fails too:
+/// no key at all protects it, so no key policy can be scoped to its life cycle.
 pub static CUSTOMER_MANAGED_KEY: Check = Check {
     id: "rds.encryption.customer_managed_key",
     title: "Encrypted database storage uses a customer-managed KMS key",
@@ -86,8 +85,8 @@ fn storage_key_manager(
         return Finding::new(
             check,
             resource,
-            Outcome::NotApplicable,
-            "storage not encrypted: judged by the storage encryption check",
+            Outcome::Fail,
+            "storage not encrypted: no key protects it",
         );
     }
     let Some(key_id) = &storage.kms_key_id else {
@@ -322,17 +321,17 @@ struct KeyUse {
 fn keys_separate_prod_nonprod(ctx: &Context) -> Vec<Finding> {
     let check = &KEYS_SEPARATE_PROD_NONPROD;
     let mut by_key: BTreeMap<String, KeyUse> = BTreeMap::new();
-    let mut untagged = Vec::new();
+    let mut unplaced = Vec::new();
     let mut without_key = Vec::new();
     let mut unknown = Vec::new();
-    let mut place = |region: &RegionSnapshot, id: &str, storage: &Storage, tags: &Tags| {
+    let mut place = |region: &RegionSnapshot, kind: Scope, id: &str, storage: &Storage| {
         if !storage.encrypted {
             return;
         }
         let name = format!("{}/{id}", region.region);
-        let side = environment(tags, ctx.thresholds);
-        if side == Environment::Untagged {
-            untagged.push(name);
+        let c = ctx.environments.of(kind, &region.region, id);
+        if c.environment == Environment::Unknown {
+            unplaced.push(format!("{name} ({})", c.basis));
             return;
         }
         let Some(key) = &storage.kms_key_id else {
@@ -340,7 +339,7 @@ fn keys_separate_prod_nonprod(ctx: &Context) -> Vec<Finding> {
             return;
         };
         let uses = by_key.entry(key_identity(key)).or_default();
-        match side {
+        match c.environment {
             Environment::Production => uses.production.push(name),
             _ => uses.non_production.push(name),
         }
@@ -350,13 +349,13 @@ fn keys_separate_prod_nonprod(ctx: &Context) -> Vec<Finding> {
             Observed::Value(instances) => instances
                 .iter()
                 .filter(|i| !is_cluster_member(i))
-                .for_each(|i| place(region, &i.identifier, &i.storage, &i.tags)),
+                .for_each(|i| place(region, Scope::DbInstance, &i.identifier, &i.storage)),
             Observed::Unknown(why) => unknown.push(format!("{}: {why}", region.region)),
         }
         match &region.db_clusters {
             Observed::Value(clusters) => clusters
                 .iter()
-                .for_each(|c| place(region, &c.identifier, &c.storage, &c.tags)),
+                .for_each(|c| place(region, Scope::DbCluster, &c.identifier, &c.storage)),
             Observed::Unknown(why) => unknown.push(format!("{}: {why}", region.region)),
         }
     }
@@ -399,13 +398,20 @@ fn keys_separate_prod_nonprod(ctx: &Context) -> Vec<Finding> {
                 without_key.join(", ")
             ),
         )
+    } else if !unplaced.is_empty() {
+        (
+            Outcome::InsufficientEvidence,
+            format!(
+                "cannot place encrypted database(s) in an environment: {}",
+                unplaced.join("; ")
+            ),
+        )
     } else if production == 0 || non_production == 0 {
         (
             Outcome::NotApplicable,
             format!(
                 "no pair to compare: {production} production and {non_production} \
-                 non-production encrypted databases ({} untagged ignored)",
-                untagged.len()
+                 non-production encrypted databases"
             ),
         )
     } else {
@@ -413,8 +419,7 @@ fn keys_separate_prod_nonprod(ctx: &Context) -> Vec<Finding> {
             Outcome::Pass,
             format!(
                 "{production} production and {non_production} non-production databases use \
-                 disjoint keys ({} untagged ignored)",
-                untagged.len()
+                 disjoint keys"
             ),
         )
     };
@@ -436,8 +441,7 @@ fn keys_separate_prod_nonprod(ctx: &Context) -> Vec<Finding> {
     )
     .with("production_databases", production)
     .with("non_production_databases", non_production)
-    .with("untagged_databases", untagged.len())
-    .with("untagged", &untagged);
+    .with("unknown_environment", &unplaced);
     if !shared_keys.is_empty() {
         finding = finding.with("shared_keys", shared_keys);
     }
@@ -517,7 +521,7 @@ mod tests {
                 ("good".into(), Outcome::Pass),
                 ("aws".into(), Outcome::Fail),
                 ("missing".into(), Outcome::InsufficientEvidence),
-                ("plain".into(), Outcome::NotApplicable),
+                ("plain".into(), Outcome::Fail),
                 ("member-1".into(), Outcome::NotApplicable),
                 ("aurora".into(), Outcome::Pass),
                 ("blind".into(), Outcome::InsufficientEvidence),
@@ -623,7 +627,7 @@ mod tests {
     #[test]
     fn separation_fails_on_a_shared_key() {
         let mut untagged = instance("loose");
-        untagged.tags = Tags::new();
+        untagged.tags.clear();
         let findings = separation(vec![
             tagged("app", "prod", "shared"),
             tagged("app-dev", "dev", "shared"),
@@ -638,7 +642,32 @@ mod tests {
             "{} (production: us-east-1/app; non-production: us-east-1/app-dev)",
             key_arn("shared")
         )));
-        assert_eq!(findings[0].values["untagged_databases"], 1);
+        assert_eq!(
+            findings[0].values["unknown_environment"],
+            serde_json::json!([
+                "us-east-1/loose (no Environment tag, no rule, no account declaration)"
+            ]),
+            "a proven shared key outranks an unplaced database"
+        );
+    }
+
+    #[test]
+    fn separation_cannot_pass_with_an_unplaced_database() {
+        let mut untagged = instance("loose");
+        untagged.tags.clear();
+        let findings = separation(vec![
+            tagged("app", "prod", "prod"),
+            tagged("app-dev", "dev", "dev"),
+            untagged,
+        ]);
+        assert_eq!(findings[0].outcome, Outcome::InsufficientEvidence);
+        assert!(
+            findings[0]
+                .detail
+                .contains("cannot place encrypted database(s)"),
+            "{}",
+            findings[0].detail
+        );
     }
 
     #[test]

@@ -9,8 +9,13 @@ use crate::Context;
 pub(crate) static CHECKS: &[&Check] = &[&DMS_MIGRATIONS];
 
 /// Each DMS replication task: its source and target engines, type and status, and the
-/// database it writes to when its target is one of the account's RDS endpoints. Facts only:
-/// RDS-008's decision matrix, assessment and cutover plans are the partner's documents.
+/// database it writes to when its target is one of the account's RDS endpoints.
+///
+/// A task that writes into one of the account's databases and has not failed passes: it shows
+/// a migration to Amazon RDS (RDS-005's fourth use case). A failed task fails. Every other
+/// task (still being created, never started, writing elsewhere) is an observation. RDS-008's
+/// decision matrix, assessment and cutover plans remain the partner's documents; a migration
+/// finished and cleaned up leaves no task, which is why RDS-005 lets a document prove it.
 pub static DMS_MIGRATIONS: Check = Check {
     id: "dms.migration.tasks",
     title: "Database migrations run with AWS DMS",
@@ -60,8 +65,19 @@ fn dms_migrations(ctx: &Context) -> Vec<Finding> {
             if let Some(database) = &into_database {
                 detail.push_str(&format!(", into {database}"));
             }
+            let status = task.status.as_deref().unwrap_or_default();
+            let outcome = match (status, &into_database) {
+                ("failed" | "failed-move", _) => {
+                    if let Some(why) = &task.last_failure {
+                        detail.push_str(&format!(": {why}"));
+                    }
+                    Outcome::Fail
+                }
+                ("running" | "stopped" | "stopping" | "starting", Some(_)) => Outcome::Pass,
+                _ => Outcome::Observation,
+            };
             Some(
-                Finding::new(check, resource, Outcome::Observation, detail)
+                Finding::new(check, resource, outcome, detail)
                     .with("target_database", into_database),
             )
         },
@@ -77,19 +93,12 @@ mod tests {
     use super::*;
     use crate::testing::*;
 
-    #[test]
-    fn a_task_into_an_rds_instance_names_it() {
-        let mut target = instance("orders");
-        target.endpoint = Some(Endpoint {
-            address: "orders.abc.us-east-1.rds.amazonaws.com".to_owned(),
-            port: Some(5432),
-        });
-        let mut east = region("us-east-1");
-        east.db_instances = Observed::Value(vec![target]);
-        east.replication_tasks = Observed::Value(vec![ReplicationTask {
-            id: "orders-cutover".to_owned(),
-            arn: "arn:aws:dms:us-east-1:1:task:X".to_owned(),
-            status: Some("running".to_owned()),
+    /// A DescribeReplicationTasks entry from Oracle on premises into `server`.
+    fn task(id: &str, status: &str, server: &str) -> ReplicationTask {
+        ReplicationTask {
+            id: id.to_owned(),
+            arn: format!("arn:aws:dms:us-east-1:1:task:{id}"),
+            status: Some(status.to_owned()),
             migration_type: Some("full-load-and-cdc".to_owned()),
             source: Some(MigrationEndpoint {
                 arn: "arn:aws:dms:us-east-1:1:endpoint:S".to_owned(),
@@ -99,17 +108,39 @@ mod tests {
             target: Some(MigrationEndpoint {
                 arn: "arn:aws:dms:us-east-1:1:endpoint:T".to_owned(),
                 engine: Some("postgres".to_owned()),
-                server: Some("orders.abc.us-east-1.rds.amazonaws.com".to_owned()),
+                server: Some(server.to_owned()),
             }),
-            last_failure: None,
-        }]);
+            last_failure: (status == "failed").then(|| "ORA-01017: invalid username".to_owned()),
+        }
+    }
+
+    const ORDERS: &str = "orders.abc.us-east-1.rds.amazonaws.com";
+
+    #[test]
+    fn a_task_into_an_rds_instance_names_it_and_shows_a_migration() {
+        let mut target = instance("orders");
+        target.endpoint = Some(Endpoint {
+            address: ORDERS.to_owned(),
+            port: Some(5432),
+        });
+        let mut east = region("us-east-1");
+        east.db_instances = Observed::Value(vec![target]);
+        east.replication_tasks = Observed::Value(vec![
+            task("orders-cutover", "running", ORDERS),
+            task("orders-retry", "failed", ORDERS),
+            task("orders-next", "ready", ORDERS),
+            task("elsewhere", "running", "warehouse.example.internal"),
+        ]);
         let mut west = region("eu-west-1");
         west.replication_tasks = Observed::Unknown(denied("dms:DescribeReplicationTasks"));
         let findings = run(&DMS_MIGRATIONS, &snapshot(vec![east, west]));
         assert_eq!(
             outcomes(&findings),
             [
-                ("orders-cutover".into(), Outcome::Observation),
+                ("orders-cutover".into(), Outcome::Pass),
+                ("orders-retry".into(), Outcome::Fail),
+                ("orders-next".into(), Outcome::Observation),
+                ("elsewhere".into(), Outcome::Observation),
                 ("eu-west-1".into(), Outcome::InsufficientEvidence),
             ]
         );
@@ -117,5 +148,8 @@ mod tests {
             findings[0].detail,
             "oracle → postgres, full-load-and-cdc, running, into orders"
         );
+        assert!(findings[1]
+            .detail
+            .ends_with(": ORA-01017: invalid username"));
     }
 }

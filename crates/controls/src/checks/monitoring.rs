@@ -428,11 +428,12 @@ fn managed_master_password(ctx: &Context) -> Vec<Finding> {
         ),
         Some(secret) => {
             let status = secret.status.as_deref();
-            // `impaired`: RDS lost access to the secret or its key and can no longer rotate it.
-            let outcome = if status == Some("impaired") {
-                Outcome::Fail
-            } else {
-                Outcome::Pass
+            let outcome = match status {
+                Some("active" | "rotating") => Outcome::Pass,
+                // RDS lost access to the secret or its key and can no longer rotate it.
+                Some("impaired") => Outcome::Fail,
+                // `creating`, or no status: nothing shows the secret works yet.
+                _ => Outcome::InsufficientEvidence,
             };
             Finding::new(
                 check,
@@ -755,6 +756,13 @@ mod tests {
         rotating.master_user_secret = managed("rotating");
         let mut impaired = instance("impaired");
         impaired.master_user_secret = managed("impaired");
+        let mut creating = instance("creating");
+        creating.master_user_secret = managed("creating");
+        let mut silent = instance("silent");
+        silent.master_user_secret = managed("active");
+        if let Some(secret) = &mut silent.master_user_secret {
+            secret.status = None;
+        }
         let mut managed_cluster = cluster("managed");
         managed_cluster.master_user_secret = managed("active");
         let mut replica_cluster = cluster("replica-cluster");
@@ -765,6 +773,8 @@ mod tests {
                 active,
                 rotating,
                 impaired,
+                creating,
+                silent,
                 instance("by-hand"),
                 replica_of("replica", "by-hand"),
                 member_of("member-1", "managed", "us-east-1a"),
@@ -778,6 +788,8 @@ mod tests {
                 ("active".into(), Outcome::Pass),
                 ("rotating".into(), Outcome::Pass),
                 ("impaired".into(), Outcome::Fail),
+                ("creating".into(), Outcome::InsufficientEvidence),
+                ("silent".into(), Outcome::InsufficientEvidence),
                 ("by-hand".into(), Outcome::Fail),
                 ("replica".into(), Outcome::NotApplicable),
                 ("member-1".into(), Outcome::NotApplicable),

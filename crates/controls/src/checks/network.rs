@@ -178,6 +178,9 @@ fn ingress_leg(region: &RegionSnapshot, group_ids: &[String], port: Option<i32>)
     if let Err(why) = known(&region.network.security_groups) {
         return Leg::Unknown(why);
     }
+    if group_ids.is_empty() {
+        return Leg::Unknown("the API reported no VPC security group".to_owned());
+    }
     let mut missing = Vec::new();
     for id in group_ids {
         match security_group(region, id) {
@@ -525,6 +528,14 @@ fn default_security_group_unused(ctx: &Context) -> Vec<Finding> {
         |region, instance| {
             let resource = instance_resource(region, instance);
             let groups = &instance.vpc_security_groups;
+            if groups.is_empty() {
+                return Some(Finding::new(
+                    check,
+                    resource,
+                    Outcome::InsufficientEvidence,
+                    "the API reported no VPC security group for it",
+                ));
+            }
             let mut missing = Vec::new();
             let mut defaults = Vec::new();
             for id in groups {
@@ -608,8 +619,8 @@ fn vpc_flow_logs_enabled(ctx: &Context) -> Vec<Finding> {
                     .as_deref()
                     .is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE"))
             });
-            // EC2 omits the status rarely; a flow log that exists is then taken as running, and
-            // the finding says so.
+            // EC2 omits the status rarely: a flow log that exists may still be failing to
+            // deliver, so that is no proof.
             let unreported = own.iter().find(|log| log.status.is_none());
             Some(if let Some(log) = active {
                 Finding::new(
@@ -625,8 +636,12 @@ fn vpc_flow_logs_enabled(ctx: &Context) -> Vec<Finding> {
                 Finding::new(
                     check,
                     resource,
-                    Outcome::Pass,
-                    format!("flow log {} exists; its status was not reported", log.id),
+                    Outcome::InsufficientEvidence,
+                    format!(
+                        "flow log {} exists, but its status was not reported: it may not be \
+                         delivering",
+                        log.id
+                    ),
                 )
                 .with("flow_log", &log.id)
                 .with("traffic_type", &log.traffic_type)
@@ -932,6 +947,28 @@ mod tests {
     }
 
     #[test]
+    fn no_reported_security_group_proves_nothing() {
+        let mut db = instance("db");
+        db.vpc_security_groups.clear();
+        db.publicly_accessible = Some(true);
+        let mut s = networked(vec![db]);
+        let findings = run(&DEFAULT_SECURITY_GROUP_UNUSED, &s);
+        assert_eq!(
+            outcomes(&findings),
+            [("db".into(), Outcome::InsufficientEvidence)]
+        );
+        assert!(findings[0].detail.contains("no VPC security group"));
+        let main = &mut items_mut(&mut s.regions[0].network.route_tables)[0];
+        main.routes[1].target = RouteTarget::InternetGateway("igw-1".into());
+        let findings = run(&INSTANCE_NOT_PUBLICLY_REACHABLE, &s);
+        assert_eq!(
+            outcomes(&findings),
+            [("db".into(), Outcome::InsufficientEvidence)],
+            "a public flag with no group to read cannot be ruled out"
+        );
+    }
+
+    #[test]
     fn flow_logs() {
         let mut s = networked(Vec::new());
         let network = &mut s.regions[0].network;
@@ -956,7 +993,7 @@ mod tests {
             outcomes(&findings),
             [
                 ("vpc-prod".into(), Outcome::Pass),
-                ("vpc-dev".into(), Outcome::Pass),
+                ("vpc-dev".into(), Outcome::InsufficientEvidence),
                 ("vpc-quiet".into(), Outcome::Fail),
                 ("vpc-old".into(), Outcome::Fail)
             ]

@@ -38,12 +38,25 @@ fn secret_rotation(ctx: &Context) -> Vec<Finding> {
         |r| &r.secrets,
         |region, secret| {
             let resource = Resource::new(Scope::Secret, &region.region, &secret.name);
-            Some(if secret.rotation_enabled {
-                Finding::new(check, resource, Outcome::Pass, "rotation on")
-                    .with("rotation_days", secret.rotation_days)
-                    .with("last_rotated", &secret.last_rotated)
-            } else {
-                Finding::new(check, resource, Outcome::Fail, "rotation off")
+            Some(match (secret.rotation_enabled, &secret.last_rotated) {
+                (true, Some(last)) => Finding::new(
+                    check,
+                    resource,
+                    Outcome::Pass,
+                    format!("rotation on, last rotated {last}"),
+                )
+                .with("rotation_days", secret.rotation_days)
+                .with("last_rotated", last),
+                // Rotation switched on that never completed proves nothing yet: the first
+                // rotation may be pending, or failing.
+                (true, None) => Finding::new(
+                    check,
+                    resource,
+                    Outcome::InsufficientEvidence,
+                    "rotation on, but the secret has never been rotated",
+                )
+                .with("rotation_days", secret.rotation_days),
+                (false, _) => Finding::new(check, resource, Outcome::Fail, "rotation off"),
             })
         },
     )
@@ -366,16 +379,28 @@ mod tests {
     #[test]
     fn secrets_rotate() {
         let mut east = region("us-east-1");
-        east.secrets = Observed::Value(vec![secret("on", true), secret("off", false)]);
+        let mut rotated = secret("rotated", true);
+        rotated.last_rotated = Some("2026-01-10T00:00:00Z".into());
+        east.secrets = Observed::Value(vec![
+            rotated,
+            secret("never-rotated", true),
+            secret("off", false),
+        ]);
         let mut west = region("eu-west-1");
         west.secrets = Observed::Unknown(denied("secretsmanager:ListSecrets"));
+        let findings = run(&SECRET_ROTATION, &snapshot(vec![east, west]));
         assert_eq!(
-            outcomes(&run(&SECRET_ROTATION, &snapshot(vec![east, west]))),
+            outcomes(&findings),
             [
-                ("on".into(), Outcome::Pass),
+                ("rotated".into(), Outcome::Pass),
+                ("never-rotated".into(), Outcome::InsufficientEvidence),
                 ("off".into(), Outcome::Fail),
                 ("eu-west-1".into(), Outcome::InsufficientEvidence),
             ]
+        );
+        assert_eq!(
+            findings[1].detail,
+            "rotation on, but the secret has never been rotated"
         );
     }
 

@@ -1,28 +1,93 @@
-//! Production and non-production kept apart: networks, security groups, keys.
+//! Production and non-production kept apart: networks, security groups, keys; and each
+//! database's environment, with what says so.
 
 use std::collections::BTreeMap;
 
 use rds_evidence_inventory::network::Peer;
 use rds_evidence_inventory::rds::DbInstance;
-use rds_evidence_inventory::{Observed, RegionSnapshot};
+use rds_evidence_inventory::{Environment, Observed, RegionSnapshot};
 use serde::Serialize;
 
 use super::network::{known, security_group, subnet_group};
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
-use crate::estate::{environment, region_unknown, Environment};
-use crate::{Context, Thresholds};
+use crate::estate::{cluster_resource, instance_resource, judge_each, region_unknown};
+use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
+    &DATABASE_ENVIRONMENT,
     &NETWORK_PROD_NONPROD_SEPARATED,
     &SECURITY_GROUPS_PROD_NONPROD_SEPARATED,
 ];
 
+/// Which environment each database serves, and what says so.
+///
+/// In this precedence: the account declared as one environment (accounts file), the
+/// attestations file's `[[environments]]` rules (name patterns, VPCs, tags), the profile's
+/// environment tag (`production_values`, `non_production_values`). Aurora members and read
+/// replicas nothing places take their cluster's or source's. A database nothing places, or
+/// that rules of one rank disagree on, is unknown: insufficient evidence, because every
+/// segregation and per-environment check then cannot place it. Disagreements between sources
+/// are named in the finding.
+pub static DATABASE_ENVIRONMENT: Check = Check {
+    id: "rds.database.environment",
+    title: "Each database's environment is known",
+    rationale: "RDS-006 and RDS-007 judge production and non-production apart, and several \
+                checks judge production only: a database of unknown environment can be \
+                neither compared nor excused.",
+    remediation: "Tag each database with the profile's environment tag (Environment=production \
+                  or a non-production value such as development), declare the account's \
+                  environment in the accounts file, or add [[environments]] rules to the \
+                  attestations file.",
+    severity: Severity::Low,
+    scope: Scope::DbInstance,
+    evaluate: database_environment,
+};
+
+fn database_environment(ctx: &Context) -> Vec<Finding> {
+    let check = &DATABASE_ENVIRONMENT;
+    let judge = |resource: Resource| {
+        let c = ctx
+            .environments
+            .of(resource.kind, &resource.region, &resource.id);
+        let (outcome, detail) = match c.environment {
+            Environment::Unknown => (
+                Outcome::InsufficientEvidence,
+                format!("environment unknown: {}", c.basis),
+            ),
+            known => (Outcome::Observation, format!("{known} ({})", c.basis)),
+        };
+        let detail = if c.disagreements.is_empty() {
+            detail
+        } else {
+            format!("{detail}; but {}", c.disagreements.join(", "))
+        };
+        Finding::new(check, resource, outcome, detail)
+            .with("environment", c.environment)
+            .with("basis", &c.basis)
+            .with("disagreements", &c.disagreements)
+    };
+    let mut findings = judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_instances,
+        |region, instance| Some(judge(instance_resource(region, instance))),
+    );
+    findings.extend(judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_clusters,
+        |region, cluster| Some(judge(cluster_resource(region, cluster))),
+    ));
+    findings
+}
+
 /// No subnet hosts both a production and a non-production database.
 ///
-/// Environments come from the profile's environment tag; an Aurora member without the tag
-/// takes its cluster's. Untagged databases are listed, not judged. Sharing a VPC while keeping
-/// separate subnets passes, with the shared VPCs named: inside a VPC only security groups and
-/// NACLs then separate the two.
+/// Environments are those of `rds.database.environment`. A database of unknown environment
+/// makes the region insufficient evidence, unless a shared subnet is already proven between
+/// known production and non-production databases. Sharing a VPC while keeping separate
+/// subnets passes, with the shared VPCs named: inside a VPC only security groups and NACLs
+/// then separate the two.
 pub static NETWORK_PROD_NONPROD_SEPARATED: Check = Check {
     id: "segregation.network.prod_nonprod_separated",
     title: "Production and non-production databases do not share subnets",
@@ -142,7 +207,11 @@ fn security_groups_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
             .filter(|(_, sharing)| sharing.is_shared())
             .map(|(group, sharing)| format!("{group} is attached to {sharing}"))
             .collect();
-        let mut unknown = Vec::new();
+        let mut unknown: Vec<String> = sides
+            .judged()
+            .filter(|(_, db)| db.vpc_security_groups.is_empty())
+            .map(|(_, db)| format!("{} reports no VPC security group", db.identifier))
+            .collect();
         if let Err(why) = known(&region.network.security_groups) {
             unknown.push(why);
         } else {
@@ -213,50 +282,36 @@ fn security_groups_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
 struct Sides<'a> {
     production: Vec<&'a DbInstance>,
     non_production: Vec<&'a DbInstance>,
-    untagged: Vec<&'a str>,
+    /// `id (why)` of each database of unknown environment.
+    unknown: Vec<String>,
 }
 
 impl<'a> Sides<'a> {
-    fn new(region: &'a RegionSnapshot, instances: &'a [DbInstance], t: &Thresholds) -> Self {
+    fn new(region: &RegionSnapshot, instances: &'a [DbInstance], ctx: &Context) -> Self {
         let mut sides = Sides {
             production: Vec::new(),
             non_production: Vec::new(),
-            untagged: Vec::new(),
+            unknown: Vec::new(),
         };
         for instance in instances {
-            match db_environment(region, instance, t) {
+            let c = ctx
+                .environments
+                .of(Scope::DbInstance, &region.region, &instance.identifier);
+            match c.environment {
                 Environment::Production => sides.production.push(instance),
                 Environment::NonProduction => sides.non_production.push(instance),
-                Environment::Untagged => sides.untagged.push(&instance.identifier),
+                Environment::Unknown => sides
+                    .unknown
+                    .push(format!("{} ({})", instance.identifier, c.basis)),
             }
         }
         sides
     }
 
-    /// Every tagged database, `true` for production.
+    /// Every placed database, `true` for production.
     fn judged(&self) -> impl Iterator<Item = (bool, &'a DbInstance)> + '_ {
         let production = self.production.iter().map(|db| (true, *db));
         production.chain(self.non_production.iter().map(|db| (false, *db)))
-    }
-}
-
-/// An Aurora member often carries no tags of its own: it belongs where its cluster does.
-fn db_environment(region: &RegionSnapshot, instance: &DbInstance, t: &Thresholds) -> Environment {
-    match environment(&instance.tags, t) {
-        Environment::Untagged => instance
-            .cluster_identifier
-            .as_deref()
-            .and_then(|id| {
-                region
-                    .db_clusters
-                    .value()?
-                    .iter()
-                    .find(|c| c.identifier == id)
-            })
-            .map_or(Environment::Untagged, |cluster| {
-                environment(&cluster.tags, t)
-            }),
-        known => known,
     }
 }
 
@@ -313,8 +368,9 @@ fn shared<'a>(places: BTreeMap<&'a str, Sharing<'a>>) -> BTreeMap<&'a str, Shari
         .collect()
 }
 
-/// Runs `judge` on each region that has databases of both environments; a region with one
-/// side only has nothing to keep apart.
+/// Runs `judge` on each region that has databases of both environments. A region with one
+/// side only has nothing to keep apart; databases of unknown environment leave the region
+/// insufficient evidence unless `judge` proved a failure among the placed ones.
 fn per_region(
     check: &Check,
     ctx: &Context,
@@ -328,21 +384,47 @@ fn per_region(
                 Observed::Value(instances) => instances,
                 Observed::Unknown(why) => return region_unknown(check, region, why),
             };
-            let sides = Sides::new(region, instances, ctx.thresholds);
+            let sides = Sides::new(region, instances, ctx);
             let resource = Resource::new(Scope::Region, &region.region, &region.region);
-            let finding = if sides.production.is_empty() || sides.non_production.is_empty() {
+            let unplaced = || {
+                format!(
+                    "cannot place database(s) in an environment: {}",
+                    sides.unknown.join("; ")
+                )
+            };
+            let one_side = sides.production.is_empty() || sides.non_production.is_empty();
+            let finding = if one_side && !sides.unknown.is_empty() {
+                Finding::new(check, resource, Outcome::InsufficientEvidence, unplaced())
+            } else if one_side {
+                let declared = match ctx.snapshot.account.environment {
+                    Some(environment) => format!(
+                        " (the account is declared {environment}: the other environment lives \
+                         in other accounts, apart by the account boundary)"
+                    ),
+                    None => String::new(),
+                };
                 Finding::new(
                     check,
                     resource,
                     Outcome::NotApplicable,
                     format!(
-                        "nothing to keep apart: {} production and {} non-production databases",
+                        "nothing to keep apart: {} production and {} non-production \
+                         databases{declared}",
                         sides.production.len(),
                         sides.non_production.len()
                     ),
                 )
             } else {
-                judge(region, &sides, resource)
+                let judged = judge(region, &sides, resource);
+                if judged.outcome == Outcome::Pass && !sides.unknown.is_empty() {
+                    Finding {
+                        outcome: Outcome::InsufficientEvidence,
+                        detail: format!("{}; and {}", judged.detail, unplaced()),
+                        ..judged
+                    }
+                } else {
+                    judged
+                }
             };
             let ids = |dbs: &[&DbInstance]| -> Vec<String> {
                 dbs.iter().map(|db| db.identifier.clone()).collect()
@@ -350,7 +432,7 @@ fn per_region(
             finding
                 .with("production", ids(&sides.production))
                 .with("non_production", ids(&sides.non_production))
-                .with("untagged", &sides.untagged)
+                .with("unknown_environment", &sides.unknown)
         })
         .collect()
 }
@@ -421,19 +503,79 @@ mod tests {
     }
 
     #[test]
-    fn network_not_applicable_with_one_side_and_untagged_counted() {
+    fn an_untagged_database_beside_one_side_is_insufficient_evidence() {
         let mut untagged = instance("untagged");
         untagged.tags.clear();
         let s = networked(vec![instance("prod"), untagged]);
         let findings = run(&NETWORK_PROD_NONPROD_SEPARATED, &s);
         assert_eq!(
             outcomes(&findings),
-            [("us-east-1".into(), Outcome::NotApplicable)]
+            [("us-east-1".into(), Outcome::InsufficientEvidence)]
         );
         assert_eq!(
-            findings[0].values["untagged"],
-            serde_json::json!(["untagged"])
+            findings[0].values["unknown_environment"],
+            serde_json::json!(["untagged (no Environment tag, no rule, no account declaration)"])
         );
+
+        let findings = run(
+            &NETWORK_PROD_NONPROD_SEPARATED,
+            &networked(vec![instance("prod")]),
+        );
+        assert_eq!(
+            outcomes(&findings),
+            [("us-east-1".into(), Outcome::NotApplicable)],
+            "one side only, every database placed: nothing to keep apart"
+        );
+    }
+
+    #[test]
+    fn a_pass_among_placed_databases_is_not_enough_beside_an_unplaced_one() {
+        let mut s = estate(dev("dev", "dev", "sg-dev"), "vpc-dev", &["subnet-x"]);
+        let mut untagged = instance("untagged");
+        untagged.tags.clear();
+        untagged.vpc_security_groups = vec!["sg-dev".into()];
+        items_mut(&mut s.regions[0].db_instances).push(untagged);
+        let findings = run(&SECURITY_GROUPS_PROD_NONPROD_SEPARATED, &s);
+        assert_eq!(findings[0].outcome, Outcome::InsufficientEvidence);
+        assert!(
+            findings[0].detail.contains("cannot place database(s)"),
+            "{}",
+            findings[0].detail
+        );
+    }
+
+    #[test]
+    fn a_declared_account_is_one_side_by_construction() {
+        let mut s = networked(vec![instance("prod")]);
+        s.account.environment = Some(Environment::Production);
+        let findings = run(&NETWORK_PROD_NONPROD_SEPARATED, &s);
+        assert_eq!(findings[0].outcome, Outcome::NotApplicable);
+        assert!(
+            findings[0]
+                .detail
+                .contains("the account is declared production"),
+            "{}",
+            findings[0].detail
+        );
+    }
+
+    #[test]
+    fn every_database_has_its_environment_observed() {
+        let mut untagged = instance("untagged");
+        untagged.tags.clear();
+        let mut s = networked(vec![instance("prod"), untagged]);
+        s.regions[0].db_clusters = Observed::Value(vec![cluster("aurora")]);
+        let findings = run(&DATABASE_ENVIRONMENT, &s);
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("prod".into(), Outcome::Observation),
+                ("untagged".into(), Outcome::InsufficientEvidence),
+                ("aurora".into(), Outcome::Observation),
+            ]
+        );
+        assert_eq!(findings[0].detail, "production (tag Environment=prod)");
+        assert_eq!(findings[0].values["environment"], "production");
     }
 
     #[test]

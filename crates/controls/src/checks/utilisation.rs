@@ -7,7 +7,7 @@ use rds_evidence_inventory::{Observed, RegionSnapshot};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{cluster_resource, instance_resource, is_cluster_member, judge_each};
-use crate::Context;
+use crate::{Context, Thresholds};
 
 pub(crate) static CHECKS: &[&Check] = &[&UTILISATION, &STORAGE_HEADROOM, &RIGHTSIZING];
 
@@ -168,7 +168,8 @@ fn trend(summary: &MetricSummary, unit: &str, scale: f64) -> String {
 /// in the metrics window, counting the room storage autoscaling may still add.
 ///
 /// Aurora storage grows by itself: members and clusters are not judged. An instance whose
-/// free storage is steady or rising passes.
+/// free storage is steady or rising over at least the profile's `min_trend_days` passes;
+/// fewer days say nothing of a trend.
 pub static STORAGE_HEADROOM: Check = Check {
     id: "rds.instance.storage_headroom",
     title: "Free storage outlasts the growth trend",
@@ -183,7 +184,7 @@ pub static STORAGE_HEADROOM: Check = Check {
 
 fn storage_headroom(ctx: &Context) -> Vec<Finding> {
     let check = &STORAGE_HEADROOM;
-    let minimum_days = ctx.thresholds.min_storage_headroom_days;
+    let thresholds = ctx.thresholds;
     judge_each(
         check,
         ctx.snapshot,
@@ -203,7 +204,7 @@ fn storage_headroom(ctx: &Context) -> Vec<Finding> {
                 resource.clone(),
                 region,
                 "DBInstanceIdentifier",
-                |m| judge_headroom(check, resource, instance, m, minimum_days),
+                |m| judge_headroom(check, resource, instance, m, thresholds),
             ))
         },
     )
@@ -214,8 +215,9 @@ fn judge_headroom(
     resource: Resource,
     instance: &DbInstance,
     metrics: &DbMetrics,
-    minimum_days: i64,
+    thresholds: &Thresholds,
 ) -> Finding {
+    let minimum_days = thresholds.min_storage_headroom_days;
     let Some(free) = metrics.metrics.get("FreeStorageSpace") else {
         return Finding::new(
             check,
@@ -224,6 +226,18 @@ fn judge_headroom(
             "no FreeStorageSpace datapoints in the metrics window",
         );
     };
+    if free.days < thresholds.min_trend_days || free.slope_per_day.is_none() {
+        return Finding::new(
+            check,
+            resource,
+            Outcome::InsufficientEvidence,
+            format!(
+                "{} day(s) of FreeStorageSpace: a trend needs at least {}",
+                free.days, thresholds.min_trend_days
+            ),
+        )
+        .with("free_storage_min_gib", free.min / GIB);
+    }
     let storage = &instance.storage;
     let autoscaling_room_gib = match (storage.max_allocated_gib, storage.allocated_gib) {
         (Some(max), Some(allocated)) if max > allocated => max - allocated,
@@ -256,8 +270,9 @@ fn judge_headroom(
             resource,
             Outcome::Pass,
             format!(
-                "{:.1} GiB free{autoscaling}, not falling over the window",
-                free.min / GIB
+                "{:.1} GiB free{autoscaling}, not falling over {} days",
+                free.min / GIB,
+                free.days
             ),
         ),
     };
@@ -448,6 +463,36 @@ mod tests {
             findings[0].detail.contains("about 10 day(s) left"),
             "{}",
             findings[0].detail
+        );
+    }
+
+    #[test]
+    fn a_trend_of_a_few_days_is_no_evidence() {
+        let young = instance("young");
+        let flat = instance("flat");
+        let few_days = MetricSummary {
+            days: 3,
+            ..summary(50.0 * GIB, 50.0 * GIB, 50.0 * GIB, 50.0 * GIB, Some(0.0))
+        };
+        let one_point = summary(50.0 * GIB, 50.0 * GIB, 50.0 * GIB, 50.0 * GIB, None);
+        let snapshot = estate(
+            vec![young, flat],
+            vec![
+                measured("young", &[("FreeStorageSpace", few_days)]),
+                measured("flat", &[("FreeStorageSpace", one_point)]),
+            ],
+        );
+        let findings = run(&STORAGE_HEADROOM, &snapshot);
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("young".into(), Outcome::InsufficientEvidence),
+                ("flat".into(), Outcome::InsufficientEvidence),
+            ]
+        );
+        assert_eq!(
+            findings[0].detail,
+            "3 day(s) of FreeStorageSpace: a trend needs at least 7"
         );
     }
 
