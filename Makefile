@@ -6,25 +6,25 @@ CARGO   ?= cargo
 
 .PHONY: demo report-screenshot test lint fixtures venv browser clean bench fuzz fuzz-smoke
 
-## demo: the recorded demo account (fixtures/demo) into the evidence bundle demo-out/: no AWS,
-## no network, no Python. Exit 4 means written with unknowns: the recording keeps what the
-## emulator could not answer.
+## demo: the recorded demo account (fixtures/emulator-demo) into the evidence bundle demo-out/:
+## no AWS, no network, no Python. Exit 4 means written with unknowns: the recording keeps what
+## the emulator could not answer.
 demo:
-	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo --out demo-out \
+	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/emulator-demo --out demo-out \
 		|| [ $$? -eq 4 ]
 
 ## report-screenshot: a full-page PNG of demo-out/report.html (needs chromium), for review.
 report-screenshot: demo browser
 	scripts/report-screenshot.sh demo-out demo-out-report.png
 
-## fixtures: re-record fixtures/demo and fixtures/large from emulator estates.
+## fixtures: re-record fixtures/emulator-demo and fixtures/large from emulator estates.
 fixtures: venv
 	$(CARGO) build --quiet -p rds-evidence
-	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/demo build_estate.py us-east-1,eu-west-1
+	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/emulator-demo build_estate.py us-east-1,eu-west-1
 	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/large build_fleet.py us-east-1,eu-west-1 --instances 300
-	rm -rf .demo-snapshot && $(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo \
+	rm -rf .demo-snapshot && $(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/emulator-demo \
 		--no-evaluate --out .demo-snapshot || [ $$? -eq 4 ]
-	cp .demo-snapshot/snapshot.json fixtures/demo-snapshot.json && rm -rf .demo-snapshot
+	cp .demo-snapshot/snapshot.json fixtures/emulator-demo-snapshot.json && rm -rf .demo-snapshot
 
 ## test: unit, fixture, browser and emulator end-to-end tests (creates the emulator venv and
 ## installs Debian's chromium first when missing).

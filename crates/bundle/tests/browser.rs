@@ -150,7 +150,8 @@ fn demo_report(dir: &Path) -> PathBuf {
         std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
     )
     .join("../../fixtures");
-    let snapshot = read_snapshot(&fixtures.join("demo-snapshot.json")).expect("demo snapshot");
+    let snapshot =
+        read_snapshot(&fixtures.join("emulator-demo-snapshot.json")).expect("demo snapshot");
     let profile = Profile::builtin();
     let attestations = Attestations::default();
     let evaluation = evaluate(&snapshot, &profile, &attestations);

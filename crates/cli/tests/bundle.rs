@@ -15,7 +15,7 @@ fn demo_bundle(home: &Path, name: &str, extra: &[&str]) -> (PathBuf, Output) {
     let mut command = rds_evidence(home);
     command
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .args(extra);
     let (_, output) = collect_snapshot(command, &out);
     (out, output)
@@ -196,7 +196,7 @@ fn a_non_bundle_directory_is_never_overwritten() {
     std::fs::write(out.join("chapter1.md"), "mine").unwrap();
     let output = rds_evidence(home.path())
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .arg("--out")
         .arg(&out)
         .output()
@@ -221,7 +221,7 @@ fn a_killed_run_leaves_the_earlier_bundle_or_the_new_one() {
     for step in 1..=8u32 {
         let mut child = rds_evidence(home.path())
             .args(["collect", "--replay"])
-            .arg(fixture("demo"))
+            .arg(fixture("emulator-demo"))
             .arg("--out")
             .arg(&bundle)
             .stdout(std::process::Stdio::null())
@@ -282,7 +282,7 @@ fn a_killed_run_into_a_store_leaves_it_verified() {
         let mut command = rds_evidence(home.path());
         command
             .args(["collect", "--replay"])
-            .arg(fixture("demo"))
+            .arg(fixture("emulator-demo"))
             .arg("--store")
             .arg(&store);
         command
@@ -353,16 +353,17 @@ fn a_killed_run_into_a_store_leaves_it_verified() {
     assert!(leftovers.is_empty(), "leftovers tidied: {leftovers:?}");
 }
 
-/// `fixtures/demo-snapshot.json` (the bundle crate's test input) is what replaying
-/// `fixtures/demo` gives: `make fixtures` rewrites both.
+/// `fixtures/emulator-demo-snapshot.json` (the bundle crate's test input) is what replaying
+/// `fixtures/emulator-demo` gives: `make fixtures` rewrites both.
 #[test]
-fn the_checked_in_demo_snapshot_matches_the_demo_recording() {
+fn the_checked_in_emulator_demo_snapshot_matches_its_recording() {
     let home = tempfile::tempdir().unwrap();
     let (bundle, _) = demo_bundle(home.path(), "bundle", &["--no-evaluate"]);
     let replayed = rds_evidence_bundle::read_snapshot(&bundle.join("snapshot.json")).unwrap();
-    let checked_in =
-        rds_evidence_bundle::read_snapshot(&workspace_root().join("fixtures/demo-snapshot.json"))
-            .unwrap();
+    let checked_in = rds_evidence_bundle::read_snapshot(
+        &workspace_root().join("fixtures/emulator-demo-snapshot.json"),
+    )
+    .unwrap();
     assert_eq!(comparable(&replayed), comparable(&checked_in));
     assert_eq!(replayed.collected_at, checked_in.collected_at);
     assert_eq!(files_of(&bundle), ["manifest.json", "snapshot.json"]);

@@ -11,7 +11,7 @@ fn demo_snapshot(dir: &Path) -> PathBuf {
     let out = dir.join("collected");
     let output = rds_evidence(dir)
         .args(["collect", "--no-evaluate", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .arg("--out")
         .arg(&out)
         .output()
@@ -63,7 +63,7 @@ fn collect_evaluates_by_default() {
     let out = dir.path().join("out");
     let output = rds_evidence(dir.path())
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .arg("--out")
         .arg(&out)
         .output()
