@@ -68,10 +68,9 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
         files_of(&bundle),
         [
             "controls.json",
-            "diagrams/eu-west-1.dot",
-            "diagrams/eu-west-1.svg",
-            "diagrams/us-east-1.dot",
-            "diagrams/us-east-1.svg",
+            "diagrams/eu-west-1+us-east-1.dot",
+            "diagrams/eu-west-1+us-east-1.drawio",
+            "diagrams/eu-west-1+us-east-1.svg",
             "findings.csv",
             "findings.json",
             "findings.ocsf.json",
@@ -91,7 +90,7 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
         .as_str()
         .unwrap()
         .starts_with("replay:"));
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 12);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 11);
     let verdicts: usize = manifest["verdicts"]
         .as_object()
         .unwrap()
@@ -105,7 +104,7 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
 
     let verified = verify(home.path(), &bundle, &[]);
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
-    assert!(stdout(&verified).contains("12 files match the manifest; unsigned"));
+    assert!(stdout(&verified).contains("11 files match the manifest; unsigned"));
 }
 
 #[test]
@@ -117,7 +116,7 @@ fn verify_names_a_changed_byte_a_removed_file_and_an_added_file() {
     let mut bytes = std::fs::read(&report).unwrap();
     bytes[100] ^= 0x20;
     std::fs::write(&report, bytes).unwrap();
-    std::fs::remove_file(bundle.join("diagrams/us-east-1.svg")).unwrap();
+    std::fs::remove_file(bundle.join("diagrams/eu-west-1+us-east-1.svg")).unwrap();
     std::fs::write(bundle.join("diagrams/extra.svg"), "<svg/>").unwrap();
 
     let output = verify(home.path(), &bundle, &[]);
@@ -125,7 +124,7 @@ fn verify_names_a_changed_byte_a_removed_file_and_an_added_file() {
     let errors = stderr(&output);
     for expected in [
         "report.md: altered",
-        "diagrams/us-east-1.svg: missing",
+        "diagrams/eu-west-1+us-east-1.svg: missing",
         "diagrams/extra.svg: added",
         "FAILED verification (3 problem(s))",
     ] {

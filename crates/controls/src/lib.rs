@@ -24,7 +24,7 @@ pub use attestations::{
 };
 pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
 pub use checks::network::{subnet_routing, SubnetRouting};
-pub use estate::epoch_seconds;
+pub use estate::{environment, epoch_seconds, Environment};
 pub use profile::{ControlSpec, Profile, ProfileError, Rollup, Thresholds, BUILTIN_PROFILE};
 pub use values::Values;
 pub use verdict::{CheckStatus, CheckSummary, ControlVerdict, Verdict};
