@@ -580,11 +580,19 @@ impl<'a> RegionEntry<'a> {
                     .zones
                     .into_iter()
                     .map(|(zone, entry)| {
-                        let subnets = entry
+                        let mut subnets: Vec<(Vec<u32>, Group)> = entry
                             .subnets
                             .into_iter()
-                            .map(|(subnet_id, nodes)| index.subnet_group(&subnet_id, nodes))
+                            .map(|(subnet_id, nodes)| {
+                                (
+                                    index.address(&subnet_id),
+                                    index.subnet_group(&subnet_id, nodes),
+                                )
+                            })
                             .collect();
+                        // In address order: tiers read top to bottom as they were planned.
+                        subnets.sort_by(|a, b| a.0.cmp(&b.0));
+                        let subnets = subnets.into_iter().map(|(_, group)| group).collect();
                         Group {
                             id: format!("az:{region}:{vpc_id}:{}", zone.as_deref().unwrap_or("")),
                             kind: GroupKind::Zone,
@@ -1347,6 +1355,18 @@ impl<'a> SubnetIndex<'a> {
             });
         }
         gateways.into_values().collect()
+    }
+
+    /// A subnet's IPv4 CIDR block as numbers, for ordering; unknown blocks sort last.
+    fn address(&self, id: &str) -> Vec<u32> {
+        self.subnet(id)
+            .and_then(|s| s.cidr_block.as_deref())
+            .map(|cidr| {
+                cidr.split(['.', '/'])
+                    .map(|part| part.parse().unwrap_or(u32::MAX))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![u32::MAX])
     }
 
     fn vpc_lines(&self, vpc_id: &str) -> Vec<String> {
