@@ -4,18 +4,25 @@ VENV    := .venv-moto
 PYTHON  := $(abspath $(VENV))/bin/python
 CARGO   ?= cargo
 
-.PHONY: demo report-screenshot test lint fixtures venv browser clean bench fuzz fuzz-smoke
+.PHONY: demo report-screenshot test lint fixtures demo-fixture venv browser faketime clean bench \
+	fuzz fuzz-smoke
 
-## demo: the recorded demo account (fixtures/emulator-demo) into the evidence bundle demo-out/:
-## no AWS, no network, no Python. Exit 4 means written with unknowns: the recording keeps what
-## the emulator could not answer.
+## demo: the demo account (fixtures/demo, synthetic, recorded in AWS's wire formats) and the
+## partner's attestations into the evidence bundle demo-out/: no AWS, no network, no Python.
 demo:
-	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/emulator-demo --out demo-out \
-		|| [ $$? -eq 4 ]
+	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo \
+		--attestations fixtures/demo/attestations.toml --out demo-out
 
 ## report-screenshot: a full-page PNG of demo-out/report.html (needs chromium), for review.
 report-screenshot: demo browser
 	scripts/report-screenshot.sh demo-out demo-out-report.png
+
+## demo-fixture: re-record fixtures/demo from the synthetic account in tests/demo-account
+## (after the collector learns an operation: add its handler there first), and
+## fixtures/demo-snapshot.json from it.
+demo-fixture: venv faketime
+	$(CARGO) build --quiet -p rds-evidence
+	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/demo-account/record.sh
 
 ## fixtures: re-record fixtures/emulator-demo and fixtures/large from emulator estates.
 fixtures: venv
@@ -107,6 +114,11 @@ $(VENV)/.installed: tests/emulator/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/emulator/requirements.txt
 	touch $@
+
+## faketime: Debian's faketime, which records the demo account at its own clock.
+faketime:
+	@command -v faketime >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
 
 ## browser: Debian's chromium, for the report's real-browser test.
 browser:

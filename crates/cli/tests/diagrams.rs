@@ -149,6 +149,11 @@ fn check_fixture(name: &str) {
 }
 
 #[test]
+fn demo_databases_sit_in_their_subnets() {
+    check_fixture("demo");
+}
+
+#[test]
 fn real_shapes_databases_sit_in_their_subnets() {
     check_fixture("real-shapes");
 }
