@@ -18,6 +18,7 @@ now=$(cd tests/demo-account && "$python" -c 'import estate; print(estate.NOW.str
 
 # The server lives as long as this script holds its stdin open.
 coproc SERVER { exec "$python" tests/demo-account/server.py; }
+# shellcheck disable=SC1083 # `{SERVER[1]}>&-` closes the coprocess's input, not a literal brace.
 trap 'exec {SERVER[1]}>&-; wait "$SERVER_PID" 2>/dev/null || true' EXIT
 read -r port <&"${SERVER[0]}"
 

@@ -106,3 +106,47 @@ fn the_checked_in_demo_snapshot_matches_the_recording() {
     assert_eq!(comparable(&replayed), comparable(&checked_in));
     assert_eq!(replayed.collected_at, checked_in.collected_at);
 }
+
+/// docs/example/ is the demo's bundle as a visitor sees it: its report, spreadsheet and
+/// diagrams must be what the demo gives now (`make docs-example` rewrites them; the
+/// screenshot beside them depends on the browser's fonts and is not compared).
+#[test]
+fn the_example_in_the_docs_is_current() {
+    let home = tempfile::tempdir().unwrap();
+    let (bundle, output) = demo_bundle(home.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let example = workspace_root().join("docs/example");
+    let mut expected = vec![
+        "report.html".to_owned(),
+        "report.md".to_owned(),
+        "self-assessment.xlsx".to_owned(),
+    ];
+    for entry in std::fs::read_dir(bundle.join("diagrams")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        expected.push(format!("diagrams/{name}"));
+    }
+    for file in &expected {
+        let current = std::fs::read(bundle.join(file)).unwrap();
+        let checked_in = std::fs::read(example.join(file))
+            .unwrap_or_else(|e| panic!("docs/example/{file}: {e}; run make docs-example"));
+        assert!(
+            current == checked_in,
+            "docs/example/{file} is stale: run make docs-example"
+        );
+    }
+    let mut present: Vec<String> = std::fs::read_dir(example.join("diagrams"))
+        .unwrap()
+        .map(|e| format!("diagrams/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    present.sort();
+    let mut diagrams: Vec<&String> = expected
+        .iter()
+        .filter(|f| f.starts_with("diagrams/"))
+        .collect();
+    diagrams.sort();
+    assert_eq!(
+        present.iter().collect::<Vec<_>>(),
+        diagrams,
+        "no stale diagram left"
+    );
+}
