@@ -28,6 +28,7 @@ mod drawio;
 mod layout;
 mod model;
 mod style;
+mod subnets;
 mod svg;
 mod text;
 mod xml;

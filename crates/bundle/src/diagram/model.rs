@@ -10,11 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rds_evidence_controls::{environment, subnet_routing, Environment, Outcome, Scope};
-use rds_evidence_inventory::network::{RouteTarget, Subnet};
+use rds_evidence_controls::{environment, Environment, Outcome, Scope};
+use rds_evidence_inventory::activity::ReplicationTask;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbProxy, DbSubnetGroup, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot};
 
+use super::subnets::SubnetIndex;
 use crate::Contents;
 
 /// The checks whose failure means an open path from the internet to the database.
@@ -31,7 +32,8 @@ pub(super) struct Graph {
     pub subtitle: String,
     /// What could not be read and so may be missing from the picture.
     pub notes: Vec<String>,
-    /// Outside AWS: the internet, when a database is reachable from it.
+    /// Outside AWS: systems the databases migrate from, and the internet when a database is
+    /// reachable from it.
     pub outside: Vec<Node>,
     /// In the AWS Cloud, outside any region of the page: global databases, databases of other
     /// accounts or of regions not drawn.
@@ -89,6 +91,8 @@ pub(super) enum NodeKind {
     GlobalDatabase,
     /// A database in another account, in a region not drawn, or missing from its listing.
     Elsewhere,
+    /// A system outside AWS: the source of a DMS migration.
+    External,
     Internet,
 }
 
@@ -180,17 +184,19 @@ pub(super) enum EdgeKind {
     Replication,
     CrossRegion,
     GlobalMember,
+    Migration,
     Internet,
 }
 
 impl EdgeKind {
-    pub const ALL: [EdgeKind; 7] = [
+    pub const ALL: [EdgeKind; 8] = [
         EdgeKind::Writer,
         EdgeKind::Reader,
         EdgeKind::Standby,
         EdgeKind::Replication,
         EdgeKind::CrossRegion,
         EdgeKind::GlobalMember,
+        EdgeKind::Migration,
         EdgeKind::Internet,
     ];
 
@@ -202,6 +208,7 @@ impl EdgeKind {
             EdgeKind::Replication => "asynchronous replication",
             EdgeKind::CrossRegion => "cross-region replication",
             EdgeKind::GlobalMember => "global database member",
+            EdgeKind::Migration => "migration (AWS DMS task)",
             EdgeKind::Internet => "open path from the internet",
         }
     }
@@ -215,6 +222,7 @@ impl EdgeKind {
             EdgeKind::Replication => "replication",
             EdgeKind::CrossRegion => "cross-region",
             EdgeKind::GlobalMember => "global",
+            EdgeKind::Migration => "migration",
             EdgeKind::Internet => "internet",
         }
     }
@@ -304,6 +312,7 @@ pub(super) fn build(contents: Contents, page: &[&RegionSnapshot]) -> Graph {
         findings: findings(contents, page),
         regions: page.iter().map(|r| RegionEntry::new(r)).collect(),
         cloud: BTreeMap::new(),
+        outside: BTreeMap::new(),
         edges: BTreeSet::new(),
         linked: BTreeSet::new(),
     };
@@ -316,6 +325,11 @@ pub(super) fn build(contents: Contents, page: &[&RegionSnapshot]) -> Graph {
         }
         for proxy in listed(&region.db_proxies) {
             builder.add_proxy(r, proxy);
+        }
+    }
+    for region in page {
+        for task in listed(&region.replication_tasks) {
+            builder.add_migration(task);
         }
     }
     let (instances, clusters) = page.iter().fold((0, 0), |(i, c), r| {
@@ -368,7 +382,7 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn listed<T>(listing: &Observed<Vec<T>>) -> &[T] {
+pub(super) fn listed<T>(listing: &Observed<Vec<T>>) -> &[T] {
     listing.value().map_or(&[], Vec::as_slice)
 }
 
@@ -629,6 +643,8 @@ struct Builder<'a> {
     regions: Vec<RegionEntry<'a>>,
     /// Nodes in the cloud outside the page's regions.
     cloud: BTreeMap<String, Node>,
+    /// Nodes outside AWS.
+    outside: BTreeMap<String, Node>,
     edges: BTreeSet<Edge>,
     /// The pairs `edges` links, smaller id first: one lookup instead of a scan per edge.
     linked: BTreeSet<(String, String)>,
@@ -1144,6 +1160,72 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A DMS task into one of the page's databases: its source is another of them, or a
+    /// system outside AWS (any host that is not an AWS endpoint), or one in AWS off the page.
+    fn add_migration(&mut self, task: &ReplicationTask) {
+        let (Some(source), Some(target)) = (&task.source, &task.target) else {
+            return;
+        };
+        let Some(to) = self.database_at(target.server.as_deref()) else {
+            return;
+        };
+        let from = match self.database_at(source.server.as_deref()) {
+            Some(from) => from,
+            None => {
+                let host = source.server.clone().unwrap_or_else(|| source.arn.clone());
+                let id = format!("external:{host}");
+                let engine = source.engine.as_deref().unwrap_or("unknown engine");
+                let status = task.status.as_deref().unwrap_or("status unknown");
+                let in_aws = host.ends_with(".amazonaws.com");
+                let node = Node {
+                    id: id.clone(),
+                    kind: if in_aws {
+                        NodeKind::Elsewhere
+                    } else {
+                        NodeKind::External
+                    },
+                    lines: vec![
+                        host,
+                        format!(
+                            "{engine} · migration source{}",
+                            if in_aws { "" } else { " outside AWS" }
+                        ),
+                        format!("DMS task {}: {status}", task.id),
+                    ],
+                    marks: Vec::new(),
+                };
+                let place = if in_aws {
+                    &mut self.cloud
+                } else {
+                    &mut self.outside
+                };
+                place.entry(id.clone()).or_insert(node);
+                id
+            }
+        };
+        self.edge(&from, &to, EdgeKind::Migration);
+    }
+
+    /// The node of the page's database a host name reaches: an instance's endpoint, or a
+    /// cluster's writer or reader endpoint.
+    fn database_at(&self, server: Option<&str>) -> Option<String> {
+        let server = server?;
+        self.regions.iter().find_map(|entry| {
+            let region = entry.name();
+            let instance = entry
+                .instances
+                .values()
+                .find(|i| i.endpoint.as_ref().is_some_and(|e| e.address == server));
+            let cluster = entry.clusters.values().find(|c| {
+                c.endpoint.as_deref() == Some(server)
+                    || c.reader_endpoint.as_deref() == Some(server)
+            });
+            instance
+                .map(|i| instance_id(region, &i.identifier))
+                .or_else(|| cluster.map(|c| cluster_id(region, &c.identifier)))
+        })
+    }
+
     fn finish(self) -> (Vec<Node>, Vec<Node>, Vec<Group>, Vec<Edge>) {
         let mut edges: Vec<Edge> = self.edges.into_iter().collect();
         let mut exposed: Vec<String> = self
@@ -1158,7 +1240,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         exposed.sort();
-        let mut outside = Vec::new();
+        let mut outside: Vec<Node> = self.outside.into_values().collect();
         if !exposed.is_empty() {
             outside.push(Node {
                 id: INTERNET.to_owned(),
@@ -1184,13 +1266,6 @@ fn with_environment(role: String, environment: Environment) -> String {
         Environment::NonProduction => format!("{role} · non-production"),
         Environment::Untagged => role,
     }
-}
-
-/// A tag value as one label line: tags may hold line breaks and other control characters.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 struct RdsArn<'a> {
@@ -1232,239 +1307,5 @@ fn parse_any_arn_region(arn: &str) -> Option<&str> {
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some("arn"), Some(_), Some(_), Some(region)) if !region.is_empty() => Some(region),
         _ => None,
-    }
-}
-
-/// A subnet to draw, with what is known of it.
-struct DrawnSubnet {
-    id: String,
-    vpc: String,
-    zone: Option<String>,
-}
-
-/// The region's subnets, DB subnet groups and route tables: which subnets hold databases, and
-/// what a subnet container says.
-struct SubnetIndex<'a> {
-    region: &'a RegionSnapshot,
-    /// Subnets of the DB subnet groups in use, with their VPC and zone as far as known.
-    drawn: BTreeMap<String, (Option<String>, Option<String>)>,
-    memberships: BTreeMap<String, BTreeSet<&'a str>>,
-}
-
-impl<'a> SubnetIndex<'a> {
-    fn new(region: &'a RegionSnapshot) -> Self {
-        SubnetIndex {
-            region,
-            drawn: BTreeMap::new(),
-            memberships: BTreeMap::new(),
-        }
-    }
-
-    fn group(&self, name: Option<&str>) -> Option<&'a DbSubnetGroup> {
-        let name = name?;
-        listed(&self.region.db_subnet_groups)
-            .iter()
-            .find(|g| g.name == name)
-    }
-
-    fn subnet(&self, id: &str) -> Option<&'a Subnet> {
-        listed(&self.region.network.subnets)
-            .iter()
-            .find(|s| s.id == id)
-    }
-
-    /// A subnet's zone: from the EC2 listing, else as the DB subnet group reports it.
-    fn zone<'b>(&'b self, id: &str, reported: Option<&'b str>) -> Option<&'b str> {
-        self.subnet(id)
-            .and_then(|s| s.availability_zone.as_deref())
-            .or(reported)
-    }
-
-    fn use_group(&mut self, group: &'a DbSubnetGroup) {
-        for subnet in &group.subnets {
-            let known = self.subnet(&subnet.subnet_id);
-            let vpc = known
-                .map(|s| s.vpc_id.clone())
-                .or_else(|| group.vpc_id.clone());
-            let zone = self
-                .zone(&subnet.subnet_id, subnet.availability_zone.as_deref())
-                .map(str::to_owned);
-            self.drawn
-                .entry(subnet.subnet_id.clone())
-                .or_insert((vpc, zone));
-            self.memberships
-                .entry(subnet.subnet_id.clone())
-                .or_default()
-                .insert(&group.name);
-        }
-    }
-
-    /// The subnets to draw in these VPCs: every subnet the EC2 listing has in them, and the
-    /// DB subnet groups' subnets it does not have.
-    fn of_vpcs(&self, vpcs: &[String]) -> Vec<DrawnSubnet> {
-        let mut subnets: BTreeMap<&str, DrawnSubnet> = listed(&self.region.network.subnets)
-            .iter()
-            .filter(|s| vpcs.contains(&s.vpc_id))
-            .map(|s| {
-                let drawn = DrawnSubnet {
-                    id: s.id.clone(),
-                    vpc: s.vpc_id.clone(),
-                    zone: s.availability_zone.clone(),
-                };
-                (s.id.as_str(), drawn)
-            })
-            .collect();
-        for (id, (vpc, zone)) in &self.drawn {
-            if let Some(vpc) = vpc.as_ref().filter(|v| vpcs.contains(v)) {
-                subnets.entry(id.as_str()).or_insert_with(|| DrawnSubnet {
-                    id: id.clone(),
-                    vpc: vpc.clone(),
-                    zone: zone.clone(),
-                });
-            }
-        }
-        subnets.into_values().collect()
-    }
-
-    /// The gateways the VPC's route tables send traffic to: where the VPC meets the internet,
-    /// other networks and AWS services.
-    fn gateways(&self, vpc: &str) -> Vec<Node> {
-        let mut gateways: BTreeMap<String, Node> = BTreeMap::new();
-        let routes = listed(&self.region.network.route_tables)
-            .iter()
-            .filter(|t| t.vpc_id == vpc)
-            .flat_map(|t| t.routes.iter());
-        for route in routes {
-            let (kind, name, id) = match &route.target {
-                RouteTarget::InternetGateway(id) => (Gateway::Internet, "Internet gateway", id),
-                RouteTarget::NatGateway(id) => (Gateway::Nat, "NAT gateway", id),
-                RouteTarget::VpcEndpoint(id) => (Gateway::Endpoint, "VPC endpoint", id),
-                RouteTarget::TransitGateway(id) => (Gateway::Transit, "Transit gateway", id),
-                RouteTarget::VpcPeering(id) => (Gateway::Peering, "VPC peering", id),
-                RouteTarget::EgressOnlyInternetGateway(_)
-                | RouteTarget::Local
-                | RouteTarget::NetworkInterface(_)
-                | RouteTarget::Other(_) => continue,
-            };
-            let node_id = format!("gateway:{}:{vpc}:{id}", self.region.region);
-            gateways.entry(node_id.clone()).or_insert_with(|| Node {
-                id: node_id,
-                kind: NodeKind::Gateway(kind),
-                lines: vec![name.to_owned(), id.clone()],
-                marks: Vec::new(),
-            });
-        }
-        gateways.into_values().collect()
-    }
-
-    /// A subnet's IPv4 CIDR block as numbers, for ordering; unknown blocks sort last.
-    fn address(&self, id: &str) -> Vec<u32> {
-        self.subnet(id)
-            .and_then(|s| s.cidr_block.as_deref())
-            .map(|cidr| {
-                cidr.split(['.', '/'])
-                    .map(|part| part.parse().unwrap_or(u32::MAX))
-                    .collect()
-            })
-            .unwrap_or_else(|| vec![u32::MAX])
-    }
-
-    fn vpc_lines(&self, vpc_id: &str) -> Vec<String> {
-        let vpc = listed(&self.region.network.vpcs)
-            .iter()
-            .find(|v| v.id == vpc_id);
-        let mut title = match vpc.and_then(|v| v.tags.get("Name")) {
-            Some(name) => format!("VPC {}", one_line(name)),
-            None => "VPC".to_owned(),
-        };
-        if vpc.is_some_and(|v| v.is_default) {
-            title.push_str(" (default VPC)");
-        }
-        let mut detail = vpc_id.to_owned();
-        if let Some(cidr) = vpc.and_then(|v| v.cidr_block.as_deref()) {
-            detail.push_str(" · ");
-            detail.push_str(cidr);
-        }
-        vec![title, detail]
-    }
-
-    fn subnet_group(&self, subnet_id: &str, nodes: BTreeMap<String, Node>) -> Group {
-        let subnet = self.subnet(subnet_id);
-        let (exposure, routing) = self.routing(subnet_id, subnet);
-        let kind = match exposure {
-            Exposure::Public => "Public subnet",
-            Exposure::Private => "Private subnet",
-            Exposure::Unknown => "Subnet, routing unknown",
-        };
-        let name = subnet.and_then(|s| s.tags.get("Name"));
-        let mut lines = vec![match name {
-            Some(name) => format!("{kind} · {}", one_line(name)),
-            None => kind.to_owned(),
-        }];
-        let mut detail = subnet_id.to_owned();
-        if let Some(cidr) = subnet.and_then(|s| s.cidr_block.as_deref()) {
-            detail.push_str(" · ");
-            detail.push_str(cidr);
-        }
-        lines.push(detail);
-        lines.push(routing);
-        if let Some(groups) = self.memberships.get(subnet_id) {
-            let names: Vec<&str> = groups.iter().copied().collect();
-            lines.push(format!("DB subnet group {}", names.join(", ")));
-        }
-        Group {
-            id: format!("subnet:{}:{subnet_id}", self.region.region),
-            kind: GroupKind::Subnet(exposure),
-            lines,
-            groups: Vec::new(),
-            nodes: nodes.into_values().collect(),
-        }
-    }
-
-    /// Public or private by the subnet's route table, and its default route in words.
-    fn routing(&self, subnet_id: &str, subnet: Option<&Subnet>) -> (Exposure, String) {
-        let tables = match &self.region.network.route_tables {
-            Observed::Value(tables) => tables,
-            Observed::Unknown(_) => return (Exposure::Unknown, "route tables not read".to_owned()),
-        };
-        let vpc = subnet.map(|s| s.vpc_id.as_str()).or_else(|| {
-            self.drawn
-                .get(subnet_id)
-                .and_then(|(vpc, _)| vpc.as_deref())
-        });
-        let Some(routing) = subnet_routing(tables, subnet_id, vpc) else {
-            return (Exposure::Unknown, "no route table found".to_owned());
-        };
-        let table = &routing.table.id;
-        if let Some((route, gateway)) = routing.internet_route {
-            let route = format!("{} → {gateway} · {table}", route.destination);
-            return (Exposure::Public, route);
-        }
-        let default_routes: Vec<String> = routing
-            .table
-            .routes
-            .iter()
-            .filter(|r| r.active && matches!(r.destination.as_str(), "0.0.0.0/0" | "::/0"))
-            .map(|r| {
-                let target = match &r.target {
-                    RouteTarget::NatGateway(id) => format!("{id} (NAT)"),
-                    RouteTarget::EgressOnlyInternetGateway(id) => format!("{id} (egress-only)"),
-                    RouteTarget::Local => "local".to_owned(),
-                    RouteTarget::InternetGateway(id)
-                    | RouteTarget::TransitGateway(id)
-                    | RouteTarget::VpcPeering(id)
-                    | RouteTarget::VpcEndpoint(id)
-                    | RouteTarget::NetworkInterface(id)
-                    | RouteTarget::Other(id) => id.clone(),
-                };
-                format!("{} → {target}", r.destination)
-            })
-            .collect();
-        let routes = if default_routes.is_empty() {
-            "no default route".to_owned()
-        } else {
-            default_routes.join(", ")
-        };
-        (Exposure::Private, format!("{routes} · {table}"))
     }
 }

@@ -70,7 +70,7 @@ pub(super) fn card(kind: NodeKind, marked: bool) -> Paint {
         NodeKind::Standby | NodeKind::GlobalDatabase => (DATABASE, true),
         NodeKind::Gateway(_) => (NETWORK, false),
         NodeKind::Elsewhere => (ELSEWHERE, true),
-        NodeKind::Internet => (GENERAL, false),
+        NodeKind::External | NodeKind::Internet => (GENERAL, false),
     };
     if marked {
         paint("#fdf3f1", MARK, 2, dashed, TEXT)
@@ -111,6 +111,7 @@ pub(super) fn icon(kind: NodeKind) -> (&'static str, &'static str) {
             },
         ),
         NodeKind::Elsewhere => (ELSEWHERE, "EXT"),
+        NodeKind::External => (GENERAL, "SRV"),
         NodeKind::Internet => (GENERAL, "WWW"),
     }
 }
@@ -128,6 +129,7 @@ pub(super) fn edge(kind: EdgeKind) -> Stroke {
         EdgeKind::Replication => stroke("#1d8102", 1, false),
         EdgeKind::CrossRegion => stroke("#1d8102", 2, true),
         EdgeKind::GlobalMember => stroke("#067f68", 1, true),
+        EdgeKind::Migration => stroke("#ed7100", 2, true),
         EdgeKind::Internet => stroke(MARK, 3, false),
     }
 }
@@ -208,17 +210,15 @@ pub(super) fn drawio_node(kind: NodeKind) -> String {
         }
         NodeKind::Cluster { aurora: false } => resource("rds_multi_az_db_cluster", DATABASE),
         NodeKind::Proxy => resource("rds_proxy", DATABASE),
-        NodeKind::Gateway(gateway) => resource(
-            match gateway {
-                Gateway::Internet => "internet_gateway",
-                Gateway::Nat => "nat_gateway",
-                Gateway::Endpoint => "endpoints",
-                Gateway::Transit => "transit_gateway",
-                Gateway::Peering => "peering",
-            },
-            NETWORK,
-        ),
+        NodeKind::Gateway(gateway) => match gateway {
+            Gateway::Internet => resource("internet_gateway", NETWORK),
+            Gateway::Nat => resource("nat_gateway", NETWORK),
+            Gateway::Endpoint => resource("endpoints", NETWORK),
+            Gateway::Transit => service("transit_gateway", NETWORK),
+            Gateway::Peering => resource("peering_connection", NETWORK),
+        },
         NodeKind::Elsewhere => resource("generic_database", ELSEWHERE),
+        NodeKind::External => resource("traditional_server", GENERAL),
         NodeKind::Internet => resource("internet_alt2", GENERAL),
     }
 }
@@ -294,6 +294,10 @@ pub(super) fn legend_entries() -> Vec<LegendEntry> {
         entry(
             Sample::Card(NodeKind::Elsewhere),
             "elsewhere: other account or region, or not listed",
+        ),
+        entry(
+            Sample::Card(NodeKind::External),
+            "outside AWS: a migration's source (SRV)",
         ),
     ];
     entries.extend(Mark::ALL.into_iter().map(|mark| LegendEntry {

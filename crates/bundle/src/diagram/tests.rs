@@ -856,3 +856,90 @@ fn a_cluster_without_its_members_and_a_cross_region_replica_cluster_are_drawn() 
         ]
     );
 }
+
+/// A DMS task draws where the data came from: a system outside AWS, or another database.
+#[test]
+fn migrations_come_from_outside_aws_or_from_another_database() {
+    use rds_evidence_inventory::activity::{MigrationEndpoint, ReplicationTask};
+    let endpoint = |server: &str, engine: &str| {
+        Some(MigrationEndpoint {
+            arn: format!("arn:aws:dms:us-east-1:{ACCOUNT}:endpoint:{engine}"),
+            engine: Some(engine.to_owned()),
+            server: Some(server.to_owned()),
+        })
+    };
+    let demo = changed(|demo| {
+        let east = region_mut(demo, EAST);
+        let address = |name: &str| {
+            east.db_instances
+                .value()
+                .unwrap()
+                .iter()
+                .find(|i| i.identifier == name)
+                .unwrap()
+                .endpoint
+                .as_ref()
+                .unwrap()
+                .address
+                .clone()
+        };
+        let task = |id: &str, source, target| ReplicationTask {
+            id: id.to_owned(),
+            arn: format!("arn:aws:dms:us-east-1:{ACCOUNT}:task:{id}"),
+            status: Some("stopped".to_owned()),
+            migration_type: Some("full-load-and-cdc".to_owned()),
+            source,
+            target,
+            last_failure: None,
+        };
+        let tasks = vec![
+            task(
+                "from-oracle",
+                endpoint("erp.corp.example.com", "oracle"),
+                endpoint(&address("prod-postgres"), "postgres"),
+            ),
+            task(
+                "dev-refresh",
+                endpoint(&address("prod-postgres"), "postgres"),
+                endpoint(&address("dev-postgres"), "postgres"),
+            ),
+            task(
+                "elsewhere",
+                endpoint("erp.corp.example.com", "oracle"),
+                endpoint("unknown.example.com", "postgres"),
+            ),
+        ];
+        east.replication_tasks = Observed::Value(tasks);
+    });
+    let graph = page(&demo);
+    let source = "external:erp.corp.example.com";
+    let (node, path) = find(&graph, source).expect("the migration's source");
+    assert!(path.is_empty() && graph.outside.iter().any(|n| n.id == source));
+    assert_eq!(node.kind, NodeKind::External);
+    assert_eq!(node.lines[1], "oracle · migration source outside AWS");
+    assert_eq!(
+        edge_kind(&graph, source, &db(EAST, "prod-postgres")),
+        Some(EdgeKind::Migration)
+    );
+    assert_eq!(
+        edge_kind(
+            &graph,
+            &db(EAST, "prod-postgres"),
+            &db(EAST, "dev-postgres")
+        ),
+        Some(EdgeKind::Migration)
+    );
+    // A target that is none of the page's databases draws nothing.
+    assert_eq!(
+        graph
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Migration)
+            .count(),
+        2
+    );
+    let diagram = drawn_whole(&demo).pop().unwrap();
+    assert!(diagram
+        .drawio
+        .contains("shape=mxgraph.aws4.traditional_server;"));
+}
