@@ -152,7 +152,7 @@ fn write_legend(out: &mut String) {
         let sample = match entry.sample {
             Sample::Box(paint) => swatch(paint),
             Sample::Card(kind) => swatch(style::card(kind, false)),
-            Sample::Mark => swatch(style::card(super::model::NodeKind::Proxy, true)),
+            Sample::Mark => swatch(style::marked_sample()),
             Sample::Line(kind) => {
                 let stroke = style::edge(kind);
                 let sample = if stroke.dashed {

@@ -113,9 +113,9 @@ impl<'g> Placed<'g> {
 pub(super) struct Layout<'g> {
     pub width: f64,
     pub height: f64,
-    /// Title, subtitle and notes start at this baseline.
+    /// The title, subtitle and notes take this much at the top.
     pub header_height: f64,
-    /// Outside the cloud: the internet.
+    /// Outside the cloud: migration sources and the internet.
     pub outside: Vec<Placed<'g>>,
     pub cloud: Placed<'g>,
     pub legend: Rect,
@@ -222,7 +222,7 @@ fn card(node: &Node) -> Placed<'_> {
     }
 }
 
-/// How far a container's content starts below its top.
+/// The width a container's header needs, and how far below its top its content starts.
 pub(super) fn header_size(lines: &[String], indent: f64) -> (f64, f64) {
     let width = lines
         .iter()

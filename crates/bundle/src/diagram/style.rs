@@ -63,6 +63,11 @@ pub(super) fn group(kind: GroupKind) -> Paint {
     }
 }
 
+/// How the legend shows a marked card.
+pub(super) fn marked_sample() -> Paint {
+    card(NodeKind::Instance(Engine::Postgres), true)
+}
+
 /// A card: white, outlined in its category's colour; red and thicker when marked.
 pub(super) fn card(kind: NodeKind, marked: bool) -> Paint {
     let (stroke, dashed) = match kind {

@@ -11,7 +11,7 @@ use super::layout::{
     self, header_indent, Item, Layout, Placed, Rect, FONT, ICON, LEGEND_COLUMNS, LEGEND_ROW,
     LEGEND_SWATCH, LINE, MARGIN, PAD, TITLE_FONT,
 };
-use super::model::{Edge, EdgeKind, Graph, Node, NodeKind};
+use super::model::{Edge, EdgeKind, Graph, Node};
 use super::style::{self, Paint, Sample, Stroke, MARK, MUTED, TEXT};
 use super::xml::{escape, num};
 
@@ -281,7 +281,7 @@ fn legend(svg: &mut String, prefix: &str, area: Rect) {
                     num(y - 5.0)
                 );
             }
-            Sample::Mark => rect(svg, &swatch, style::card(NodeKind::Proxy, true), 3.0),
+            Sample::Mark => rect(svg, &swatch, style::marked_sample(), 3.0),
             Sample::Line(kind) => {
                 let Stroke {
                     color,
