@@ -4,38 +4,61 @@ VENV    := .venv-moto
 PYTHON  := $(abspath $(VENV))/bin/python
 CARGO   ?= cargo
 
-.PHONY: demo report-screenshot test lint fixtures venv browser clean bench fuzz fuzz-smoke
+.PHONY: demo report-screenshot test lint fixtures demo-fixture docs-example venv browser faketime \
+	clean bench fuzz fuzz-smoke
 
-## demo: the recorded demo account (fixtures/demo) into the evidence bundle demo-out/: no AWS,
-## no network, no Python. Exit 4 means written with unknowns: the recording keeps what the
-## emulator could not answer.
+## demo: the demo account (fixtures/demo, synthetic, recorded in AWS's wire formats) and the
+## partner's attestations into the evidence bundle demo-out/: no AWS, no network, no Python.
 demo:
-	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo --out demo-out \
-		|| [ $$? -eq 4 ]
+	$(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo \
+		--attestations fixtures/demo/attestations.toml --out demo-out
 
 ## report-screenshot: a full-page PNG of demo-out/report.html (needs chromium), for review.
 report-screenshot: demo browser
 	scripts/report-screenshot.sh demo-out demo-out-report.png
 
-## fixtures: re-record fixtures/demo and fixtures/large from emulator estates.
-fixtures: venv
+## demo-fixture: re-record fixtures/demo from the synthetic account in tests/demo-account
+## (after the collector learns an operation: add its handler there first), and
+## fixtures/demo-snapshot.json from it.
+demo-fixture: venv faketime
 	$(CARGO) build --quiet -p rds-evidence
-	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/demo build_estate.py us-east-1,eu-west-1
+	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/demo-account/record.sh
+
+## docs-example: docs/example/, the demo's bundle as a visitor sees it (report, spreadsheet,
+## diagrams) and the top of the report as a PNG for the README; a test keeps the bundle's
+## files current.
+docs-example: browser
+	rm -rf .example && $(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo \
+		--attestations fixtures/demo/attestations.toml --out .example >/dev/null
+	rm -rf docs/example && mkdir -p docs/example
+	cp -R .example/report.html .example/report.md .example/self-assessment.xlsx \
+		.example/diagrams docs/example/
+	scripts/report-screenshot.sh .example docs/example/report.png 1280 1500
+	rm -rf .example
+
+## fixtures: re-record fixtures/emulator-demo and fixtures/large from emulator estates, the
+## demo account, and docs/example from it.
+fixtures: venv demo-fixture
+	$(CARGO) build --quiet -p rds-evidence
+	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/emulator-demo build_estate.py us-east-1,eu-west-1
 	RDS_EVIDENCE_PYTHON=$(PYTHON) tests/emulator/record-fixture.sh fixtures/large build_fleet.py us-east-1,eu-west-1 --instances 300
-	rm -rf .demo-snapshot && $(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/demo \
+	rm -rf .demo-snapshot && $(CARGO) run --quiet -p rds-evidence -- collect --replay fixtures/emulator-demo \
 		--no-evaluate --out .demo-snapshot || [ $$? -eq 4 ]
-	cp .demo-snapshot/snapshot.json fixtures/demo-snapshot.json && rm -rf .demo-snapshot
+	cp .demo-snapshot/snapshot.json fixtures/emulator-demo-snapshot.json && rm -rf .demo-snapshot
+	$(MAKE) docs-example
 
 ## test: unit, fixture, browser and emulator end-to-end tests (creates the emulator venv and
 ## installs Debian's chromium first when missing).
 test: venv browser
 	RDS_EVIDENCE_PYTHON=$(PYTHON) $(CARGO) test --workspace
 
-## lint: formatting and clippy, warnings as errors.
-lint:
+## lint: formatting and clippy, warnings as errors; the GitHub workflows with actionlint (and
+## shellcheck on their scripts, when it is installed).
+lint: venv
 	$(CARGO) fmt --all -- --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(VENV)/bin/actionlint .github/workflows/*.yml
 
 ## bench: the release binary against emulated fleets of SIZES DB instances (default
 ## 50,500,2000) and against their replays: time, CPU, peak RSS, requests against the floor.
@@ -100,13 +123,18 @@ define FUZZ_SETUP
 @command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 endef
 
-## venv: the Python environment with the moto emulator and boto3.
+## venv: the Python environment of the tests and lints (tests/emulator/requirements.txt).
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: tests/emulator/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/emulator/requirements.txt
 	touch $@
+
+## faketime: Debian's faketime, which records the demo account at its own clock.
+faketime:
+	@command -v faketime >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
 
 ## browser: Debian's chromium, for the report's real-browser test.
 browser:

@@ -115,7 +115,7 @@ def trimmed(value):
 
 
 def main():
-    exchanges = sorted((ROOT / "fixtures" / "demo").rglob("*.json")) + sorted(
+    exchanges = sorted((ROOT / "fixtures" / "emulator-demo").rglob("*.json")) + sorted(
         (ROOT / "fixtures" / "real-shapes").rglob("*.json"))
     seen_requests, seen_responses = set(), set()
     for path in exchanges:
@@ -140,9 +140,9 @@ def main():
             write("recording", f"{key['service']}-{path.stem[:40]}.json", text)
         if "cbor" in response:
             write("cbor", f"response-{hashlib.sha256(text).hexdigest()[:12]}", cbor(response["cbor"]))
-    write("recording", "recording.json", (ROOT / "fixtures" / "demo" / "recording.json").read_bytes())
+    write("recording", "recording.json", (ROOT / "fixtures" / "emulator-demo" / "recording.json").read_bytes())
 
-    snapshot = json.loads((ROOT / "fixtures" / "demo-snapshot.json").read_text())
+    snapshot = json.loads((ROOT / "fixtures" / "emulator-demo-snapshot.json").read_text())
     write("snapshot", "demo-trimmed.json", (json.dumps(trimmed(snapshot), indent=1) + "\n").encode())
 
 

@@ -9,7 +9,7 @@ use rds_evidence_inventory::Snapshot;
 use rds_evidence_wire::RequestParts;
 
 /// The recorded demo account's snapshot, as the controls' tests use it.
-pub const DEMO_SNAPSHOT: &str = include_str!("../../fixtures/demo-snapshot.json");
+pub const DEMO_SNAPSHOT: &str = include_str!("../../fixtures/emulator-demo-snapshot.json");
 
 /// A directory for this process's scratch files, under `$TMPDIR` (`make fuzz-smoke` points
 /// that at a directory it removes afterwards). Created once, so an iteration costs a file

@@ -3,7 +3,7 @@
 # script from this folder, and runs a real `collect --record --anonymize` against it.
 #
 #   tests/emulator/record-fixture.sh DIR ESTATE_SCRIPT REGIONS [SCRIPT ARGS...]
-#   e.g. tests/emulator/record-fixture.sh fixtures/demo build_estate.py us-east-1,eu-west-1
+#   e.g. tests/emulator/record-fixture.sh fixtures/emulator-demo build_estate.py us-east-1,eu-west-1
 #
 # Run through `make fixtures`. The recording replaces DIR whole, or leaves it untouched.
 set -euo pipefail

@@ -126,9 +126,11 @@ fn write_all_but_ocsf(
     files.stream(CSV_FILE, |out| findings_csv::write(contents, out))?;
     let diagrams = diagram::diagrams(contents);
     for diagram in &diagrams {
-        let stem = format!("{DIAGRAMS_DIR}/{}", safe_name(&diagram.region));
-        files.bytes(&format!("{stem}.dot"), diagram.dot.as_bytes())?;
+        // The name is a safe file name already.
+        let stem = format!("{DIAGRAMS_DIR}/{}", diagram.name);
         files.bytes(&format!("{stem}.svg"), diagram.svg.as_bytes())?;
+        files.bytes(&format!("{stem}.drawio"), diagram.drawio.as_bytes())?;
+        files.bytes(&format!("{stem}.dot"), diagram.dot.as_bytes())?;
     }
     files.bytes(
         REPORT_MD_FILE,
@@ -216,10 +218,10 @@ fn manifest(input: Input, options: &BundleOptions, files: Vec<FileEntry>) -> Man
 }
 
 /// Bundle file names derived from data (regions, document names) keep to a safe alphabet.
-fn safe_name(name: &str) -> String {
+pub(crate) fn safe_name(name: &str) -> String {
     name.chars()
         .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' | '+' => c,
             _ => '_',
         })
         .collect::<String>()

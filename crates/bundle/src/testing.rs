@@ -1,4 +1,4 @@
-//! The demo account's snapshot (`fixtures/demo-snapshot.json`, the replay of `fixtures/demo`)
+//! The demo account's snapshot (`fixtures/emulator-demo-snapshot.json`, the replay of `fixtures/demo`)
 //! evaluated against the built-in profile: realistic input for renderer tests.
 
 use rds_evidence_controls::{
@@ -17,9 +17,10 @@ pub struct Demo {
 
 impl Demo {
     pub fn load() -> Demo {
-        let snapshot: Snapshot =
-            serde_json::from_str(include_str!("../../../fixtures/demo-snapshot.json"))
-                .expect("fixtures/demo-snapshot.json is a valid snapshot");
+        let snapshot: Snapshot = serde_json::from_str(include_str!(
+            "../../../fixtures/emulator-demo-snapshot.json"
+        ))
+        .expect("fixtures/emulator-demo-snapshot.json is a valid snapshot");
         let profile = Profile::builtin();
         let attestations = attestations();
         let evaluation = evaluate(&snapshot, &profile, &attestations);

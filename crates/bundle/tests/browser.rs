@@ -23,6 +23,8 @@ const BROWSER_BACKGROUND_HOSTS: &[&str] = &[
     "accounts.google.com",
     "clients2.google.com",
     "redirector.gvt1.com",
+    // Chromium 148 asks for its new-tab page's "async" features at start-up.
+    "www.google.com",
 ];
 
 /// Chromium 148's own requests to hosts a page could also name: matched by URL prefix.
@@ -149,13 +151,18 @@ fn page_problems(stderr: &str, page_url: &str) -> Vec<String> {
     problems
 }
 
-fn demo_report(dir: &Path) -> PathBuf {
+fn fixture(name: &str) -> PathBuf {
     // At run time: a shared target directory may hold this test built from another checkout.
-    let fixtures = std::path::PathBuf::from(
+    std::path::PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
     )
-    .join("../../fixtures");
-    let snapshot = read_snapshot(&fixtures.join("demo-snapshot.json")).expect("demo snapshot");
+    .join("../../fixtures")
+    .join(name)
+}
+
+/// A snapshot evaluated with the built-in profile, and its diagrams, handed to `render`.
+fn rendered<T>(snapshot: &str, render: impl FnOnce(Contents, &[diagram::Diagram]) -> T) -> T {
+    let snapshot = read_snapshot(&fixture(snapshot)).expect("a fixture snapshot");
     let profile = Profile::builtin();
     let attestations = Attestations::default();
     let evaluation = evaluate(&snapshot, &profile, &attestations);
@@ -165,9 +172,13 @@ fn demo_report(dir: &Path) -> PathBuf {
         profile: &profile,
         attestations: &attestations,
     };
-    let diagrams = diagram::diagrams(contents);
+    render(contents, &diagram::diagrams(contents))
+}
+
+fn demo_report(dir: &Path) -> PathBuf {
     let path = dir.join(REPORT_HTML_FILE);
-    std::fs::write(&path, report::html(contents, &diagrams)).expect("write report.html");
+    let page = rendered("emulator-demo-snapshot.json", report::html);
+    std::fs::write(&path, page).expect("write report.html");
     path
 }
 
@@ -210,6 +221,72 @@ fn the_demo_report_renders_offline_without_errors() {
         "little was painted: {} bytes",
         png.len()
     );
+}
+
+/// Measures, in the page Chromium laid out, every text of every diagram against the box that
+/// holds it (a `<g data-id>`'s first rectangle) and against the diagram: the layout sizes boxes
+/// from font metrics, and this is where a wrong metric would show.
+const OVERFLOW_SCRIPT: &str = r#"
+const problems = [];
+let measured = 0;
+const outside = (b, r) => b.x < r.x - 0.5 || b.y < r.y - 0.5 ||
+    b.x + b.width > r.x + r.width + 0.5 || b.y + b.height > r.y + r.height + 0.5;
+const show = (b) => `${b.x.toFixed(1)},${b.y.toFixed(1)} ${b.width.toFixed(1)}x${b.height.toFixed(1)}`;
+for (const svg of document.querySelectorAll('svg')) {
+  const page = svg.viewBox.baseVal;
+  for (const text of svg.querySelectorAll('text')) {
+    if (outside(text.getBBox(), page)) problems.push(`off the page: ${text.textContent}`);
+  }
+  for (const box of svg.querySelectorAll('g[data-id]')) {
+    const frame = box.querySelector('rect').getBBox();
+    for (const text of box.querySelectorAll('tspan, text:not(:has(tspan))')) {
+      const extent = text.getBBox();
+      measured += 1;
+      if (outside(extent, frame)) {
+        problems.push(`${box.dataset.id}: "${text.textContent}" ${show(extent)} outside ${show(frame)}`);
+      }
+    }
+  }
+}
+document.body.dataset.measured = measured;
+document.body.dataset.problems = JSON.stringify(problems);
+"#;
+
+#[test]
+fn no_diagram_text_overflows_its_box() {
+    let dir = tempfile::tempdir().unwrap();
+    for snapshot in ["demo-snapshot.json", "emulator-demo-snapshot.json"] {
+        let svgs: Vec<String> = rendered(snapshot, |_, diagrams| {
+            diagrams.iter().map(|d| d.svg.clone()).collect()
+        });
+        assert!(!svgs.is_empty(), "{snapshot} has diagrams");
+        let page = dir.path().join("diagrams.html");
+        std::fs::write(
+            &page,
+            format!(
+                "<!DOCTYPE html><html><body>{}<script>{OVERFLOW_SCRIPT}</script></body></html>",
+                svgs.concat()
+            ),
+        )
+        .unwrap();
+        let run = run_chromium(&page, &["--dump-dom"]);
+        let attribute = |name: &str| {
+            let start = run
+                .stdout
+                .find(&format!("data-{name}=\""))
+                .unwrap_or_else(|| panic!("the script ran and set data-{name}"))
+                + name.len()
+                + 7;
+            let end = start + run.stdout[start..].find('"').unwrap();
+            run.stdout[start..end]
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        };
+        let measured: usize = attribute("measured").parse().unwrap();
+        assert!(measured > 100, "{snapshot}: only {measured} texts measured");
+        let problems: Vec<String> = serde_json::from_str(&attribute("problems")).unwrap();
+        assert_eq!(problems, Vec::<String>::new(), "{snapshot}");
+    }
 }
 
 #[test]

@@ -414,10 +414,10 @@ fn every_bad_input_gets_one_clear_line_and_writes_nothing() {
             .args
             .iter()
             .map(|arg| {
-                arg.replace("{demo}", &fixture("demo").display().to_string())
+                arg.replace("{demo}", &fixture("emulator-demo").display().to_string())
                     .replace(
                         "{demo-snapshot}",
-                        &fixture("demo-snapshot.json").display().to_string(),
+                        &fixture("emulator-demo-snapshot.json").display().to_string(),
                     )
                     .replace(
                         "{file}",

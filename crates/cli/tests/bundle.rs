@@ -15,7 +15,7 @@ fn demo_bundle(home: &Path, name: &str, extra: &[&str]) -> (PathBuf, Output) {
     let mut command = rds_evidence(home);
     command
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .args(extra);
     let (_, output) = collect_snapshot(command, &out);
     (out, output)
@@ -68,10 +68,9 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
         files_of(&bundle),
         [
             "controls.json",
-            "diagrams/eu-west-1.dot",
-            "diagrams/eu-west-1.svg",
-            "diagrams/us-east-1.dot",
-            "diagrams/us-east-1.svg",
+            "diagrams/eu-west-1+us-east-1.dot",
+            "diagrams/eu-west-1+us-east-1.drawio",
+            "diagrams/eu-west-1+us-east-1.svg",
             "findings.csv",
             "findings.json",
             "findings.ocsf.json",
@@ -91,7 +90,7 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
         .as_str()
         .unwrap()
         .starts_with("replay:"));
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 12);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 11);
     let verdicts: usize = manifest["verdicts"]
         .as_object()
         .unwrap()
@@ -105,7 +104,7 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
 
     let verified = verify(home.path(), &bundle, &[]);
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
-    assert!(stdout(&verified).contains("12 files match the manifest; unsigned"));
+    assert!(stdout(&verified).contains("11 files match the manifest; unsigned"));
 }
 
 #[test]
@@ -117,7 +116,7 @@ fn verify_names_a_changed_byte_a_removed_file_and_an_added_file() {
     let mut bytes = std::fs::read(&report).unwrap();
     bytes[100] ^= 0x20;
     std::fs::write(&report, bytes).unwrap();
-    std::fs::remove_file(bundle.join("diagrams/us-east-1.svg")).unwrap();
+    std::fs::remove_file(bundle.join("diagrams/eu-west-1+us-east-1.svg")).unwrap();
     std::fs::write(bundle.join("diagrams/extra.svg"), "<svg/>").unwrap();
 
     let output = verify(home.path(), &bundle, &[]);
@@ -125,7 +124,7 @@ fn verify_names_a_changed_byte_a_removed_file_and_an_added_file() {
     let errors = stderr(&output);
     for expected in [
         "report.md: altered",
-        "diagrams/us-east-1.svg: missing",
+        "diagrams/eu-west-1+us-east-1.svg: missing",
         "diagrams/extra.svg: added",
         "FAILED verification (3 problem(s))",
     ] {
@@ -196,7 +195,7 @@ fn a_non_bundle_directory_is_never_overwritten() {
     std::fs::write(out.join("chapter1.md"), "mine").unwrap();
     let output = rds_evidence(home.path())
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .arg("--out")
         .arg(&out)
         .output()
@@ -221,7 +220,7 @@ fn a_killed_run_leaves_the_earlier_bundle_or_the_new_one() {
     for step in 1..=8u32 {
         let mut child = rds_evidence(home.path())
             .args(["collect", "--replay"])
-            .arg(fixture("demo"))
+            .arg(fixture("emulator-demo"))
             .arg("--out")
             .arg(&bundle)
             .stdout(std::process::Stdio::null())
@@ -282,7 +281,7 @@ fn a_killed_run_into_a_store_leaves_it_verified() {
         let mut command = rds_evidence(home.path());
         command
             .args(["collect", "--replay"])
-            .arg(fixture("demo"))
+            .arg(fixture("emulator-demo"))
             .arg("--store")
             .arg(&store);
         command
@@ -353,16 +352,17 @@ fn a_killed_run_into_a_store_leaves_it_verified() {
     assert!(leftovers.is_empty(), "leftovers tidied: {leftovers:?}");
 }
 
-/// `fixtures/demo-snapshot.json` (the bundle crate's test input) is what replaying
-/// `fixtures/demo` gives: `make fixtures` rewrites both.
+/// `fixtures/emulator-demo-snapshot.json` (the bundle crate's test input) is what replaying
+/// `fixtures/emulator-demo` gives: `make fixtures` rewrites both.
 #[test]
-fn the_checked_in_demo_snapshot_matches_the_demo_recording() {
+fn the_checked_in_emulator_demo_snapshot_matches_its_recording() {
     let home = tempfile::tempdir().unwrap();
     let (bundle, _) = demo_bundle(home.path(), "bundle", &["--no-evaluate"]);
     let replayed = rds_evidence_bundle::read_snapshot(&bundle.join("snapshot.json")).unwrap();
-    let checked_in =
-        rds_evidence_bundle::read_snapshot(&workspace_root().join("fixtures/demo-snapshot.json"))
-            .unwrap();
+    let checked_in = rds_evidence_bundle::read_snapshot(
+        &workspace_root().join("fixtures/emulator-demo-snapshot.json"),
+    )
+    .unwrap();
     assert_eq!(comparable(&replayed), comparable(&checked_in));
     assert_eq!(replayed.collected_at, checked_in.collected_at);
     assert_eq!(files_of(&bundle), ["manifest.json", "snapshot.json"]);

@@ -15,7 +15,7 @@ fn replay(home: &Path, name: &str, extra: &[&str]) -> (Snapshot, Vec<Finding>) {
     let mut command = rds_evidence(home);
     command
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .args(extra);
     let (snapshot, _) = collect_snapshot(command, &out);
     let findings =
@@ -83,7 +83,7 @@ fn a_run_that_cannot_finish_in_time_ends_and_writes_nothing() {
     let out = home.path().join("out");
     let output = rds_evidence(home.path())
         .args(["collect", "--replay"])
-        .arg(fixture("demo"))
+        .arg(fixture("emulator-demo"))
         .arg("--out")
         .arg(&out)
         .args([

@@ -23,7 +23,7 @@ fn on_small_disk(home: &Path, size: &str, script: &str) -> Output {
         ))
         .env("DISK", &disk)
         .env("BIN", binary())
-        .env("DEMO", fixture("demo"));
+        .env("DEMO", fixture("emulator-demo"));
     let output = command.output().expect("unshare (util-linux) runs");
     assert_ne!(
         output.status.code(),

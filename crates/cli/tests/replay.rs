@@ -19,7 +19,7 @@ fn replay(name: &str, concurrency: &str) -> rds_evidence_inventory::Snapshot {
 
 #[test]
 fn demo_fixture_replays_completely_in_the_recorded_regions() {
-    let snapshot = replay("demo", "16");
+    let snapshot = replay("emulator-demo", "16");
     let regions: Vec<&str> = snapshot.regions.iter().map(|r| r.region.as_str()).collect();
     assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     assert_eq!(gaps_beyond_emulator(&snapshot), Vec::<String>::new());
@@ -30,7 +30,7 @@ fn demo_fixture_replays_completely_in_the_recorded_regions() {
 
 #[test]
 fn demo_fixture_is_anonymized() {
-    let snapshot = replay("demo", "16");
+    let snapshot = replay("emulator-demo", "16");
     let account = &snapshot.account.id;
     assert!(
         account.starts_with("0000") && account != "123456789012",
@@ -47,8 +47,8 @@ fn demo_fixture_is_anonymized() {
 #[test]
 fn replay_does_not_depend_on_concurrency() {
     assert_eq!(
-        comparable(&replay("demo", "1")),
-        comparable(&replay("demo", "32"))
+        comparable(&replay("emulator-demo", "1")),
+        comparable(&replay("emulator-demo", "32"))
     );
 }
 
@@ -75,7 +75,10 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 
 #[test]
 fn a_missing_response_fails_naming_the_request() {
-    let recording = fixture_without("demo", "us-east-1/rds/DescribeEventSubscriptions.json");
+    let recording = fixture_without(
+        "emulator-demo",
+        "us-east-1/rds/DescribeEventSubscriptions.json",
+    );
     let out = recording.path().join("out");
     let output = rds_evidence(recording.path())
         .arg("collect")
@@ -100,7 +103,10 @@ fn a_missing_response_fails_naming_the_request() {
 
 #[test]
 fn a_missing_response_can_be_recorded_as_unavailable() {
-    let recording = fixture_without("demo", "us-east-1/rds/DescribeEventSubscriptions.json");
+    let recording = fixture_without(
+        "emulator-demo",
+        "us-east-1/rds/DescribeEventSubscriptions.json",
+    );
     let out = recording.path().join("out");
     let output = rds_evidence(recording.path())
         .arg("collect")
@@ -383,7 +389,7 @@ mod demo_verdicts {
             let out = dir.path().join("out");
             let output = rds_evidence(dir.path())
                 .args(["collect", "--replay"])
-                .arg(fixture("demo"))
+                .arg(fixture("emulator-demo"))
                 .arg("--out")
                 .arg(&out)
                 .output()

@@ -1,4 +1,4 @@
-//! Real bundles for tests: the demo account's snapshot (`fixtures/demo-snapshot.json`),
+//! Real bundles for tests: the demo account's snapshot (`fixtures/emulator-demo-snapshot.json`),
 //! changed as a test needs, evaluated, written with the bundle writer into a store.
 
 use std::path::{Path, PathBuf};
@@ -13,8 +13,10 @@ use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot};
 use crate::store::Store;
 
 pub fn demo_snapshot() -> Snapshot {
-    serde_json::from_str(include_str!("../../../fixtures/demo-snapshot.json"))
-        .expect("fixtures/demo-snapshot.json is a valid snapshot")
+    serde_json::from_str(include_str!(
+        "../../../fixtures/emulator-demo-snapshot.json"
+    ))
+    .expect("fixtures/emulator-demo-snapshot.json is a valid snapshot")
 }
 
 /// Evaluates `snapshot` with the built-in profile and no attestations.

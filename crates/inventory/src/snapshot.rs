@@ -103,16 +103,22 @@ pub struct RegionSnapshot {
     pub event_subscriptions: Observed<Vec<EventSubscription>>,
     pub db_proxies: Observed<Vec<DbProxy>>,
     /// The option groups the instances use.
+    #[serde(default)]
     pub option_groups: Vec<OptionGroup>,
     /// Aurora global databases, with clusters in any region.
+    #[serde(default = "not_collected")]
     pub global_clusters: Observed<Vec<GlobalCluster>>,
     /// Maintenance scheduled for the region's instances and clusters; resources with none are
     /// absent.
+    #[serde(default = "not_collected")]
     pub pending_maintenance: Observed<Vec<PendingMaintenance>>,
     /// The engine versions the databases run, each distinct `(engine, version)` once.
+    #[serde(default)]
     pub engine_versions: Vec<EngineVersion>,
     /// The CA certificates RDS offers in the region.
+    #[serde(default = "not_collected")]
     pub certificates: Observed<Vec<Certificate>>,
+    #[serde(default = "not_collected")]
     pub reserved_instances: Observed<Vec<ReservedInstance>>,
     pub network: Network,
     pub kms_keys: Vec<KmsKey>,

@@ -1,10 +1,10 @@
-//! The Graphviz DOT source: VPC, Availability Zone and subnet as nested clusters, so that
-//! `dot -Tsvg` draws the nesting as boxes within boxes.
+//! The Graphviz DOT source: Region, VPC, Availability Zone and subnet as nested clusters, so
+//! that `dot -Tsvg` draws the nesting as boxes within boxes.
 
 use std::fmt::Write;
 
-use super::model::{Edge, EdgeKind, Graph, Group, GroupKind, Node};
-use super::style::{self, Paint};
+use super::model::{Edge, Graph, Group, GroupKind, Node};
+use super::style::{self, Paint, Sample};
 
 pub(super) fn render(graph: &Graph) -> String {
     let mut out = String::new();
@@ -13,7 +13,7 @@ pub(super) fn render(graph: &Graph) -> String {
     line(
         &mut out,
         0,
-        &format!("digraph {} {{", quote(&format!("rds-{}", graph.region))),
+        &format!("digraph {} {{", quote(&format!("rds-{}", graph.name))),
     );
     line(
         &mut out,
@@ -30,11 +30,11 @@ pub(super) fn render(graph: &Graph) -> String {
         "node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];",
     );
     line(&mut out, 1, "edge [fontname=\"Helvetica\", fontsize=10];");
-    for group in &graph.groups {
-        write_group(&mut out, 1, group);
-    }
-    for node in &graph.nodes {
+    for node in graph.outside.iter().chain(&graph.cloud) {
         write_node(&mut out, 1, node);
+    }
+    for group in &graph.regions {
+        write_group(&mut out, 1, group);
     }
     for edge in &graph.edges {
         write_edge(&mut out, edge);
@@ -62,6 +62,7 @@ fn write_group(out: &mut String, depth: usize, group: &Group) {
         "filled"
     };
     let fontsize = match group.kind {
+        GroupKind::Region => 14,
         GroupKind::Vpc => 13,
         GroupKind::Zone => 12,
         GroupKind::Subnet(_) => 10,
@@ -73,7 +74,7 @@ fn write_group(out: &mut String, depth: usize, group: &Group) {
             "label={}; labeljust=l; fontsize={fontsize}; style=\"{style}\"; fillcolor=\"{}\"; \
              color=\"{}\"; penwidth={};",
             label(&group.lines),
-            paint.fill,
+            fill(paint),
             paint.stroke,
             paint.width
         ),
@@ -100,14 +101,16 @@ fn write_group(out: &mut String, depth: usize, group: &Group) {
 }
 
 fn write_node(out: &mut String, depth: usize, node: &Node) {
-    let paint = style::node(node.kind);
+    let paint = style::card(node.kind, !node.marks.is_empty());
+    let mut lines = node.lines.clone();
+    lines.extend(node.marks.iter().map(|m| m.label().to_owned()));
     line(
         out,
         depth,
         &format!(
             "{} [label={}, {}];",
             quote(&node.id),
-            label(&node.lines),
+            label(&lines),
             box_attributes(paint, "rounded,filled")
         ),
     );
@@ -117,7 +120,9 @@ fn box_attributes(paint: Paint, style: &str) -> String {
     let dashed = if paint.dashed { ",dashed" } else { "" };
     format!(
         "style=\"{style}{dashed}\", fillcolor=\"{}\", color=\"{}\", penwidth={}",
-        paint.fill, paint.stroke, paint.width
+        fill(paint),
+        paint.stroke,
+        paint.width
     )
 }
 
@@ -139,35 +144,31 @@ fn write_edge(out: &mut String, edge: &Edge) {
     );
 }
 
-/// One node with an HTML-like table: a swatch and a caption per box and line style.
+/// One node with an HTML-like table: a swatch and a caption per box, mark and line style.
 fn write_legend(out: &mut String) {
     let mut rows = String::new();
-    for (paint, caption) in style::legend_boxes() {
-        let dashed = if paint.dashed {
-            " style=\"dashed\""
-        } else {
-            ""
+    for entry in style::legend_entries() {
+        let caption = entry.caption.replace('&', "&amp;").replace('<', "&lt;");
+        let sample = match entry.sample {
+            Sample::Box(paint) => swatch(paint),
+            Sample::Card(kind) => swatch(style::card(kind, false)),
+            Sample::Mark => swatch(style::marked_sample()),
+            Sample::Line(kind) => {
+                let stroke = style::edge(kind);
+                let sample = if stroke.dashed {
+                    "- - -&gt;"
+                } else {
+                    "——&gt;"
+                };
+                format!(
+                    "<td border=\"0\"><font color=\"{}\">{sample}</font></td>",
+                    stroke.color
+                )
+            }
         };
         let _ = write!(
             rows,
-            "<tr><td bgcolor=\"{}\" color=\"{}\"{dashed} width=\"36\"></td>\
-             <td border=\"0\" align=\"left\">{caption}</td></tr>",
-            paint.fill, paint.stroke
-        );
-    }
-    for kind in EdgeKind::ALL {
-        let stroke = style::edge(kind);
-        let sample = if stroke.dashed {
-            "- - -&gt;"
-        } else {
-            "——&gt;"
-        };
-        let _ = write!(
-            rows,
-            "<tr><td border=\"0\"><font color=\"{}\">{sample}</font></td>\
-             <td border=\"0\" align=\"left\">{}</td></tr>",
-            stroke.color,
-            kind.label()
+            "<tr>{sample}<td border=\"0\" align=\"left\">{caption}</td></tr>"
         );
     }
     line(
@@ -179,6 +180,28 @@ fn write_legend(out: &mut String) {
              colspan=\"2\"><b>Legend</b></td></tr>{rows}</table>>];"
         ),
     );
+}
+
+fn swatch(paint: Paint) -> String {
+    let dashed = if paint.dashed {
+        " style=\"dashed\""
+    } else {
+        ""
+    };
+    format!(
+        "<td bgcolor=\"{}\" color=\"{}\"{dashed} width=\"36\"></td>",
+        fill(paint),
+        paint.stroke
+    )
+}
+
+/// Containers the SVG leaves unfilled are white here: a filled cluster needs a colour.
+fn fill(paint: Paint) -> &'static str {
+    if paint.fill == "none" {
+        "#ffffff"
+    } else {
+        paint.fill
+    }
 }
 
 /// A DOT quoted string. Names come from AWS tags and may hold quotes, backslashes or line

@@ -1,51 +1,73 @@
-//! Architecture diagrams (DOC-001), one per region with databases.
+//! Architecture diagrams (DOC-001): one page per group of regions that replicate to one
+//! another, in the convention partners and validators use.
 //!
-//! The checklist asks for the architecture of the databases as deployed: VPCs, Availability
-//! Zones, public and private subnets, DB instances and clusters with writer and readers, the
-//! Multi-AZ standby, read replicas within and across regions, and where the internet can reach
-//! a database. Each diagram is drawn from the snapshot, not from a design document, so it shows
-//! what runs. A subnet is public when its route table has a default route to an internet
-//! gateway (the rule the network checks use); an open path from the internet is what the
-//! evaluation found (`rds.instance.not_publicly_reachable`, `rds.cluster.not_publicly_reachable`),
-//! not a second judgement.
+//! The checklist asks for the deployment as it runs: "VPCs, availability zones, subnets",
+//! every AWS service used, and evidence of best practice for availability and security.
+//! Partners draw that in diagrams.net or with AWS's architecture icons as nested groups — AWS
+//! Cloud › Region › VPC › Availability Zone › public and private subnet — with each resource
+//! inside the subnet it runs in and arrows for replication and failover. These diagrams are
+//! drawn that way from the snapshot, not from a design document: a Multi-AZ primary and its
+//! standby in their two zones, a cluster's writer and readers in theirs, cross-region replicas
+//! in their own region's box on the same page, gateways where the route tables use them, and
+//! the failures a validator looks for marked on the resource (an open path from the internet,
+//! storage not encrypted, a single-AZ production database), with a legend.
 //!
-//! Each diagram comes as Graphviz DOT, with VPC → zone → subnet as nested clusters, and as an
-//! SVG laid out by layout-rs (see [`svg`] for how the nesting is drawn without clusters). The
-//! SVG has no XML prolog and prefixes its ids with the region, so it can be inlined in HTML.
+//! A subnet is public when its route table has a default route to an internet gateway (the
+//! rule the network checks use); an open path from the internet and a failed Multi-AZ check are
+//! what the evaluation found (`rds.instance.not_publicly_reachable`,
+//! `rds.cluster.not_publicly_reachable`, `rds.database.multi_az`), not a second judgement.
+//!
+//! The layout is ours ([`layout`]): deterministic, total over any snapshot (partial listings,
+//! unknown zones and subnets, dangling references), with every box inside its container and
+//! no two siblings overlapping. Each page comes three ways: SVG (no XML prolog, ids prefixed
+//! with the page, so several can be inlined in one HTML page), a diagrams.net file with the
+//! same containers and the AWS icons, for the partner to extend, and Graphviz DOT.
 
 mod dot;
+mod drawio;
+mod layout;
 mod model;
 mod style;
+mod subnets;
 mod svg;
+mod text;
+mod xml;
 
 use crate::Contents;
 
-/// One region's diagram: the Graphviz DOT source and the SVG laid out from it.
+/// One page: the regions it draws, and the page as DOT, SVG and diagrams.net XML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram {
-    pub region: String,
+    /// The regions joined by `+`: the files' name.
+    pub name: String,
+    pub regions: Vec<String>,
     pub dot: String,
     pub svg: String,
+    pub drawio: String,
 }
 
-/// A diagram for every region whose DB instance or cluster listing holds a database, in the
-/// snapshot's region order.
+/// A page for every group of linked regions whose DB instance or cluster listing holds a
+/// database, in the snapshot's region order.
 pub fn diagrams(contents: Contents) -> Vec<Diagram> {
-    contents
-        .snapshot
-        .regions
-        .iter()
-        .filter(|region| model::has_databases(region))
-        .map(|region| {
-            let graph = model::build(contents, region);
+    model::pages(contents.snapshot)
+        .into_iter()
+        .map(|page| {
+            let graph = model::build(contents, &page);
+            let layout = layout::layout(&graph);
             Diagram {
-                region: region.region.clone(),
+                regions: page.iter().map(|r| r.region.clone()).collect(),
                 dot: dot::render(&graph),
-                svg: svg::render(&graph),
+                svg: svg::render(&graph, &layout),
+                drawio: drawio::render(&graph, &layout),
+                name: graph.name,
             }
         })
         .collect()
 }
 
+#[cfg(test)]
+mod invariants;
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

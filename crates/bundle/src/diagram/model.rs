@@ -1,31 +1,46 @@
-//! One region's architecture as data: VPC → Availability Zone → subnet groups holding the
-//! database nodes, and the edges between them. Both renderers draw this model, so the DOT
-//! source and the SVG cannot disagree.
+//! One page of architecture as data: the AWS Cloud › Region › VPC › Availability Zone › subnet
+//! containers, each database, standby, proxy and gateway in the container it runs in, and the
+//! edges between them. Every renderer draws this model, so the DOT source, the SVG and the
+//! diagrams.net file cannot disagree.
+//!
+//! A page holds the regions that replicate to one another (read replicas, replica clusters,
+//! global databases): a cross-region replica is drawn in its own region's box, beside its
+//! source. Where something cannot be placed further (no VPC, no zone, a subnet the API does not
+//! name), it sits in the narrowest container that is certain.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rds_evidence_controls::{subnet_routing, Outcome, Scope};
-use rds_evidence_inventory::network::{RouteTarget, Subnet};
-use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSubnetGroup};
+use rds_evidence_controls::{Outcome, Resource, Scope};
+use rds_evidence_inventory::Environment;
+use rds_evidence_inventory::activity::ReplicationTask;
+use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbProxy, DbSubnetGroup};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot};
 
+use super::subnets::SubnetIndex;
 use crate::Contents;
 
 /// The checks whose failure means an open path from the internet to the database.
 pub(super) const INSTANCE_REACHABILITY_CHECK: &str = "rds.instance.not_publicly_reachable";
 pub(super) const CLUSTER_REACHABILITY_CHECK: &str = "rds.cluster.not_publicly_reachable";
+/// The check whose failure on a production database is a single point of failure.
+pub(super) const MULTI_AZ_CHECK: &str = "rds.database.multi_az";
 
 #[derive(Debug)]
 pub(super) struct Graph {
-    pub region: String,
+    /// The page's name, safe as a file name: its regions joined by `+`.
+    pub name: String,
     pub title: String,
     pub subtitle: String,
     /// What could not be read and so may be missing from the picture.
     pub notes: Vec<String>,
-    /// VPCs, with their zones and subnets.
-    pub groups: Vec<Group>,
-    /// Nodes outside any VPC: the internet, other regions, global databases.
-    pub nodes: Vec<Node>,
+    /// Outside AWS: systems the databases migrate from, and the internet when a database is
+    /// reachable from it.
+    pub outside: Vec<Node>,
+    /// In the AWS Cloud, outside any region of the page: global databases, databases of other
+    /// accounts or of regions not drawn.
+    pub cloud: Vec<Node>,
+    /// Region › VPC › zone › subnet.
+    pub regions: Vec<Group>,
     pub edges: Vec<Edge>,
 }
 
@@ -38,15 +53,17 @@ pub(super) struct Group {
     pub nodes: Vec<Node>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum GroupKind {
+    Region,
     Vpc,
     Zone,
     Subnet(Exposure),
 }
 
 /// Whether a subnet is public: its route table has a default route to an internet gateway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The order is the order of a zone's rows: public above private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Exposure {
     Public,
     Private,
@@ -58,23 +75,99 @@ pub(super) struct Node {
     pub id: String,
     pub kind: NodeKind,
     pub lines: Vec<String>,
+    /// Failures a validator looks for, drawn on the resource.
+    pub marks: Vec<Mark>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum NodeKind {
-    Database {
-        encrypted: bool,
-        exposed: bool,
-    },
-    Cluster {
-        encrypted: bool,
-        exposed: bool,
-    },
+    Instance(Engine),
+    /// The Multi-AZ standby of an instance: not readable, there to take over.
     Standby,
-    /// A database in another region or account, or one the listing does not hold.
-    Elsewhere,
+    Cluster {
+        aurora: bool,
+    },
+    Proxy,
+    Gateway(Gateway),
     GlobalDatabase,
+    /// A database in another account, in a region not drawn, or missing from its listing.
+    Elsewhere,
+    /// A system outside AWS: the source of a DMS migration.
+    External,
     Internet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    AuroraPostgres,
+    AuroraMysql,
+    Postgres,
+    Mysql,
+    MariaDb,
+    Oracle,
+    SqlServer,
+    Other,
+}
+
+impl Engine {
+    fn of(engine: &str) -> Engine {
+        match engine {
+            "aurora-postgresql" => Engine::AuroraPostgres,
+            "aurora-mysql" | "aurora" => Engine::AuroraMysql,
+            "postgres" => Engine::Postgres,
+            "mysql" => Engine::Mysql,
+            "mariadb" => Engine::MariaDb,
+            e if e.starts_with("oracle") || e.starts_with("custom-oracle") => Engine::Oracle,
+            e if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") => {
+                Engine::SqlServer
+            }
+            _ => Engine::Other,
+        }
+    }
+}
+
+/// What a VPC's route tables name as a way in or out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Gateway {
+    Internet,
+    Nat,
+    Endpoint,
+    Transit,
+    Peering,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Mark {
+    /// The evaluation found an open path from the internet.
+    PublicPath,
+    Unencrypted,
+    /// A production database the Multi-AZ check failed.
+    SingleAzProduction,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 3] = [
+        Mark::PublicPath,
+        Mark::Unencrypted,
+        Mark::SingleAzProduction,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mark::PublicPath => "OPEN PATH FROM THE INTERNET",
+            Mark::Unencrypted => "NOT ENCRYPTED AT REST",
+            Mark::SingleAzProduction => "SINGLE-AZ PRODUCTION",
+        }
+    }
+
+    /// What the mark means, for the legend.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Mark::PublicPath => "public flag, open security group, internet route",
+            Mark::Unencrypted => "storage not encrypted",
+            Mark::SingleAzProduction => "production, Multi-AZ check failed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,28 +185,31 @@ pub(super) enum EdgeKind {
     Replication,
     CrossRegion,
     GlobalMember,
+    Migration,
     Internet,
 }
 
 impl EdgeKind {
-    pub const ALL: [EdgeKind; 7] = [
+    pub const ALL: [EdgeKind; 8] = [
         EdgeKind::Writer,
         EdgeKind::Reader,
         EdgeKind::Standby,
         EdgeKind::Replication,
         EdgeKind::CrossRegion,
         EdgeKind::GlobalMember,
+        EdgeKind::Migration,
         EdgeKind::Internet,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            EdgeKind::Writer => "writer",
-            EdgeKind::Reader => "reader",
-            EdgeKind::Standby => "synchronous standby",
-            EdgeKind::Replication => "async replication",
+            EdgeKind::Writer => "cluster writer",
+            EdgeKind::Reader => "cluster reader",
+            EdgeKind::Standby => "synchronous standby (Multi-AZ)",
+            EdgeKind::Replication => "asynchronous replication",
             EdgeKind::CrossRegion => "cross-region replication",
-            EdgeKind::GlobalMember => "global database",
+            EdgeKind::GlobalMember => "global database member",
+            EdgeKind::Migration => "migration (AWS DMS task)",
             EdgeKind::Internet => "open path from the internet",
         }
     }
@@ -127,6 +223,7 @@ impl EdgeKind {
             EdgeKind::Replication => "replication",
             EdgeKind::CrossRegion => "cross-region",
             EdgeKind::GlobalMember => "global",
+            EdgeKind::Migration => "migration",
             EdgeKind::Internet => "internet",
         }
     }
@@ -134,81 +231,146 @@ impl EdgeKind {
 
 pub(super) const INTERNET: &str = "internet";
 
-pub(super) fn instance_id(identifier: &str) -> String {
-    format!("db:{identifier}")
+pub(super) fn instance_id(region: &str, identifier: &str) -> String {
+    format!("db:{region}:{identifier}")
 }
 
-pub(super) fn cluster_id(identifier: &str) -> String {
-    format!("cluster:{identifier}")
+pub(super) fn cluster_id(region: &str, identifier: &str) -> String {
+    format!("cluster:{region}:{identifier}")
 }
 
-fn standby_id(identifier: &str) -> String {
-    format!("standby:{identifier}")
-}
-
-impl Graph {
-    /// How many boxes the diagram draws: groups and nodes.
-    pub fn size(&self) -> usize {
-        fn count(groups: &[Group]) -> usize {
-            groups
-                .iter()
-                .map(|g| 1 + g.nodes.len() + count(&g.groups))
-                .sum()
-        }
-        count(&self.groups) + self.nodes.len()
-    }
+fn standby_id(region: &str, identifier: &str) -> String {
+    format!("standby:{region}:{identifier}")
 }
 
 pub(super) fn has_databases(region: &RegionSnapshot) -> bool {
     !listed(&region.db_instances).is_empty() || !listed(&region.db_clusters).is_empty()
 }
 
-pub(super) fn build(contents: Contents, region: &RegionSnapshot) -> Graph {
-    let instances = listed(&region.db_instances);
-    let clusters = listed(&region.db_clusters);
+/// The regions with databases, grouped into pages: regions linked by a replica or a global
+/// database share a page. Pages and their regions keep the snapshot's order.
+pub(super) fn pages(snapshot: &Snapshot) -> Vec<Vec<&RegionSnapshot>> {
+    let drawn: Vec<&RegionSnapshot> = snapshot
+        .regions
+        .iter()
+        .filter(|r| has_databases(r))
+        .collect();
+    let index: HashMap<&str, usize> = drawn
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.region.as_str(), i))
+        .collect();
+    let mut page_of: Vec<usize> = (0..drawn.len()).collect();
+    fn root(page_of: &mut [usize], mut i: usize) -> usize {
+        while page_of[i] != i {
+            page_of[i] = page_of[page_of[i]];
+            i = page_of[i];
+        }
+        i
+    }
+    let mut link = |a: usize, b: usize| {
+        let (a, b) = (root(&mut page_of, a), root(&mut page_of, b));
+        page_of[a.max(b)] = a.min(b);
+    };
+    let mut global_home: HashMap<&str, usize> = HashMap::new();
+    for (i, region) in drawn.iter().enumerate() {
+        let references = listed(&region.db_instances)
+            .iter()
+            .flat_map(|d| d.replica_source.iter().chain(&d.read_replicas))
+            .chain(
+                listed(&region.db_clusters)
+                    .iter()
+                    .flat_map(|c| c.replica_source.iter().chain(&c.read_replicas)),
+            );
+        for reference in references {
+            let other = parse_rds_arn(reference)
+                .filter(|arn| arn.account == snapshot.account.id)
+                .and_then(|arn| index.get(arn.region));
+            if let Some(&j) = other {
+                link(i, j);
+            }
+        }
+        for global in listed(&region.db_clusters)
+            .iter()
+            .filter_map(|c| c.global_cluster.as_deref())
+        {
+            let home = *global_home.entry(global).or_insert(i);
+            link(home, i);
+        }
+    }
+    let mut pages: BTreeMap<usize, Vec<&RegionSnapshot>> = BTreeMap::new();
+    for (i, region) in drawn.iter().enumerate() {
+        let page = root(&mut page_of, i);
+        pages.entry(page).or_default().push(region);
+    }
+    pages.into_values().collect()
+}
+
+pub(super) fn build(contents: Contents, page: &[&RegionSnapshot]) -> Graph {
+    let snapshot = contents.snapshot;
     let mut builder = Builder {
-        snapshot: contents.snapshot,
-        region,
-        reachability: reachability(contents, &region.region),
-        tree: BTreeMap::new(),
-        loose: BTreeMap::new(),
+        contents,
+        findings: findings(contents, page),
+        regions: page.iter().map(|r| RegionEntry::new(r)).collect(),
+        cloud: BTreeMap::new(),
+        outside: BTreeMap::new(),
         edges: BTreeSet::new(),
         linked: BTreeSet::new(),
-        subnets: SubnetIndex::new(region),
-        instances: instances
-            .iter()
-            .map(|i| (i.identifier.as_str(), i))
-            .collect(),
-        clusters: clusters
-            .iter()
-            .map(|c| (c.identifier.as_str(), c))
-            .collect(),
     };
-    for instance in instances {
-        builder.add_instance(instance);
+    for (r, region) in page.iter().enumerate() {
+        for instance in listed(&region.db_instances) {
+            builder.add_instance(r, instance);
+        }
+        for cluster in listed(&region.db_clusters) {
+            builder.add_cluster(r, cluster);
+        }
+        for proxy in listed(&region.db_proxies) {
+            builder.add_proxy(r, proxy);
+        }
     }
-    for cluster in clusters {
-        builder.add_cluster(cluster);
+    for region in page {
+        for task in listed(&region.replication_tasks) {
+            builder.add_migration(task);
+        }
     }
-    let subtitle = format!(
-        "collected {} · {} DB instance{}, {} DB cluster{}",
-        contents.snapshot.collected_at,
-        instances.len(),
-        plural(instances.len()),
-        clusters.len(),
-        plural(clusters.len()),
-    );
-    let (groups, nodes, edges) = builder.finish();
+    let (instances, clusters) = page.iter().fold((0, 0), |(i, c), r| {
+        (
+            i + listed(&r.db_instances).len(),
+            c + listed(&r.db_clusters).len(),
+        )
+    });
+    let names: Vec<&str> = page.iter().map(|r| r.region.as_str()).collect();
+    let notes = page
+        .iter()
+        .flat_map(|region| {
+            notes(region).into_iter().map(move |note| {
+                if page.len() > 1 {
+                    format!("{}: {note}", region.region)
+                } else {
+                    note
+                }
+            })
+        })
+        .collect();
+    let (outside, cloud, regions, edges) = builder.finish();
+    let file_names: Vec<String> = names.iter().map(|n| crate::layout::safe_name(n)).collect();
     Graph {
-        region: region.region.clone(),
+        name: file_names.join("+"),
         title: format!(
             "RDS architecture · account {} · {}",
-            contents.snapshot.account.id, region.region
+            snapshot.account.id,
+            names.join(" + ")
         ),
-        subtitle,
-        notes: notes(region),
-        groups,
-        nodes,
+        subtitle: format!(
+            "collected {} · {instances} DB instance{}, {clusters} DB cluster{}",
+            snapshot.collected_at,
+            plural(instances),
+            plural(clusters),
+        ),
+        notes,
+        outside,
+        cloud,
+        regions,
         edges,
     }
 }
@@ -221,22 +383,35 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn listed<T>(listing: &Observed<Vec<T>>) -> &[T] {
+pub(super) fn listed<T>(listing: &Observed<Vec<T>>) -> &[T] {
     listing.value().map_or(&[], Vec::as_slice)
 }
 
-/// The evaluation's verdict on internet reachability for each database of this region: the
-/// diagram shows what the checks found rather than judging the network again.
-fn reachability(contents: Contents, region: &str) -> BTreeMap<(Scope, String), Outcome> {
+type FindingKey = (String, Scope, String, &'static str);
+
+/// The evaluation's outcomes the diagram marks (internet reachability, Multi-AZ) for this
+/// page's databases: the picture shows what the checks found rather than judging again.
+fn findings(contents: Contents, page: &[&RegionSnapshot]) -> BTreeMap<FindingKey, Outcome> {
+    let checks = [
+        INSTANCE_REACHABILITY_CHECK,
+        CLUSTER_REACHABILITY_CHECK,
+        MULTI_AZ_CHECK,
+    ];
     contents
         .evaluation
         .findings
         .iter()
-        .filter(|f| {
-            f.resource.region == region
-                && (f.check == INSTANCE_REACHABILITY_CHECK || f.check == CLUSTER_REACHABILITY_CHECK)
+        .filter(|f| page.iter().any(|r| r.region == f.resource.region))
+        .filter_map(|f| {
+            let check = checks.into_iter().find(|c| *c == f.check)?;
+            let key = (
+                f.resource.region.clone(),
+                f.resource.kind,
+                f.resource.id.clone(),
+                check,
+            );
+            Some((key, f.outcome))
         })
-        .map(|f| ((f.resource.kind, f.resource.id.clone()), f.outcome))
         .collect()
 }
 
@@ -247,6 +422,7 @@ fn notes(region: &RegionSnapshot) -> Vec<String> {
         ("DB instances", region.db_instances.unavailable()),
         ("DB clusters", region.db_clusters.unavailable()),
         ("DB subnet groups", region.db_subnet_groups.unavailable()),
+        ("DB proxies", region.db_proxies.unavailable()),
         ("VPCs", network.vpcs.unavailable()),
         ("subnets", network.subnets.unavailable()),
         ("route tables", network.route_tables.unavailable()),
@@ -276,310 +452,41 @@ struct ZoneEntry {
     nodes: BTreeMap<String, Node>,
 }
 
-struct Builder<'a> {
-    snapshot: &'a Snapshot,
-    region: &'a RegionSnapshot,
-    reachability: BTreeMap<(Scope, String), Outcome>,
-    tree: BTreeMap<String, VpcEntry>,
-    /// Nodes outside any known VPC.
-    loose: BTreeMap<String, Node>,
-    edges: BTreeSet<Edge>,
-    /// The pairs `edges` links, smaller id first: one lookup instead of a scan per edge.
-    linked: BTreeSet<(String, String)>,
+/// One region of the page as it fills.
+struct RegionEntry<'a> {
+    snapshot: &'a RegionSnapshot,
     subnets: SubnetIndex<'a>,
+    vpcs: BTreeMap<String, VpcEntry>,
+    /// Nodes in the region but outside any known VPC.
+    loose: BTreeMap<String, Node>,
+    /// Every node id put somewhere: a node is drawn once, where it was first placed.
+    placed: BTreeSet<String>,
     /// The region's databases by identifier: replication ends are looked up per database.
     instances: HashMap<&'a str, &'a DbInstance>,
     clusters: HashMap<&'a str, &'a DbCluster>,
 }
 
-impl<'a> Builder<'a> {
-    fn add_instance(&mut self, instance: &'a DbInstance) {
-        let id = instance_id(&instance.identifier);
-        let group = self.subnets.group(instance.subnet_group.as_deref());
-        let vpc = instance
-            .vpc_id
-            .clone()
-            .or_else(|| group.and_then(|g| g.vpc_id.clone()));
-        let zone = instance.availability_zone.as_deref();
-        let reachable = self.reachable(Scope::DbInstance, &instance.identifier);
-        let exposed = reachable == Some(Outcome::Fail);
-        let mut lines = vec![
-            instance.identifier.clone(),
-            format!(
-                "{} {} · {}",
-                instance.engine, instance.engine_version, instance.instance_class
-            ),
-        ];
-        if instance.cluster_identifier.is_none() {
-            lines.push(if instance.multi_az {
-                "Multi-AZ instance".to_owned()
-            } else {
-                "Single-AZ instance".to_owned()
-            });
-        }
-        if let Some(status) = instance.status.as_deref().filter(|s| *s != "available") {
-            lines.push(format!("status: {status}"));
-        }
-        if zone.is_none() {
-            lines.push("AZ not reported".to_owned());
-        }
-        lines.push(encryption_line(instance.storage.encrypted));
-        lines.extend(exposure_line(reachable, instance.publicly_accessible));
-        let place = self.place(vpc.clone(), zone, group);
-        self.put(
-            &place,
-            Node {
-                id: id.clone(),
-                kind: NodeKind::Database {
-                    encrypted: instance.storage.encrypted,
-                    exposed,
-                },
-                lines,
-            },
-        );
-
-        if instance.multi_az && instance.cluster_identifier.is_none() {
-            let standby_zone = instance.secondary_availability_zone.as_deref();
-            let standby = standby_id(&instance.identifier);
-            let place = self.place(vpc, standby_zone, group);
-            self.put(
-                &place,
-                Node {
-                    id: standby.clone(),
-                    kind: NodeKind::Standby,
-                    lines: vec![
-                        format!("{} standby", instance.identifier),
-                        "Multi-AZ, not readable".to_owned(),
-                        standby_zone.map_or("AZ not reported".to_owned(), |z| format!("in {z}")),
-                    ],
-                },
-            );
-            self.edge(&id, &standby, EdgeKind::Standby);
-        }
-
-        if let Some(source) = &instance.replica_source {
-            let (source, kind) = self.replica_end(source, Scope::DbInstance);
-            self.edge(&source, &id, kind);
-        }
-        for replica in &instance.read_replicas {
-            let (replica, kind) = self.replica_end(replica, Scope::DbInstance);
-            self.edge(&id, &replica, kind);
-        }
-    }
-
-    fn add_cluster(&mut self, cluster: &'a DbCluster) {
-        let id = cluster_id(&cluster.identifier);
-        let group = self.subnets.group(cluster.subnet_group.as_deref());
-        let vpc = group.and_then(|g| g.vpc_id.clone()).or_else(|| {
-            cluster
-                .members
+impl<'a> RegionEntry<'a> {
+    fn new(snapshot: &'a RegionSnapshot) -> Self {
+        RegionEntry {
+            snapshot,
+            subnets: SubnetIndex::new(snapshot),
+            vpcs: BTreeMap::new(),
+            loose: BTreeMap::new(),
+            placed: BTreeSet::new(),
+            instances: listed(&snapshot.db_instances)
                 .iter()
-                .find_map(|m| self.instance(&m.instance_identifier)?.vpc_id.clone())
-        });
-        let reachable = self.reachable(Scope::DbCluster, &cluster.identifier);
-        let exposed = reachable == Some(Outcome::Fail);
-        let aurora = cluster.engine.starts_with("aurora");
-        let mut lines = vec![
-            cluster.identifier.clone(),
-            format!(
-                "{} · {} {}",
-                if aurora {
-                    "Aurora cluster"
-                } else {
-                    "Multi-AZ DB cluster"
-                },
-                cluster.engine,
-                cluster.engine_version
-            ),
-        ];
-        if !cluster.availability_zones.is_empty() {
-            lines.push(format!("AZs {}", cluster.availability_zones.join(", ")));
-        }
-        if let Some(mode) = cluster
-            .engine_mode
-            .as_deref()
-            .filter(|m| *m != "provisioned")
-        {
-            lines.push(format!("engine mode: {mode}"));
-        }
-        if let Some(scaling) = &cluster.serverless_v2_scaling {
-            let capacity = |c: Option<f64>| c.map_or("?".to_owned(), |c| c.to_string());
-            lines.push(format!(
-                "Serverless v2: {}–{} ACU",
-                capacity(scaling.min_capacity),
-                capacity(scaling.max_capacity)
-            ));
-        }
-        if let Some(status) = cluster.status.as_deref().filter(|s| *s != "available") {
-            lines.push(format!("status: {status}"));
-        }
-        lines.push(encryption_line(cluster.storage.encrypted));
-        lines.extend(exposure_line(reachable, cluster.publicly_accessible));
-        // A cluster spans zones: it sits in its VPC, its members in their subnets.
-        let place = Place {
-            vpc,
-            ..Place::default()
-        };
-        self.put(
-            &place,
-            Node {
-                id: id.clone(),
-                kind: NodeKind::Cluster {
-                    encrypted: cluster.storage.encrypted,
-                    exposed,
-                },
-                lines,
-            },
-        );
-
-        for member in &cluster.members {
-            let member_id = instance_id(&member.instance_identifier);
-            if self.instance(&member.instance_identifier).is_none() {
-                self.put(
-                    &place,
-                    Node {
-                        id: member_id.clone(),
-                        kind: NodeKind::Elsewhere,
-                        lines: vec![
-                            member.instance_identifier.clone(),
-                            "not in the instance listing".to_owned(),
-                        ],
-                    },
-                );
-            }
-            let kind = if member.is_writer {
-                EdgeKind::Writer
-            } else {
-                EdgeKind::Reader
-            };
-            self.edge(&id, &member_id, kind);
-        }
-
-        if let Some(source) = &cluster.replica_source {
-            let (source, kind) = self.replica_end(source, Scope::DbCluster);
-            self.edge(&source, &id, kind);
-        }
-        for replica in &cluster.read_replicas {
-            let (replica, kind) = self.replica_end(replica, Scope::DbCluster);
-            self.edge(&id, &replica, kind);
-        }
-        if let Some(global) = &cluster.global_cluster {
-            self.add_global(global, &id);
-        }
-    }
-
-    /// The global database node, linked to this cluster and to its members in other regions.
-    fn add_global(&mut self, global: &str, cluster: &str) {
-        let global_id = format!("global:{global}");
-        self.loose.entry(global_id.clone()).or_insert_with(|| Node {
-            id: global_id.clone(),
-            kind: NodeKind::GlobalDatabase,
-            lines: vec![global.to_owned(), "Aurora global database".to_owned()],
-        });
-        self.edge(&global_id, cluster, EdgeKind::GlobalMember);
-        let elsewhere: Vec<(&str, &DbCluster)> = self
-            .snapshot
-            .regions
-            .iter()
-            .filter(|r| r.region != self.region.region)
-            .flat_map(|r| {
-                listed(&r.db_clusters)
-                    .iter()
-                    .map(|c| (r.region.as_str(), c))
-            })
-            .filter(|(_, c)| c.global_cluster.as_deref() == Some(global))
-            .collect();
-        for (region, other) in elsewhere {
-            let node = self.elsewhere(region, self.account(), Scope::DbCluster, &other.identifier);
-            self.edge(&global_id, &node, EdgeKind::GlobalMember);
-        }
-    }
-
-    fn account(&self) -> &'a str {
-        let snapshot: &'a Snapshot = self.snapshot;
-        &snapshot.account.id
-    }
-
-    fn reachable(&self, scope: Scope, identifier: &str) -> Option<Outcome> {
-        self.reachability
-            .get(&(scope, identifier.to_owned()))
-            .copied()
-    }
-
-    fn instance(&self, identifier: &str) -> Option<&'a DbInstance> {
-        self.instances.get(identifier).copied()
-    }
-
-    fn cluster(&self, identifier: &str) -> Option<&'a DbCluster> {
-        self.clusters.get(identifier).copied()
-    }
-
-    /// The node at the other end of a replication, and the kind of replication: a database of
-    /// this region (by identifier, or by ARN of this region and account), or a node for one
-    /// elsewhere.
-    fn replica_end(&mut self, reference: &str, default_scope: Scope) -> (String, EdgeKind) {
-        let (this_region, this_account) = (self.region.region.as_str(), self.account());
-        let (region, account, scope, identifier) = match parse_rds_arn(reference) {
-            Some(arn) => (arn.region, arn.account, arn.scope, arn.identifier),
-            None => (this_region, this_account, default_scope, reference),
-        };
-        let here = region == this_region && account == this_account;
-        let listed_here = match scope {
-            Scope::DbCluster => self.cluster(identifier).is_some(),
-            _ => self.instance(identifier).is_some(),
-        };
-        let node = match (here, listed_here) {
-            (true, true) if scope == Scope::DbCluster => cluster_id(identifier),
-            (true, true) => instance_id(identifier),
-            _ => self.elsewhere(region, account, scope, identifier),
-        };
-        let kind = if region == this_region {
-            EdgeKind::Replication
-        } else {
-            EdgeKind::CrossRegion
-        };
-        (node, kind)
-    }
-
-    /// A node for a database outside this region's picture, described from the snapshot when
-    /// the snapshot holds it.
-    fn elsewhere(&mut self, region: &str, account: &str, scope: Scope, identifier: &str) -> String {
-        let kind = if scope == Scope::DbCluster {
-            "cluster"
-        } else {
-            "db"
-        };
-        let id = format!("{kind}:{region}:{account}:{identifier}");
-        let mut lines = vec![identifier.to_owned()];
-        let other_account = account != self.snapshot.account.id;
-        let other_region = region != self.region.region;
-        let seen = self
-            .snapshot
-            .regions
-            .iter()
-            .find(|r| r.region == region && !other_account);
-        let described = seen.and_then(|r| match scope {
-            Scope::DbCluster => listed(&r.db_clusters)
+                .map(|i| (i.identifier.as_str(), i))
+                .collect(),
+            clusters: listed(&snapshot.db_clusters)
                 .iter()
-                .find(|c| c.identifier == identifier)
-                .map(|c| format!("{} {}", c.engine, c.engine_version)),
-            _ => listed(&r.db_instances)
-                .iter()
-                .find(|i| i.identifier == identifier)
-                .map(|i| format!("{} · {}", i.engine, i.instance_class)),
-        });
-        lines.extend(described);
-        match (other_region, other_account) {
-            (_, true) => lines.push(format!("account {account}, {region}")),
-            (true, false) => lines.push(format!("in {region}")),
-            (false, false) => lines.push("not in this region's listing".to_owned()),
+                .map(|c| (c.identifier.as_str(), c))
+                .collect(),
         }
-        self.loose.entry(id.clone()).or_insert(Node {
-            id: id.clone(),
-            kind: NodeKind::Elsewhere,
-            lines,
-        });
-        id
+    }
+
+    fn name(&self) -> &'a str {
+        &self.snapshot.region
     }
 
     /// The subnet a database in `zone` uses: the one subnet its DB subnet group has there. The
@@ -591,7 +498,7 @@ impl<'a> Builder<'a> {
         group: Option<&'a DbSubnetGroup>,
     ) -> Place {
         if let Some(group) = group {
-            self.subnets.show(group);
+            self.subnets.use_group(group);
         }
         let Some(zone) = zone else {
             return Place {
@@ -623,11 +530,14 @@ impl<'a> Builder<'a> {
     }
 
     fn put(&mut self, place: &Place, node: Node) {
+        if !self.placed.insert(node.id.clone()) {
+            return;
+        }
         let mut place = place.clone();
         if let Some((Some(vpc), zone)) = place
             .subnet
             .as_ref()
-            .and_then(|s| self.subnets.shown.get(s))
+            .and_then(|s| self.subnets.drawn.get(s))
         {
             // The subnet is drawn where the EC2 listing puts it.
             place.vpc = Some(vpc.clone());
@@ -637,7 +547,7 @@ impl<'a> Builder<'a> {
             self.loose.insert(node.id.clone(), node);
             return;
         };
-        let vpc = self.tree.entry(vpc.clone()).or_default();
+        let vpc = self.vpcs.entry(vpc.clone()).or_default();
         if place.zone.is_none() && place.subnet.is_none() {
             vpc.nodes.insert(node.id.clone(), node);
             return;
@@ -656,6 +566,593 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Every subnet of the VPCs that hold something, with the gateways their route tables use.
+    fn finish(mut self) -> Group {
+        let vpc_ids: Vec<String> = self.vpcs.keys().cloned().collect();
+        for subnet in self.subnets.of_vpcs(&vpc_ids) {
+            self.vpcs
+                .entry(subnet.vpc.clone())
+                .or_default()
+                .zones
+                .entry(subnet.zone.clone())
+                .or_default()
+                .subnets
+                .entry(subnet.id.clone())
+                .or_default();
+        }
+        for (vpc_id, vpc) in &mut self.vpcs {
+            for node in self.subnets.gateways(vpc_id) {
+                vpc.nodes.insert(node.id.clone(), node);
+            }
+        }
+        let region = self.name();
+        let index = &self.subnets;
+        let vpcs = self
+            .vpcs
+            .into_iter()
+            .map(|(vpc_id, vpc)| {
+                let zones = vpc
+                    .zones
+                    .into_iter()
+                    .map(|(zone, entry)| {
+                        let mut subnets: Vec<(Vec<u32>, Group)> = entry
+                            .subnets
+                            .into_iter()
+                            .map(|(subnet_id, nodes)| {
+                                (
+                                    index.address(&subnet_id),
+                                    index.subnet_group(&subnet_id, nodes),
+                                )
+                            })
+                            .collect();
+                        // In address order: tiers read top to bottom as they were planned.
+                        subnets.sort_by(|a, b| a.0.cmp(&b.0));
+                        let subnets = subnets.into_iter().map(|(_, group)| group).collect();
+                        Group {
+                            id: format!("az:{region}:{vpc_id}:{}", zone.as_deref().unwrap_or("")),
+                            kind: GroupKind::Zone,
+                            lines: vec![zone.map_or("AZ not reported".to_owned(), |z| {
+                                format!("Availability Zone {z}")
+                            })],
+                            groups: subnets,
+                            nodes: entry.nodes.into_values().collect(),
+                        }
+                    })
+                    .collect();
+                Group {
+                    lines: index.vpc_lines(&vpc_id),
+                    id: format!("vpc:{region}:{vpc_id}"),
+                    kind: GroupKind::Vpc,
+                    groups: zones,
+                    nodes: vpc.nodes.into_values().collect(),
+                }
+            })
+            .collect();
+        Group {
+            id: format!("region:{region}"),
+            kind: GroupKind::Region,
+            lines: vec![format!("Region {region}")],
+            groups: vpcs,
+            nodes: self.loose.into_values().collect(),
+        }
+    }
+}
+
+struct Builder<'a> {
+    contents: Contents<'a>,
+    findings: BTreeMap<FindingKey, Outcome>,
+    regions: Vec<RegionEntry<'a>>,
+    /// Nodes in the cloud outside the page's regions.
+    cloud: BTreeMap<String, Node>,
+    /// Nodes outside AWS.
+    outside: BTreeMap<String, Node>,
+    edges: BTreeSet<Edge>,
+    /// The pairs `edges` links, smaller id first: one lookup instead of a scan per edge.
+    linked: BTreeSet<(String, String)>,
+}
+
+impl<'a> Builder<'a> {
+    fn snapshot(&self) -> &'a Snapshot {
+        self.contents.snapshot
+    }
+
+    fn outcome(
+        &self,
+        region: &str,
+        scope: Scope,
+        id: &str,
+        check: &'static str,
+    ) -> Option<Outcome> {
+        self.findings
+            .get(&(region.to_owned(), scope, id.to_owned(), check))
+            .copied()
+    }
+
+    /// As the evaluation classified it (account, attestation rules, then tags).
+    fn environment(&self, scope: Scope, region: &str, id: &str) -> Environment {
+        self.contents
+            .evaluation
+            .environments
+            .of_resource(&Resource::new(scope, region, id))
+    }
+
+    /// The marks and the exposure and encryption lines every database card carries.
+    fn judgement(
+        &self,
+        region: &str,
+        scope: Scope,
+        identifier: &str,
+        encrypted: bool,
+        publicly_accessible: Option<bool>,
+        production: bool,
+    ) -> (Vec<Mark>, Vec<String>) {
+        let reachability = match scope {
+            Scope::DbCluster => CLUSTER_REACHABILITY_CHECK,
+            _ => INSTANCE_REACHABILITY_CHECK,
+        };
+        let reachable = self.outcome(region, scope, identifier, reachability);
+        let single_az =
+            self.outcome(region, scope, identifier, MULTI_AZ_CHECK) == Some(Outcome::Fail);
+        let mut marks = Vec::new();
+        let mut lines = Vec::new();
+        if reachable == Some(Outcome::Fail) {
+            marks.push(Mark::PublicPath);
+        }
+        if encrypted {
+            lines.push("encrypted at rest".to_owned());
+        } else {
+            marks.push(Mark::Unencrypted);
+        }
+        if single_az && production {
+            marks.push(Mark::SingleAzProduction);
+        }
+        match reachable {
+            Some(Outcome::InsufficientEvidence) => {
+                lines.push("internet exposure not ruled out".to_owned());
+            }
+            Some(Outcome::Fail) => {}
+            _ if publicly_accessible == Some(true) => {
+                lines.push("public flag on, no open path".to_owned());
+            }
+            _ => {}
+        }
+        (marks, lines)
+    }
+
+    fn add_instance(&mut self, r: usize, instance: &'a DbInstance) {
+        let region = self.regions[r].name();
+        let id = instance_id(region, &instance.identifier);
+        let group = self.regions[r]
+            .subnets
+            .group(instance.subnet_group.as_deref());
+        let vpc = instance
+            .vpc_id
+            .clone()
+            .or_else(|| group.and_then(|g| g.vpc_id.clone()));
+        let zone = instance.availability_zone.as_deref();
+        let environment = self.environment(Scope::DbInstance, region, &instance.identifier);
+        let mut lines = vec![
+            instance.identifier.clone(),
+            format!(
+                "{} {} · {}",
+                instance.engine, instance.engine_version, instance.instance_class
+            ),
+            with_environment(self.instance_role(r, instance), environment),
+        ];
+        if let Some(status) = instance.status.as_deref().filter(|s| *s != "available") {
+            lines.push(format!("status: {status}"));
+        }
+        if zone.is_none() {
+            lines.push("AZ not reported".to_owned());
+        }
+        let (marks, judged) = self.judgement(
+            region,
+            Scope::DbInstance,
+            &instance.identifier,
+            instance.storage.encrypted,
+            instance.publicly_accessible,
+            environment == Environment::Production,
+        );
+        lines.extend(judged);
+        let replicated: Vec<&str> = instance
+            .backup
+            .cross_region_replications
+            .iter()
+            .map(|arn| parse_any_arn_region(arn).unwrap_or(arn))
+            .collect();
+        if !replicated.is_empty() {
+            lines.push(format!("backups replicated to {}", replicated.join(", ")));
+        }
+        let place = self.regions[r].place(vpc.clone(), zone, group);
+        self.regions[r].put(
+            &place,
+            Node {
+                id: id.clone(),
+                kind: NodeKind::Instance(Engine::of(&instance.engine)),
+                lines,
+                marks,
+            },
+        );
+
+        if instance.multi_az && instance.cluster_identifier.is_none() {
+            let standby_zone = instance.secondary_availability_zone.as_deref();
+            let standby = standby_id(region, &instance.identifier);
+            let place = self.regions[r].place(vpc, standby_zone, group);
+            self.regions[r].put(
+                &place,
+                Node {
+                    id: standby.clone(),
+                    kind: NodeKind::Standby,
+                    lines: vec![
+                        format!("{} standby", instance.identifier),
+                        "Multi-AZ standby, not readable".to_owned(),
+                        standby_zone.map_or("AZ not reported".to_owned(), |z| format!("in {z}")),
+                    ],
+                    marks: Vec::new(),
+                },
+            );
+            self.edge(&id, &standby, EdgeKind::Standby);
+        }
+
+        if let Some(source) = &instance.replica_source {
+            let (source, kind) = self.replica_end(r, source, Scope::DbInstance);
+            self.edge(&source, &id, kind);
+        }
+        for replica in &instance.read_replicas {
+            let (replica, kind) = self.replica_end(r, replica, Scope::DbInstance);
+            self.edge(&id, &replica, kind);
+        }
+    }
+
+    /// What an instance is to the rest: a cluster's writer or reader, a replica of something,
+    /// or a standalone primary with or without its standby.
+    fn instance_role(&self, r: usize, instance: &DbInstance) -> String {
+        if let Some(cluster) = &instance.cluster_identifier {
+            let writer = self.regions[r]
+                .clusters
+                .get(cluster.as_str())
+                .and_then(|c| {
+                    c.members
+                        .iter()
+                        .find(|m| m.instance_identifier == instance.identifier)
+                })
+                .map(|m| m.is_writer);
+            return match writer {
+                Some(true) => format!("writer of {cluster}"),
+                Some(false) => format!("reader of {cluster}"),
+                None => format!("member of {cluster}"),
+            };
+        }
+        if let Some(source) = &instance.replica_source {
+            return format!("read replica of {}", self.short_name(r, source));
+        }
+        if instance.multi_az {
+            "Multi-AZ primary".to_owned()
+        } else {
+            "Single-AZ".to_owned()
+        }
+    }
+
+    /// A database reference as a reader wants it: the identifier, with the region when it is
+    /// another one.
+    fn short_name(&self, r: usize, reference: &str) -> String {
+        match parse_rds_arn(reference) {
+            Some(arn) if arn.region != self.regions[r].name() => {
+                format!("{} ({})", arn.identifier, arn.region)
+            }
+            Some(arn) => arn.identifier.to_owned(),
+            None => reference.to_owned(),
+        }
+    }
+
+    fn add_cluster(&mut self, r: usize, cluster: &'a DbCluster) {
+        let region = self.regions[r].name();
+        let id = cluster_id(region, &cluster.identifier);
+        let group = self.regions[r]
+            .subnets
+            .group(cluster.subnet_group.as_deref());
+        let vpc = group.and_then(|g| g.vpc_id.clone()).or_else(|| {
+            cluster.members.iter().find_map(|m| {
+                self.regions[r]
+                    .instances
+                    .get(m.instance_identifier.as_str())?
+                    .vpc_id
+                    .clone()
+            })
+        });
+        let aurora = cluster.engine.starts_with("aurora");
+        let environment = self.environment(Scope::DbCluster, region, &cluster.identifier);
+        let kind = if aurora {
+            "Aurora cluster"
+        } else {
+            "Multi-AZ DB cluster"
+        };
+        let mut lines = vec![
+            cluster.identifier.clone(),
+            format!("{kind} · {} {}", cluster.engine, cluster.engine_version),
+            with_environment(self.cluster_role(r, cluster), environment),
+        ];
+        if let Some(mode) = cluster
+            .engine_mode
+            .as_deref()
+            .filter(|m| *m != "provisioned")
+        {
+            lines.push(format!("engine mode: {mode}"));
+        }
+        if let Some(scaling) = &cluster.serverless_v2_scaling {
+            let capacity = |c: Option<f64>| c.map_or("?".to_owned(), |c| c.to_string());
+            lines.push(format!(
+                "Serverless v2: {}–{} ACU",
+                capacity(scaling.min_capacity),
+                capacity(scaling.max_capacity)
+            ));
+        }
+        if let Some(scaling) = self.replica_scaling(r, cluster) {
+            lines.push(scaling);
+        }
+        if let Some(status) = cluster.status.as_deref().filter(|s| *s != "available") {
+            lines.push(format!("status: {status}"));
+        }
+        let (marks, judged) = self.judgement(
+            region,
+            Scope::DbCluster,
+            &cluster.identifier,
+            cluster.storage.encrypted,
+            cluster.publicly_accessible,
+            environment == Environment::Production,
+        );
+        lines.extend(judged);
+        // A cluster spans zones: it sits in its VPC, its members in their subnets.
+        let place = self.regions[r].place(vpc, None, group);
+        self.regions[r].put(
+            &place,
+            Node {
+                id: id.clone(),
+                kind: NodeKind::Cluster { aurora },
+                lines,
+                marks,
+            },
+        );
+
+        for member in &cluster.members {
+            let member_id = instance_id(region, &member.instance_identifier);
+            if !self.regions[r]
+                .instances
+                .contains_key(member.instance_identifier.as_str())
+            {
+                self.regions[r].put(
+                    &place,
+                    Node {
+                        id: member_id.clone(),
+                        kind: NodeKind::Elsewhere,
+                        lines: vec![
+                            member.instance_identifier.clone(),
+                            format!(
+                                "{} of {}",
+                                if member.is_writer { "writer" } else { "reader" },
+                                cluster.identifier
+                            ),
+                            "not in the instance listing".to_owned(),
+                        ],
+                        marks: Vec::new(),
+                    },
+                );
+            }
+            let kind = if member.is_writer {
+                EdgeKind::Writer
+            } else {
+                EdgeKind::Reader
+            };
+            self.edge(&id, &member_id, kind);
+        }
+
+        if let Some(source) = &cluster.replica_source {
+            let (source, kind) = self.replica_end(r, source, Scope::DbCluster);
+            self.edge(&source, &id, kind);
+        }
+        for replica in &cluster.read_replicas {
+            let (replica, kind) = self.replica_end(r, replica, Scope::DbCluster);
+            self.edge(&id, &replica, kind);
+        }
+        if let Some(global) = &cluster.global_cluster {
+            self.add_global(global, &id);
+        }
+    }
+
+    fn cluster_role(&self, r: usize, cluster: &DbCluster) -> String {
+        let writer = cluster.members.iter().find(|m| m.is_writer);
+        let readers = cluster.members.iter().filter(|m| !m.is_writer).count();
+        let mut role = match writer {
+            Some(writer) => format!("writer {}", writer.instance_identifier),
+            None => "no writer".to_owned(),
+        };
+        role.push_str(&format!(
+            " · {readers} reader{}",
+            if readers == 1 { "" } else { "s" }
+        ));
+        if let Some(source) = &cluster.replica_source {
+            role = format!("replica of {} · {role}", self.short_name(r, source));
+        }
+        role
+    }
+
+    /// Aurora replica auto scaling on this cluster, when the region's targets hold it.
+    fn replica_scaling(&self, r: usize, cluster: &DbCluster) -> Option<String> {
+        let resource = format!("cluster:{}", cluster.identifier);
+        let target = listed(&self.regions[r].snapshot.scalable_targets)
+            .iter()
+            .find(|t| t.resource_id == resource)?;
+        let bound = |b: Option<i32>| b.map_or("?".to_owned(), |b| b.to_string());
+        Some(format!(
+            "reader auto scaling {}–{}",
+            bound(target.min_capacity),
+            bound(target.max_capacity)
+        ))
+    }
+
+    /// A proxy spans the subnets it was given: it sits in its VPC.
+    fn add_proxy(&mut self, r: usize, proxy: &'a DbProxy) {
+        let region = self.regions[r].name();
+        let mut lines = vec![proxy.name.clone()];
+        lines.push(match &proxy.engine_family {
+            Some(family) => format!("RDS Proxy · {}", family.to_ascii_lowercase()),
+            None => "RDS Proxy".to_owned(),
+        });
+        lines.push(
+            if proxy.require_tls {
+                "TLS required"
+            } else {
+                "TLS not required"
+            }
+            .to_owned(),
+        );
+        let place = Place {
+            vpc: proxy.vpc_id.clone(),
+            ..Place::default()
+        };
+        self.regions[r].put(
+            &place,
+            Node {
+                id: format!("proxy:{region}:{}", proxy.name),
+                kind: NodeKind::Proxy,
+                lines,
+                marks: Vec::new(),
+            },
+        );
+    }
+
+    /// The global database node, linked to this cluster and to its members in regions off
+    /// this page.
+    fn add_global(&mut self, global: &str, cluster: &str) {
+        let global_id = format!("global:{global}");
+        self.cloud.entry(global_id.clone()).or_insert_with(|| Node {
+            id: global_id.clone(),
+            kind: NodeKind::GlobalDatabase,
+            // The API names it by identifier or, as some report it, by ARN.
+            lines: vec![
+                global
+                    .rsplit_once("global-cluster:")
+                    .map_or(global, |(_, identifier)| identifier)
+                    .to_owned(),
+                "Aurora global database".to_owned(),
+            ],
+            marks: Vec::new(),
+        });
+        self.edge(&global_id, cluster, EdgeKind::GlobalMember);
+        let on_page: BTreeSet<&str> = self.regions.iter().map(|r| r.name()).collect();
+        let snapshot = self.snapshot();
+        let elsewhere: Vec<(&str, &str)> = snapshot
+            .regions
+            .iter()
+            .filter(|r| !on_page.contains(r.region.as_str()))
+            .flat_map(|r| {
+                listed(&r.db_clusters)
+                    .iter()
+                    .filter(|c| c.global_cluster.as_deref() == Some(global))
+                    .map(move |c| (r.region.as_str(), c.identifier.as_str()))
+            })
+            .collect();
+        for (region, identifier) in elsewhere {
+            let account = snapshot.account.id.as_str();
+            let node = self.elsewhere(None, region, account, Scope::DbCluster, identifier);
+            self.edge(&global_id, &node, EdgeKind::GlobalMember);
+        }
+    }
+
+    /// The node at the other end of a replication, and the kind of replication: a database of
+    /// the page (by identifier, or by ARN of one of its regions and this account), or a node
+    /// for one elsewhere.
+    fn replica_end(
+        &mut self,
+        r: usize,
+        reference: &str,
+        default_scope: Scope,
+    ) -> (String, EdgeKind) {
+        let this_region = self.regions[r].name();
+        let account = self.snapshot().account.id.as_str();
+        let (region, other_account, scope, identifier) = match parse_rds_arn(reference) {
+            Some(arn) => (arn.region, arn.account, arn.scope, arn.identifier),
+            None => (this_region, account, default_scope, reference),
+        };
+        let on_page = (other_account == account)
+            .then(|| self.regions.iter().position(|e| e.name() == region))
+            .flatten();
+        let listed_there = on_page.filter(|&p| match scope {
+            Scope::DbCluster => self.regions[p].clusters.contains_key(identifier),
+            _ => self.regions[p].instances.contains_key(identifier),
+        });
+        let node = match listed_there {
+            Some(_) if scope == Scope::DbCluster => cluster_id(region, identifier),
+            Some(_) => instance_id(region, identifier),
+            None => self.elsewhere(on_page, region, other_account, scope, identifier),
+        };
+        let kind = if region == this_region {
+            EdgeKind::Replication
+        } else {
+            EdgeKind::CrossRegion
+        };
+        (node, kind)
+    }
+
+    /// A node for a database outside the page's listings, described from the snapshot when
+    /// the snapshot holds it: in its region's box when that region is on the page (missing
+    /// from the listing), else in the cloud.
+    fn elsewhere(
+        &mut self,
+        on_page: Option<usize>,
+        region: &str,
+        account: &str,
+        scope: Scope,
+        identifier: &str,
+    ) -> String {
+        let kind = if scope == Scope::DbCluster {
+            "cluster"
+        } else {
+            "db"
+        };
+        let id = format!("{kind}:{region}:{account}:{identifier}");
+        let snapshot = self.snapshot();
+        let other_account = account != snapshot.account.id;
+        let mut lines = vec![identifier.to_owned()];
+        let seen = snapshot
+            .regions
+            .iter()
+            .find(|r| r.region == region && !other_account);
+        lines.extend(seen.and_then(|r| {
+            match scope {
+                Scope::DbCluster => listed(&r.db_clusters)
+                    .iter()
+                    .find(|c| c.identifier == identifier)
+                    .map(|c| format!("{} {}", c.engine, c.engine_version)),
+                _ => listed(&r.db_instances)
+                    .iter()
+                    .find(|i| i.identifier == identifier)
+                    .map(|i| format!("{} · {}", i.engine, i.instance_class)),
+            }
+        }));
+        let node = |lines| Node {
+            id: id.clone(),
+            kind: NodeKind::Elsewhere,
+            lines,
+            marks: Vec::new(),
+        };
+        match on_page {
+            Some(p) => {
+                lines.push("not in this region's listing".to_owned());
+                self.regions[p].put(&Place::default(), node(lines));
+            }
+            None => {
+                lines.push(if other_account {
+                    format!("account {account}, {region}")
+                } else {
+                    format!("in {region}")
+                });
+                self.cloud.entry(id.clone()).or_insert(node(lines));
+            }
+        }
+        id
+    }
+
     /// Adds an edge unless it would loop or repeat a pair already linked either way.
     fn edge(&mut self, from: &str, to: &str, kind: EdgeKind) {
         let pair = if from < to { (from, to) } else { (to, from) };
@@ -668,102 +1165,112 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(mut self) -> (Vec<Group>, Vec<Node>, Vec<Edge>) {
-        for subnet in self.subnets.shown() {
-            let vpc = self.tree.entry(subnet.vpc.clone()).or_default();
-            vpc.zones
-                .entry(subnet.zone.clone())
-                .or_default()
-                .subnets
-                .entry(subnet.id.clone())
-                .or_default();
-        }
-        let vpcs = &self.subnets;
-        let groups = self
-            .tree
-            .into_iter()
-            .map(|(vpc_id, vpc)| {
-                let zones = vpc
-                    .zones
-                    .into_iter()
-                    .map(|(zone, entry)| {
-                        let subnets = entry
-                            .subnets
-                            .into_iter()
-                            .map(|(subnet_id, nodes)| vpcs.subnet_group(&subnet_id, nodes))
-                            .collect();
-                        Group {
-                            id: format!("az:{vpc_id}:{}", zone.as_deref().unwrap_or("")),
-                            kind: GroupKind::Zone,
-                            lines: vec![zone.map_or("AZ not reported".to_owned(), |z| {
-                                format!("Availability Zone {z}")
-                            })],
-                            groups: subnets,
-                            nodes: entry.nodes.into_values().collect(),
-                        }
-                    })
-                    .collect();
-                Group {
-                    lines: vpcs.vpc_lines(&vpc_id),
-                    id: format!("vpc:{vpc_id}"),
-                    kind: GroupKind::Vpc,
-                    groups: zones,
-                    nodes: vpc.nodes.into_values().collect(),
-                }
-            })
-            .collect();
-        let mut nodes: Vec<Node> = self.loose.into_values().collect();
+    /// A DMS task into one of the page's databases: its source is another of them, or a
+    /// system outside AWS (any host that is not an AWS endpoint), or one in AWS off the page.
+    fn add_migration(&mut self, task: &ReplicationTask) {
+        let (Some(source), Some(target)) = (&task.source, &task.target) else {
+            return;
+        };
+        let Some(to) = self.database_at(target.server.as_deref()) else {
+            return;
+        };
+        let from = match self.database_at(source.server.as_deref()) {
+            Some(from) => from,
+            None => {
+                let host = source.server.clone().unwrap_or_else(|| source.arn.clone());
+                let id = format!("external:{host}");
+                let engine = source.engine.as_deref().unwrap_or("unknown engine");
+                let status = task.status.as_deref().unwrap_or("status unknown");
+                let in_aws = host.ends_with(".amazonaws.com");
+                let node = Node {
+                    id: id.clone(),
+                    kind: if in_aws {
+                        NodeKind::Elsewhere
+                    } else {
+                        NodeKind::External
+                    },
+                    lines: vec![
+                        host,
+                        format!(
+                            "{engine} · migration source{}",
+                            if in_aws { "" } else { " outside AWS" }
+                        ),
+                        format!("DMS task {}: {status}", task.id),
+                    ],
+                    marks: Vec::new(),
+                };
+                let place = if in_aws {
+                    &mut self.cloud
+                } else {
+                    &mut self.outside
+                };
+                place.entry(id.clone()).or_insert(node);
+                id
+            }
+        };
+        self.edge(&from, &to, EdgeKind::Migration);
+    }
+
+    /// The node of the page's database a host name reaches: an instance's endpoint, or a
+    /// cluster's writer or reader endpoint.
+    fn database_at(&self, server: Option<&str>) -> Option<String> {
+        let server = server?;
+        self.regions.iter().find_map(|entry| {
+            let region = entry.name();
+            let instance = entry
+                .instances
+                .values()
+                .find(|i| i.endpoint.as_ref().is_some_and(|e| e.address == server));
+            let cluster = entry.clusters.values().find(|c| {
+                c.endpoint.as_deref() == Some(server)
+                    || c.reader_endpoint.as_deref() == Some(server)
+            });
+            instance
+                .map(|i| instance_id(region, &i.identifier))
+                .or_else(|| cluster.map(|c| cluster_id(region, &c.identifier)))
+        })
+    }
+
+    fn finish(self) -> (Vec<Node>, Vec<Node>, Vec<Group>, Vec<Edge>) {
         let mut edges: Vec<Edge> = self.edges.into_iter().collect();
-        let mut targets: Vec<String> = self
-            .reachability
+        let mut exposed: Vec<String> = self
+            .findings
             .iter()
-            .filter(|(_, outcome)| **outcome == Outcome::Fail)
-            .map(|((scope, identifier), _)| match scope {
-                Scope::DbCluster => cluster_id(identifier),
-                _ => instance_id(identifier),
+            .filter(|((_, _, _, check), outcome)| {
+                *check != MULTI_AZ_CHECK && **outcome == Outcome::Fail
+            })
+            .map(|((region, scope, identifier, _), _)| match scope {
+                Scope::DbCluster => cluster_id(region, identifier),
+                _ => instance_id(region, identifier),
             })
             .collect();
-        targets.sort();
-        if !targets.is_empty() {
-            nodes.push(Node {
+        exposed.sort();
+        let mut outside: Vec<Node> = self.outside.into_values().collect();
+        if !exposed.is_empty() {
+            outside.push(Node {
                 id: INTERNET.to_owned(),
                 kind: NodeKind::Internet,
                 lines: vec!["Internet".to_owned(), "0.0.0.0/0 · ::/0".to_owned()],
+                marks: Vec::new(),
             });
-            nodes.sort_by(|a, b| a.id.cmp(&b.id));
-            edges.extend(targets.into_iter().map(|to| Edge {
+            edges.extend(exposed.into_iter().map(|to| Edge {
                 from: INTERNET.to_owned(),
                 to,
                 kind: EdgeKind::Internet,
             }));
             edges.sort();
         }
-        (groups, nodes, edges)
+        let regions = self.regions.into_iter().map(RegionEntry::finish).collect();
+        (outside, self.cloud.into_values().collect(), regions, edges)
     }
 }
 
-fn encryption_line(encrypted: bool) -> String {
-    if encrypted {
-        "[encrypted at rest]".to_owned()
-    } else {
-        "[NOT ENCRYPTED]".to_owned()
+fn with_environment(role: String, environment: Environment) -> String {
+    match environment {
+        Environment::Production => format!("{role} · production"),
+        Environment::NonProduction => format!("{role} · non-production"),
+        Environment::Unknown => role,
     }
-}
-
-fn exposure_line(reachable: Option<Outcome>, publicly_accessible: Option<bool>) -> Option<String> {
-    match reachable {
-        Some(Outcome::Fail) => Some("REACHABLE FROM THE INTERNET".to_owned()),
-        Some(Outcome::InsufficientEvidence) => Some("internet exposure not ruled out".to_owned()),
-        _ if publicly_accessible == Some(true) => Some("public flag on, no open path".to_owned()),
-        _ => None,
-    }
-}
-
-/// A tag value as one label line: tags may hold line breaks and other control characters.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 struct RdsArn<'a> {
@@ -799,181 +1306,11 @@ fn parse_rds_arn(reference: &str) -> Option<RdsArn<'_>> {
     })
 }
 
-/// A subnet to draw, with what is known of it.
-struct ShownSubnet {
-    id: String,
-    vpc: String,
-    zone: Option<String>,
-}
-
-/// The region's subnets, DB subnet groups and route tables, and which subnets to draw: those of
-/// the DB subnet groups the databases use.
-struct SubnetIndex<'a> {
-    region: &'a RegionSnapshot,
-    shown: BTreeMap<String, (Option<String>, Option<String>)>,
-    memberships: BTreeMap<String, BTreeSet<&'a str>>,
-}
-
-impl<'a> SubnetIndex<'a> {
-    fn new(region: &'a RegionSnapshot) -> Self {
-        SubnetIndex {
-            region,
-            shown: BTreeMap::new(),
-            memberships: BTreeMap::new(),
-        }
-    }
-
-    fn group(&self, name: Option<&str>) -> Option<&'a DbSubnetGroup> {
-        let name = name?;
-        listed(&self.region.db_subnet_groups)
-            .iter()
-            .find(|g| g.name == name)
-    }
-
-    fn subnet(&self, id: &str) -> Option<&'a Subnet> {
-        listed(&self.region.network.subnets)
-            .iter()
-            .find(|s| s.id == id)
-    }
-
-    /// A subnet's zone: from the EC2 listing, else as the DB subnet group reports it.
-    fn zone<'b>(&'b self, id: &str, reported: Option<&'b str>) -> Option<&'b str> {
-        self.subnet(id)
-            .and_then(|s| s.availability_zone.as_deref())
-            .or(reported)
-    }
-
-    fn show(&mut self, group: &'a DbSubnetGroup) {
-        for subnet in &group.subnets {
-            let known = self.subnet(&subnet.subnet_id);
-            let vpc = known
-                .map(|s| s.vpc_id.clone())
-                .or_else(|| group.vpc_id.clone());
-            let zone = self
-                .zone(&subnet.subnet_id, subnet.availability_zone.as_deref())
-                .map(str::to_owned);
-            self.shown
-                .entry(subnet.subnet_id.clone())
-                .or_insert((vpc, zone));
-            self.memberships
-                .entry(subnet.subnet_id.clone())
-                .or_default()
-                .insert(&group.name);
-        }
-    }
-
-    fn shown(&self) -> Vec<ShownSubnet> {
-        self.shown
-            .iter()
-            .filter_map(|(id, (vpc, zone))| {
-                Some(ShownSubnet {
-                    id: id.clone(),
-                    vpc: vpc.clone()?,
-                    zone: zone.clone(),
-                })
-            })
-            .collect()
-    }
-
-    fn vpc_lines(&self, vpc_id: &str) -> Vec<String> {
-        let vpc = listed(&self.region.network.vpcs)
-            .iter()
-            .find(|v| v.id == vpc_id);
-        let mut title = match vpc.and_then(|v| v.tags.get("Name")) {
-            Some(name) => format!("VPC {}", one_line(name)),
-            None => "VPC".to_owned(),
-        };
-        if vpc.is_some_and(|v| v.is_default) {
-            title.push_str(" (default VPC)");
-        }
-        let mut detail = vpc_id.to_owned();
-        if let Some(cidr) = vpc.and_then(|v| v.cidr_block.as_deref()) {
-            detail.push_str(" · ");
-            detail.push_str(cidr);
-        }
-        vec![title, detail]
-    }
-
-    fn subnet_group(&self, subnet_id: &str, nodes: BTreeMap<String, Node>) -> Group {
-        let subnet = self.subnet(subnet_id);
-        let (exposure, routing) = self.routing(subnet_id, subnet);
-        let exposure_text = match exposure {
-            Exposure::Public => "PUBLIC subnet",
-            Exposure::Private => "private subnet",
-            Exposure::Unknown => "subnet, routing unknown",
-        };
-        let name = subnet.and_then(|s| s.tags.get("Name"));
-        let mut lines = vec![match name {
-            Some(name) => format!("{} · {exposure_text}", one_line(name)),
-            None => exposure_text.to_owned(),
-        }];
-        let mut detail = subnet_id.to_owned();
-        if let Some(cidr) = subnet.and_then(|s| s.cidr_block.as_deref()) {
-            detail.push_str(" · ");
-            detail.push_str(cidr);
-        }
-        lines.push(detail);
-        lines.extend(routing);
-        if let Some(groups) = self.memberships.get(subnet_id) {
-            let names: Vec<&str> = groups.iter().copied().collect();
-            lines.push(format!("DB subnet group {}", names.join(", ")));
-        }
-        Group {
-            id: format!("subnet:{subnet_id}"),
-            kind: GroupKind::Subnet(exposure),
-            lines,
-            groups: Vec::new(),
-            nodes: nodes.into_values().collect(),
-        }
-    }
-
-    /// Public or private by the subnet's route table: the default route in words, and the table.
-    fn routing(&self, subnet_id: &str, subnet: Option<&Subnet>) -> (Exposure, Vec<String>) {
-        let tables = match &self.region.network.route_tables {
-            Observed::Value(tables) => tables,
-            Observed::Unknown(_) => {
-                return (Exposure::Unknown, vec!["route tables not read".to_owned()])
-            }
-        };
-        let vpc = subnet.map(|s| s.vpc_id.as_str()).or_else(|| {
-            self.shown
-                .get(subnet_id)
-                .and_then(|(vpc, _)| vpc.as_deref())
-        });
-        let Some(routing) = subnet_routing(tables, subnet_id, vpc) else {
-            return (Exposure::Unknown, vec!["no route table found".to_owned()]);
-        };
-        let table = format!("route table {}", routing.table.id);
-        if let Some((route, gateway)) = routing.internet_route {
-            let route = format!("{} → {gateway} (internet gateway)", route.destination);
-            return (Exposure::Public, vec![route, table]);
-        }
-        let default_routes: Vec<String> = routing
-            .table
-            .routes
-            .iter()
-            .filter(|r| r.active && matches!(r.destination.as_str(), "0.0.0.0/0" | "::/0"))
-            .map(|r| {
-                let target = match &r.target {
-                    RouteTarget::NatGateway(id) => format!("{id} (NAT, outbound only)"),
-                    RouteTarget::EgressOnlyInternetGateway(id) => format!("{id} (egress-only)"),
-                    RouteTarget::Local => "local".to_owned(),
-                    RouteTarget::InternetGateway(id)
-                    | RouteTarget::TransitGateway(id)
-                    | RouteTarget::VpcPeering(id)
-                    | RouteTarget::VpcEndpoint(id)
-                    | RouteTarget::NetworkInterface(id)
-                    | RouteTarget::Other(id) => id.clone(),
-                };
-                format!("{} → {target}", r.destination)
-            })
-            .collect();
-        let mut lines = if default_routes.is_empty() {
-            vec!["no default route".to_owned()]
-        } else {
-            default_routes
-        };
-        lines.push(table);
-        (Exposure::Private, lines)
+/// The region of any ARN (`arn:<partition>:<service>:<region>:…`).
+fn parse_any_arn_region(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(5, ':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("arn"), Some(_), Some(_), Some(region)) if !region.is_empty() => Some(region),
+        _ => None,
     }
 }

@@ -1,19 +1,30 @@
 use rds_evidence_controls::{checks, evaluate};
 use rds_evidence_inventory::network::{RouteTable, RouteTarget};
-use rds_evidence_inventory::rds::DbInstance;
+use rds_evidence_inventory::rds::{ClusterMember, DbCluster, DbInstance};
 use rds_evidence_inventory::{FailureKind, Observed, RegionSnapshot, Unavailable};
 
-use super::model::{self, EdgeKind, Exposure, Graph, Group, GroupKind, Node, NodeKind};
+use super::model::{
+    self, EdgeKind, Exposure, Gateway, Graph, Group, GroupKind, Mark, Node, NodeKind,
+};
 use super::*;
 use crate::testing::Demo;
 
 const EAST: &str = "us-east-1";
 const DR: &str = "eu-west-1";
+const ACCOUNT: &str = "000034941834";
 
 fn region<'a>(demo: &'a Demo, name: &str) -> &'a RegionSnapshot {
     demo.snapshot
         .regions
         .iter()
+        .find(|r| r.region == name)
+        .expect("demo region")
+}
+
+fn region_mut<'a>(demo: &'a mut Demo, name: &str) -> &'a mut RegionSnapshot {
+    demo.snapshot
+        .regions
+        .iter_mut()
         .find(|r| r.region == name)
         .expect("demo region")
 }
@@ -81,8 +92,19 @@ fn default_route(table: &RouteTable) -> Option<&RouteTarget> {
         .map(|r| &r.target)
 }
 
-fn graph(demo: &Demo, name: &str) -> Graph {
-    model::build(demo.contents(), region(demo, name))
+/// The pages of a snapshot, as models.
+fn graphs(demo: &Demo) -> Vec<Graph> {
+    model::pages(&demo.snapshot)
+        .iter()
+        .map(|page| model::build(demo.contents(), page))
+        .collect()
+}
+
+/// The one page of the demo: its regions replicate to each other.
+fn page(demo: &Demo) -> Graph {
+    let mut graphs = graphs(demo);
+    assert_eq!(graphs.len(), 1, "one page");
+    graphs.pop().unwrap()
 }
 
 /// The demo with its snapshot changed, evaluated again.
@@ -120,11 +142,16 @@ fn find<'g>(graph: &'g Graph, id: &str) -> Option<(&'g Node, Vec<String>)> {
         }
         None
     }
-    if let Some(node) = graph.nodes.iter().find(|n| n.id == id) {
+    if let Some(node) = graph
+        .outside
+        .iter()
+        .chain(&graph.cloud)
+        .find(|n| n.id == id)
+    {
         return Some((node, Vec::new()));
     }
     let mut path = Vec::new();
-    walk(&graph.groups, id, &mut path).map(|node| (node, path))
+    walk(&graph.regions, id, &mut path).map(|node| (node, path))
 }
 
 fn find_group<'g>(groups: &'g [Group], id: &str) -> Option<&'g Group> {
@@ -152,22 +179,50 @@ fn internet_targets(graph: &Graph) -> Vec<&str> {
         .collect()
 }
 
-#[test]
-fn demo_dot_snapshots() {
-    let demo = Demo::load();
-    let diagrams = diagrams(demo.contents());
-    let regions: Vec<&str> = diagrams.iter().map(|d| d.region.as_str()).collect();
-    assert_eq!(regions, [DR, EAST], "the snapshot's region order");
-    for diagram in &diagrams {
-        insta::assert_snapshot!(format!("demo_{}", diagram.region), diagram.dot);
+fn db(region: &str, name: &str) -> String {
+    model::instance_id(region, name)
+}
+
+/// Lays out every page of `demo` and checks each against the invariants and as documents.
+fn drawn_whole(demo: &Demo) -> Vec<Diagram> {
+    for graph in graphs(demo) {
+        let placed = layout::layout(&graph);
+        if let Err(problem) = invariants::layout(&graph, &placed) {
+            panic!("{}: {problem}", graph.name);
+        }
     }
+    let diagrams = diagrams(demo.contents());
+    for diagram in &diagrams {
+        invariants::well_formed_svg(&diagram.svg);
+        invariants::drawio(&diagram.drawio);
+    }
+    diagrams
 }
 
 #[test]
-fn reachability_check_ids_exist() {
+fn demo_dot_snapshot() {
+    let demo = Demo::load();
+    let diagrams = diagrams(demo.contents());
+    let names: Vec<&str> = diagrams.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["eu-west-1+us-east-1"],
+        "linked regions share a page"
+    );
+    assert_eq!(
+        diagrams[0].regions,
+        [DR, EAST],
+        "the snapshot's region order"
+    );
+    insta::assert_snapshot!("demo_page", diagrams[0].dot);
+}
+
+#[test]
+fn marked_check_ids_exist() {
     for id in [
         model::INSTANCE_REACHABILITY_CHECK,
         model::CLUSTER_REACHABILITY_CHECK,
+        model::MULTI_AZ_CHECK,
     ] {
         assert!(checks::find(id).is_some(), "{id} is not a check");
     }
@@ -176,147 +231,181 @@ fn reachability_check_ids_exist() {
 #[test]
 fn aurora_cluster_links_writer_and_reader() {
     let demo = Demo::load();
-    let graph = graph(&demo, EAST);
-    let cluster = "cluster:prod-aurora";
+    let graph = page(&demo);
+    let cluster = model::cluster_id(EAST, "prod-aurora");
     assert_eq!(
-        edge_kind(&graph, cluster, "db:prod-aurora-1"),
+        edge_kind(&graph, &cluster, &db(EAST, "prod-aurora-1")),
         Some(EdgeKind::Writer)
     );
     assert_eq!(
-        edge_kind(&graph, cluster, "db:prod-aurora-2"),
+        edge_kind(&graph, &cluster, &db(EAST, "prod-aurora-2")),
         Some(EdgeKind::Reader)
     );
-    let (node, path) = find(&graph, cluster).expect("cluster node");
-    assert!(matches!(
-        node.kind,
-        NodeKind::Cluster {
-            encrypted: true,
-            exposed: false
-        }
-    ));
+    let (node, path) = find(&graph, &cluster).expect("cluster node");
+    assert_eq!(node.kind, NodeKind::Cluster { aurora: true });
+    assert!(node.marks.is_empty());
     assert!(node.lines[1].starts_with("Aurora cluster · aurora-postgresql"));
     let vpc = vpc_id_named(region(&demo, EAST), "demo-vpc");
-    assert_eq!(path, [format!("vpc:{vpc}")], "a cluster spans zones");
+    assert_eq!(
+        path,
+        [format!("region:{EAST}"), format!("vpc:{EAST}:{vpc}")],
+        "a cluster spans zones: it sits in its VPC"
+    );
     // Members sit in the one subnet their group has in their zone.
     let private_b = subnet_id_named(region(&demo, EAST), "private-b");
-    let (_, path) = find(&graph, "db:prod-aurora-2").expect("member");
+    let (member, path) = find(&graph, &db(EAST, "prod-aurora-2")).expect("member");
     assert_eq!(
         path,
         [
-            format!("vpc:{vpc}"),
-            format!("az:{vpc}:us-east-1b"),
-            format!("subnet:{private_b}"),
+            format!("region:{EAST}"),
+            format!("vpc:{EAST}:{vpc}"),
+            format!("az:{EAST}:{vpc}:us-east-1b"),
+            format!("subnet:{EAST}:{private_b}"),
         ]
     );
+    assert!(member.lines[2].starts_with("reader of prod-aurora"));
 }
 
 #[test]
 fn multi_az_instance_has_a_standby() {
     let demo = Demo::load();
-    let graph = graph(&demo, EAST);
+    let graph = page(&demo);
+    let standby_id = format!("standby:{EAST}:prod-postgres");
     assert_eq!(
-        edge_kind(&graph, "db:prod-postgres", "standby:prod-postgres"),
+        edge_kind(&graph, &db(EAST, "prod-postgres"), &standby_id),
         Some(EdgeKind::Standby)
     );
-    let (standby, path) = find(&graph, "standby:prod-postgres").expect("standby");
+    let (standby, path) = find(&graph, &standby_id).expect("standby");
     assert_eq!(standby.kind, NodeKind::Standby);
     // moto does not report the secondary zone: the standby is in the VPC, zone unknown.
     let vpc = vpc_id_named(region(&demo, EAST), "demo-vpc");
-    assert_eq!(path, [format!("vpc:{vpc}")]);
+    assert_eq!(path.last().unwrap(), &format!("vpc:{EAST}:{vpc}"));
     assert!(standby.lines.contains(&"AZ not reported".to_owned()));
     for single_az in ["dev-mysql", "dev-postgres", "prod-postgres-replica"] {
-        assert!(find(&graph, &format!("standby:{single_az}")).is_none());
+        assert!(find(&graph, &format!("standby:{EAST}:{single_az}")).is_none());
     }
     // Aurora members are not Multi-AZ instances: the cluster's readers are its failover.
-    assert!(find(&graph, "standby:prod-aurora-1").is_none());
+    assert!(find(&graph, &format!("standby:{EAST}:prod-aurora-1")).is_none());
 
     let demo = changed(|demo| {
         instance_mut(demo, "prod-postgres").secondary_availability_zone =
             Some("us-east-1b".to_owned());
     });
-    let graph = model::build(demo.contents(), region(&demo, EAST));
-    let (standby, path) = find(&graph, "standby:prod-postgres").expect("standby");
+    let graph = page(&demo);
+    let (standby, path) = find(&graph, &standby_id).expect("standby");
     let private_b = subnet_id_named(region(&demo, EAST), "private-b");
-    assert_eq!(path.last().unwrap(), &format!("subnet:{private_b}"));
+    assert_eq!(path.last().unwrap(), &format!("subnet:{EAST}:{private_b}"));
     assert!(standby.lines.contains(&"in us-east-1b".to_owned()));
 }
 
 #[test]
-fn read_replicas_within_and_across_regions() {
+fn replicas_across_regions_are_drawn_in_their_own_region() {
     let demo = Demo::load();
-    let east = graph(&demo, EAST);
+    let graph = page(&demo);
     assert_eq!(
-        edge_kind(&east, "db:prod-postgres", "db:prod-postgres-replica"),
+        edge_kind(
+            &graph,
+            &db(EAST, "prod-postgres"),
+            &db(EAST, "prod-postgres-replica")
+        ),
         Some(EdgeKind::Replication)
     );
-    let remote = format!("db:{DR}:000034941834:prod-postgres-dr");
+    let replica = db(DR, "prod-postgres-dr");
     assert_eq!(
-        edge_kind(&east, "db:prod-postgres", &remote),
+        edge_kind(&graph, &db(EAST, "prod-postgres"), &replica),
         Some(EdgeKind::CrossRegion)
     );
-    let (node, path) = find(&east, &remote).expect("node for the DR replica");
-    assert_eq!(node.kind, NodeKind::Elsewhere);
-    assert!(path.is_empty());
+    let (node, path) = find(&graph, &replica).expect("the DR replica");
+    assert_eq!(node.kind, NodeKind::Instance(model::Engine::Postgres));
+    assert_eq!(path[0], format!("region:{DR}"));
+    assert!(path.last().unwrap().starts_with(&format!("subnet:{DR}:")));
     assert_eq!(
-        node.lines,
-        [
-            "prod-postgres-dr",
-            "postgres · db.m6g.large",
-            "in eu-west-1"
-        ]
+        node.lines[2],
+        "read replica of prod-postgres (us-east-1) · production"
     );
-
-    let dr = graph(&demo, DR);
-    let source = format!("db:{EAST}:000034941834:prod-postgres");
-    assert_eq!(
-        edge_kind(&dr, &source, "db:prod-postgres-dr"),
-        Some(EdgeKind::CrossRegion)
-    );
-    assert_eq!(find(&dr, &source).unwrap().0.lines[2], "in us-east-1");
+    // Nothing is drawn twice, and no stand-in remains for a database the page holds.
+    assert!(graph.cloud.iter().all(|n| n.kind != NodeKind::Elsewhere));
 }
 
 #[test]
-fn internet_edge_only_where_the_evaluation_found_an_open_path() {
-    let demo = Demo::load();
-    let east = graph(&demo, EAST);
-    assert_eq!(internet_targets(&east), ["db:dev-mysql"]);
-    let (node, _) = find(&east, "db:dev-mysql").unwrap();
-    assert_eq!(
-        node.kind,
-        NodeKind::Database {
-            encrypted: false,
-            exposed: true
-        }
-    );
-    assert!(node
-        .lines
-        .contains(&"REACHABLE FROM THE INTERNET".to_owned()));
-    assert!(node.lines.contains(&"[NOT ENCRYPTED]".to_owned()));
-    assert!(internet_targets(&graph(&demo, DR)).is_empty());
-    assert!(find(&graph(&demo, DR), model::INTERNET).is_none());
-
-    // The flag alone, in private subnets behind a restricted security group, is no path.
+fn unlinked_regions_get_pages_of_their_own() {
     let demo = changed(|demo| {
+        let dr = region_mut(demo, DR);
+        let Observed::Value(instances) = &mut dr.db_instances else {
+            panic!("demo instances are known");
+        };
+        instances[0].replica_source = None;
+        let east = region_mut(demo, EAST);
+        let Observed::Value(instances) = &mut east.db_instances else {
+            panic!("demo instances are known");
+        };
+        for instance in instances.iter_mut() {
+            instance
+                .read_replicas
+                .retain(|r| !r.starts_with("arn:aws:rds:eu-west-1"));
+        }
+        let Observed::Value(clusters) = &mut east.db_clusters else {
+            panic!("demo clusters are known");
+        };
+        clusters[0].global_cluster = None;
+    });
+    let names: Vec<String> = diagrams(demo.contents())
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, [DR, EAST]);
+}
+
+#[test]
+fn failures_are_marked_on_the_resource() {
+    let demo = Demo::load();
+    let graph = page(&demo);
+    assert_eq!(internet_targets(&graph), [db(EAST, "dev-mysql")]);
+    assert_eq!(graph.outside.len(), 1, "the internet, outside the cloud");
+    let (node, _) = find(&graph, &db(EAST, "dev-mysql")).unwrap();
+    assert_eq!(node.marks, [Mark::PublicPath, Mark::Unencrypted]);
+    // dev-postgres is single-AZ, but not production: the check's failure is not a mark.
+    let (dev, _) = find(&graph, &db(EAST, "dev-postgres")).unwrap();
+    assert!(dev.marks.is_empty(), "{:?}", dev.marks);
+
+    let demo = changed(|demo| {
+        instance_mut(demo, "dev-postgres")
+            .tags
+            .insert("Environment".to_owned(), "production".to_owned());
         instance_mut(demo, "prod-postgres-replica").publicly_accessible = Some(true);
     });
-    let east = model::build(demo.contents(), region(&demo, EAST));
-    assert_eq!(internet_targets(&east), ["db:dev-mysql"]);
-    let (node, _) = find(&east, "db:prod-postgres-replica").unwrap();
+    let graph = page(&demo);
+    let (node, _) = find(&graph, &db(EAST, "dev-postgres")).unwrap();
+    assert_eq!(node.marks, [Mark::SingleAzProduction]);
+    assert!(node.lines[2].ends_with("· production"));
+    // The flag alone, in private subnets behind a restricted security group, is no path.
+    assert_eq!(internet_targets(&graph), [db(EAST, "dev-mysql")]);
+    let (node, _) = find(&graph, &db(EAST, "prod-postgres-replica")).unwrap();
     assert!(node
         .lines
         .contains(&"public flag on, no open path".to_owned()));
+    let diagram = diagrams(demo.contents()).pop().unwrap();
+    for text in [
+        "OPEN PATH FROM THE INTERNET",
+        "SINGLE-AZ PRODUCTION",
+        "NOT ENCRYPTED AT REST",
+    ] {
+        assert!(
+            diagram.svg.contains(text) && diagram.drawio.contains(text),
+            "{text}"
+        );
+    }
 }
 
 #[test]
 fn subnets_are_public_only_with_an_internet_gateway_route() {
     let demo = Demo::load();
-    let east = graph(&demo, EAST);
-    let east_region = region(&demo, EAST);
-    let subnet = |id: &str| find_group(&east.groups, &format!("subnet:{id}")).expect(id);
+    let graph = page(&demo);
+    let east = region(&demo, EAST);
+    let subnet = |id: &str| find_group(&graph.regions, &format!("subnet:{EAST}:{id}")).expect(id);
 
-    let private_a_id = subnet_id_named(east_region, "private-a");
-    let private_table = route_table_of(east_region, &private_a_id);
-    assert!(private_table.subnet_ids.contains(&private_a_id), "explicit");
+    let private_a_id = subnet_id_named(east, "private-a");
+    let private_table = route_table_of(east, &private_a_id);
     let Some(RouteTarget::NatGateway(nat)) = default_route(private_table) else {
         panic!("private-a's default route goes to a NAT gateway");
     };
@@ -325,17 +414,15 @@ fn subnets_are_public_only_with_an_internet_gateway_route() {
     assert_eq!(
         private_a.lines,
         [
-            "private-a · private subnet".to_owned(),
+            "Private subnet · private-a".to_owned(),
             format!("{private_a_id} · 10.0.10.0/24"),
-            format!("0.0.0.0/0 → {nat} (NAT, outbound only)"),
-            format!("route table {}", private_table.id),
+            format!("0.0.0.0/0 → {nat} (NAT) · {}", private_table.id),
             "DB subnet group private-db-subnets".to_owned(),
         ]
     );
 
-    let public_a_id = subnet_id_named(east_region, "public-a");
-    let public_table = route_table_of(east_region, &public_a_id);
-    assert!(public_table.subnet_ids.contains(&public_a_id), "explicit");
+    let public_a_id = subnet_id_named(east, "public-a");
+    let public_table = route_table_of(east, &public_a_id);
     let Some(RouteTarget::InternetGateway(igw)) = default_route(public_table) else {
         panic!("public-a's default route goes to an internet gateway");
     };
@@ -343,73 +430,100 @@ fn subnets_are_public_only_with_an_internet_gateway_route() {
     assert_eq!(public_a.kind, GroupKind::Subnet(Exposure::Public));
     assert_eq!(
         public_a.lines[2],
-        format!("0.0.0.0/0 → {igw} (internet gateway)")
+        format!("0.0.0.0/0 → {igw} · {}", public_table.id)
     );
-    // Every subnet of a used DB subnet group is drawn, empty or not: private-c hosts nothing.
-    assert!(subnet(&subnet_id_named(east_region, "private-c"))
+    // Every subnet of the VPC is drawn, empty or not: private-c hosts nothing.
+    assert!(subnet(&subnet_id_named(east, "private-c")).nodes.is_empty());
+    // The gateways the route tables use sit in the VPC.
+    let vpc = vpc_id_named(east, "demo-vpc");
+    let vpc = find_group(&graph.regions, &format!("vpc:{EAST}:{vpc}")).unwrap();
+    let gateways: Vec<(NodeKind, &str)> = vpc
         .nodes
-        .is_empty());
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Gateway(_)))
+        .map(|n| (n.kind, n.lines[1].as_str()))
+        .collect();
+    assert_eq!(
+        gateways,
+        [
+            (NodeKind::Gateway(Gateway::Internet), igw.as_str()),
+            (NodeKind::Gateway(Gateway::Nat), nat.as_str())
+        ]
+    );
 
     // The DR VPC's subnets use its main table, which has no default route.
-    let dr_region = region(&demo, DR);
-    let dr_a_id = subnet_id_named(dr_region, "dr-private-a");
-    let dr_table = route_table_of(dr_region, &dr_a_id);
+    let dr = region(&demo, DR);
+    let dr_a_id = subnet_id_named(dr, "dr-private-a");
+    let dr_table = route_table_of(dr, &dr_a_id);
     assert!(
         dr_table.main && dr_table.subnet_ids.is_empty(),
         "main table"
     );
     assert_eq!(default_route(dr_table), None);
-    let dr = graph(&demo, DR);
-    let dr_a = find_group(&dr.groups, &format!("subnet:{dr_a_id}")).unwrap();
+    let dr_a = find_group(&graph.regions, &format!("subnet:{DR}:{dr_a_id}")).unwrap();
     assert_eq!(dr_a.kind, GroupKind::Subnet(Exposure::Private));
-    assert_eq!(
-        dr_a.lines[2..4],
-        [
-            "no default route".to_owned(),
-            format!("route table {}", dr_table.id)
-        ]
-    );
+    assert_eq!(dr_a.lines[2], format!("no default route · {}", dr_table.id));
+}
+
+#[test]
+fn public_subnets_are_drawn_above_private_ones() {
+    let demo = Demo::load();
+    let graph = page(&demo);
+    let placed = layout::layout(&graph);
+    let east = region(&demo, EAST);
+    let top = |name: &str| {
+        let id = format!("subnet:{EAST}:{}", subnet_id_named(east, name));
+        placed
+            .boxes()
+            .into_iter()
+            .find(|b| b.id() == id)
+            .unwrap_or_else(|| panic!("{id} placed"))
+            .rect
+    };
+    let (public_a, public_b) = (top("public-a"), top("public-b"));
+    let (private_a, private_b, private_c) = (top("private-a"), top("private-b"), top("private-c"));
+    assert!(public_a.bottom() <= private_a.y && public_b.bottom() <= private_b.y);
+    // Rows line up across zones, whatever each zone holds.
+    assert_eq!(public_a.y, public_b.y);
+    assert_eq!(private_a.y, private_b.y);
+    assert_eq!(private_b.y, private_c.y);
+    // Zones are columns, left to right.
+    assert!(private_a.right() <= private_b.x && private_b.right() <= private_c.x);
 }
 
 #[test]
 fn unreadable_listings_become_notes_and_unknown_routing() {
     let demo = changed(|demo| {
-        let east = demo
-            .snapshot
-            .regions
-            .iter_mut()
-            .find(|r| r.region == EAST)
-            .unwrap();
-        east.network.route_tables = Observed::Unknown(Unavailable {
+        region_mut(demo, EAST).network.route_tables = Observed::Unknown(Unavailable {
             action: "ec2:DescribeRouteTables".to_owned(),
             kind: FailureKind::AccessDenied,
             message: "not authorized".to_owned(),
         });
     });
-    let east = model::build(demo.contents(), region(&demo, EAST));
+    let graph = page(&demo);
     assert_eq!(
-        east.notes,
-        ["route tables could not be read (ec2:DescribeRouteTables access denied: not authorized)"]
+        graph.notes,
+        [
+            "us-east-1: route tables could not be read (ec2:DescribeRouteTables access denied: \
+             not authorized)"
+        ]
     );
     let public_a = subnet_id_named(region(&demo, EAST), "public-a");
-    let subnet = find_group(&east.groups, &format!("subnet:{public_a}")).unwrap();
+    let subnet = find_group(&graph.regions, &format!("subnet:{EAST}:{public_a}")).unwrap();
     assert_eq!(subnet.kind, GroupKind::Subnet(Exposure::Unknown));
     // The evaluation cannot prove the path any more, and the diagram says so.
-    assert!(internet_targets(&east).is_empty());
-    let (node, _) = find(&east, "db:dev-mysql").unwrap();
+    assert!(internet_targets(&graph).is_empty());
+    let (node, _) = find(&graph, &db(EAST, "dev-mysql")).unwrap();
     assert!(node
         .lines
         .contains(&"internet exposure not ruled out".to_owned()));
-    let diagram = diagrams(demo.contents())
-        .into_iter()
-        .find(|d| d.region == EAST)
-        .unwrap();
+    let diagram = drawn_whole(&demo).pop().unwrap();
     assert!(diagram
         .dot
-        .contains("incomplete: route tables could not be read"));
+        .contains("incomplete: us-east-1: route tables could not be read"));
     assert!(diagram
         .svg
-        .contains("Incomplete: route tables could not be read"));
+        .contains("Incomplete: us-east-1: route tables could not be read"));
 }
 
 #[test]
@@ -418,92 +532,40 @@ fn regions_without_databases_have_no_diagram() {
         demo.snapshot
             .regions
             .push(RegionSnapshot::empty("ap-southeast-2"));
-        let dr = demo
-            .snapshot
-            .regions
-            .iter_mut()
-            .find(|r| r.region == DR)
-            .unwrap();
-        dr.db_instances = Observed::Value(Vec::new());
+        region_mut(demo, DR).db_instances = Observed::Value(Vec::new());
     });
-    let regions: Vec<String> = diagrams(demo.contents())
+    let names: Vec<String> = diagrams(demo.contents())
         .into_iter()
-        .map(|d| d.region)
+        .map(|d| d.name)
         .collect();
-    assert_eq!(regions, [EAST]);
-}
-
-/// Checks that `svg` is one well-formed element tree whose text holds no markup characters.
-fn assert_well_formed(svg: &str) {
-    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-    assert!(svg.trim_end().ends_with("</svg>"));
-    let mut open: Vec<&str> = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        let text = &rest[..start];
-        assert!(!text.contains('>'), "stray '>' in {text:?}");
-        for (i, _) in text.match_indices('&') {
-            let entity = &text[i..];
-            assert!(
-                ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
-                    .iter()
-                    .any(|e| entity.starts_with(e)),
-                "bare '&' in {text:?}"
-            );
-        }
-        let end = rest[start..].find('>').expect("unterminated tag") + start;
-        let tag = &rest[start + 1..end];
-        assert!(!tag.contains('<'), "'<' inside tag {tag:?}");
-        assert_eq!(
-            tag.matches('"').count() % 2,
-            0,
-            "unbalanced quotes in {tag:?}"
-        );
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(open.pop(), Some(name), "mismatched </{name}>");
-        } else if !tag.ends_with('/') {
-            open.push(tag.split_whitespace().next().expect("tag name"));
-        }
-        if open.is_empty() {
-            assert!(rest[end + 1..].trim().is_empty(), "content after </svg>");
-        }
-        rest = &rest[end + 1..];
-    }
-    assert!(open.is_empty(), "unclosed {open:?}");
-}
-
-fn view_box(svg: &str) -> (f64, f64) {
-    let start = svg.find("viewBox=\"0 0 ").expect("viewBox") + "viewBox=\"0 0 ".len();
-    let mut numbers = svg[start..]
-        .split('"')
-        .next()
-        .unwrap()
-        .split(' ')
-        .map(|n| n.parse::<f64>().expect("number"));
-    (numbers.next().unwrap(), numbers.next().unwrap())
+    assert_eq!(names, [EAST]);
 }
 
 #[test]
-fn svg_is_well_formed_and_names_every_database() {
+fn documents_are_well_formed_and_name_every_database() {
     let demo = Demo::load();
-    for diagram in diagrams(demo.contents()) {
+    for diagram in drawn_whole(&demo) {
         let svg = &diagram.svg;
-        assert_well_formed(svg);
-        let (width, height) = view_box(svg);
-        assert!(width > 400.0 && height > 200.0, "{width}×{height}");
-        assert!(svg.contains(&format!("width=\"{width}\" height=\"{height}\"")));
-        assert!(!svg.contains("NaN") && !svg.contains("inf"));
-        assert!(!svg.contains("could not be laid out"), "fell back");
-        let region = region(&demo, &diagram.region);
-        let instances = region.db_instances.value().unwrap().iter();
-        for name in instances.map(|i| &i.identifier) {
-            assert!(svg.contains(&format!(">{name}<")), "{name} missing");
+        for region in demo
+            .snapshot
+            .regions
+            .iter()
+            .filter(|r| diagram.regions.contains(&r.region))
+        {
+            let instances = region.db_instances.value().unwrap().iter();
+            let clusters = region.db_clusters.value().unwrap().iter();
+            for name in instances
+                .map(|i| &i.identifier)
+                .chain(clusters.map(|c| &c.identifier))
+            {
+                assert!(svg.contains(&format!(">{name}<")), "{name} missing");
+                assert!(diagram
+                    .drawio
+                    .contains(&format!("&lt;b&gt;{name}&lt;/b&gt;")));
+            }
         }
-        for cluster in region.db_clusters.value().unwrap() {
-            assert!(svg.contains(&format!(">{}<", cluster.identifier)));
-        }
-        // Ids are scoped to the region so that diagrams can share an HTML page.
-        let prefix = format!("rds-diagram-{}", diagram.region);
+        // Ids are scoped to the page so that diagrams can share an HTML page.
+        let prefix = format!("rds-diagram-{}", diagram.name.replace('+', "-"));
         for (i, _) in svg.match_indices(" id=\"") {
             assert!(svg[i + 5..].starts_with(&prefix), "unscoped id");
         }
@@ -512,16 +574,52 @@ fn svg_is_well_formed_and_names_every_database() {
 }
 
 #[test]
+fn the_drawio_file_nests_every_database_in_its_subnet() {
+    let demo = Demo::load();
+    let diagram = diagrams(demo.contents()).pop().unwrap();
+    let cells = invariants::drawio(&diagram.drawio);
+    let east = region(&demo, EAST);
+    let parent = |id: &str| cells[id].parent.clone().unwrap();
+    let private_b = subnet_id_named(east, "private-b");
+    assert_eq!(
+        parent(&db(EAST, "prod-aurora-2")),
+        format!("subnet:{EAST}:{private_b}")
+    );
+    assert!(cells[&db(EAST, "prod-aurora-2")]
+        .style
+        .contains("shape=mxgraph.aws4.aurora_instance;"));
+    let subnet = &cells[&format!("subnet:{EAST}:{private_b}")];
+    assert!(subnet
+        .style
+        .contains("grIcon=mxgraph.aws4.group_security_group;"));
+    assert!(subnet.value.contains("Private subnet"));
+    let zone = parent(&format!("subnet:{EAST}:{private_b}"));
+    let vpc = parent(&zone);
+    assert!(cells[&vpc]
+        .style
+        .contains("grIcon=mxgraph.aws4.group_vpc2;"));
+    let region_cell = parent(&vpc);
+    assert!(cells[&region_cell]
+        .style
+        .contains("grIcon=mxgraph.aws4.group_region;"));
+    assert_eq!(parent(&region_cell), "cloud");
+    assert!(cells["cloud"].style.contains("group_aws_cloud_alt"));
+    // Edges join cells, so they follow a moved resource.
+    let writer = cells
+        .values()
+        .find(|c| c.target.as_deref() == Some(db(EAST, "prod-aurora-1").as_str()))
+        .expect("the writer edge");
+    assert_eq!(
+        writer.source.as_deref(),
+        Some(model::cluster_id(EAST, "prod-aurora").as_str())
+    );
+}
+
+#[test]
 fn hostile_names_stay_text() {
     let vpc = vpc_id_named(region(&Demo::load(), EAST), "demo-vpc");
     let demo = changed(|demo| {
-        let east = demo
-            .snapshot
-            .regions
-            .iter_mut()
-            .find(|r| r.region == EAST)
-            .unwrap();
-        let Observed::Value(vpcs) = &mut east.network.vpcs else {
+        let Observed::Value(vpcs) = &mut region_mut(demo, EAST).network.vpcs else {
             panic!("demo VPCs are known");
         };
         let demo_vpc = vpcs.iter_mut().find(|v| v.id == vpc).expect("demo-vpc");
@@ -530,45 +628,22 @@ fn hostile_names_stay_text() {
             "a \"quoted\" <b>&amp; \\N\nname".to_owned(),
         );
     });
-    let diagram = diagrams(demo.contents())
-        .into_iter()
-        .find(|d| d.region == EAST)
-        .unwrap();
-    assert_well_formed(&diagram.svg);
+    let diagram = drawn_whole(&demo).pop().unwrap();
     assert!(diagram
         .svg
         .contains("VPC a &quot;quoted&quot; &lt;b&gt;&amp;amp; \\N name"));
     let label = format!(r#"label="VPC a \"quoted\" <b>&amp; \\N name\n{vpc}"#);
     assert!(diagram.dot.contains(&label), "{label}");
-}
-
-#[test]
-fn fallback_points_at_the_dot_source() {
-    let demo = Demo::load();
-    let graph = graph(&demo, EAST);
-    let svg = svg::fallback(
-        &graph,
-        "rds-diagram-us-east-1",
-        "This diagram could not be laid out.",
-    );
-    assert_well_formed(&svg);
-    assert!(svg.contains("could not be laid out"));
-    assert!(svg.contains("diagrams/us-east-1.dot"));
-    assert!(svg.contains("prod-aurora"));
+    // Escaped for HTML, then for XML: diagrams.net shows the text, never markup.
+    assert!(diagram
+        .drawio
+        .contains("VPC a &amp;quot;quoted&amp;quot; &amp;lt;b&amp;gt;&amp;amp;amp; \\N name"));
 }
 
 #[test]
 fn rendering_is_deterministic() {
     let demo = Demo::load();
     assert_eq!(diagrams(demo.contents()), diagrams(demo.contents()));
-}
-
-fn region_mut<'a>(demo: &'a mut Demo, name: &str) -> &'a mut RegionSnapshot {
-    demo.snapshot
-        .regions
-        .iter_mut()
-        .find(|r| r.region == name)
-        .expect("demo region")
 }
 
 /// The demo's us-east-1 with shapes real accounts have: replication loops, databases without
@@ -620,10 +695,10 @@ fn odd_estate(plain_instances: usize) -> Demo {
             }),
         ]);
         for n in 0..plain_instances {
-            instances.push(like(&format!("plain-{n:03}"), &|i| {
+            instances.push(like(&format!("plain-{n:04}"), &|i| {
                 i.availability_zone = Some(["us-east-1a", "us-east-1b"][n % 2].into());
                 if n % 3 == 0 {
-                    i.replica_source = Some(format!("plain-{:03}", n / 3));
+                    i.replica_source = Some(format!("plain-{:04}", n / 3));
                 }
             }));
         }
@@ -652,66 +727,219 @@ fn odd_estate(plain_instances: usize) -> Demo {
 #[test]
 fn odd_estates_are_drawn_whole() {
     let demo = odd_estate(20);
-    let diagrams = diagrams(demo.contents());
-    for diagram in &diagrams {
-        assert_well_formed(&diagram.svg);
-        assert!(!diagram.svg.contains("could not be laid out"), "fell back");
-    }
+    let diagrams = drawn_whole(&demo);
     assert_eq!(diagrams, super::diagrams(demo.contents()));
-    let east = graph(&demo, EAST);
-    for id in ["db:classic", "db:lost-group", "db:loop-a", "db:plain-019"] {
-        assert!(find(&east, id).is_some(), "{id} missing");
+    let graph = page(&demo);
+    for name in ["classic", "lost-group", "loop-a", "plain-0019"] {
+        assert!(find(&graph, &db(EAST, name)).is_some(), "{name} missing");
     }
-    assert!(find(&east, "db:classic").unwrap().1.is_empty(), "no VPC");
-    let (_, path) = find(&east, "db:two-in-a-zone").unwrap();
-    assert_eq!(path.len(), 2, "zone known, subnet ambiguous: {path:?}");
-    let loops = east
+    assert_eq!(
+        find(&graph, &db(EAST, "classic")).unwrap().1,
+        [format!("region:{EAST}")],
+        "no VPC: in the region"
+    );
+    let (_, path) = find(&graph, &db(EAST, "two-in-a-zone")).unwrap();
+    assert_eq!(path.len(), 3, "zone known, subnet ambiguous: {path:?}");
+    let loops = graph
         .edges
         .iter()
-        .filter(|e| e.from.starts_with("db:loop-") && e.to.starts_with("db:loop-"))
+        .filter(|e| e.from.contains(":loop-") && e.to.contains(":loop-"))
         .count();
     assert_eq!(loops, 1, "one edge per linked pair");
-    assert!(east.edges.iter().all(|e| e.from != e.to));
+    assert!(graph.edges.iter().all(|e| e.from != e.to));
     assert_eq!(
-        find(&east, "db:us-west-2:999999999999:other")
+        find(&graph, "db:us-west-2:999999999999:other")
             .unwrap()
             .0
             .lines,
         ["other", "account 999999999999, us-west-2"]
     );
     assert_eq!(
-        edge_kind(&east, "global:world", "cluster:global-east"),
-        Some(EdgeKind::GlobalMember)
-    );
-    assert_eq!(
         edge_kind(
-            &east,
+            &graph,
             "global:world",
-            "cluster:eu-west-1:000034941834:global-west"
+            &model::cluster_id(EAST, "global-east")
         ),
         Some(EdgeKind::GlobalMember)
     );
     assert_eq!(
-        find(&east, "db:not-listed").unwrap().0.kind,
+        edge_kind(
+            &graph,
+            "global:world",
+            &model::cluster_id(DR, "global-west")
+        ),
+        Some(EdgeKind::GlobalMember),
+        "the global database's other region is on the same page"
+    );
+    assert_eq!(
+        find(&graph, &db(EAST, "not-listed")).unwrap().0.kind,
         NodeKind::Elsewhere
     );
 }
 
 #[test]
-fn large_estates_are_laid_out_or_listed() {
-    let large = odd_estate(150);
-    let east = diagrams(large.contents()).pop().unwrap();
-    assert_eq!(east.region, EAST);
-    assert_well_formed(&east.svg);
-    assert!(
-        east.svg.contains(">plain-149<"),
-        "laid out without crossing minimisation"
-    );
+fn large_estates_are_laid_out_whole() {
+    let demo = odd_estate(2100);
+    let diagram = drawn_whole(&demo).pop().unwrap();
+    assert!(diagram.svg.contains(">plain-2099<"));
+    assert!(diagram
+        .dot
+        .contains(&format!("\"{}\"", db(EAST, "plain-2099"))));
+    assert!(diagram.drawio.contains("plain-2099"));
+}
 
-    let huge = odd_estate(2100);
-    let east = diagrams(huge.contents()).pop().unwrap();
-    assert_well_formed(&east.svg);
-    assert!(east.svg.contains("too many to lay out here"));
-    assert!(east.svg.contains("plain-2099"), "the databases are listed");
-    assert!(east.dot.contains("\"db:plain-2099\""), "the DOT is whole");
+/// The estate that made layout-rs panic on a real account: an Aurora cluster whose three
+/// members are missing from the instance listing (as when `DescribeDBInstances` is denied),
+/// and a replica cluster of it in another region.
+#[test]
+fn a_cluster_without_its_members_and_a_cross_region_replica_cluster_are_drawn() {
+    let demo = changed(|demo| {
+        let denied = Observed::Unknown(Unavailable {
+            action: "rds:DescribeDBInstances".to_owned(),
+            kind: FailureKind::AccessDenied,
+            message: "not authorized".to_owned(),
+        });
+        let east = region_mut(demo, EAST);
+        east.db_instances = denied.clone();
+        let Observed::Value(clusters) = &mut east.db_clusters else {
+            panic!("demo clusters are known");
+        };
+        let primary: &mut DbCluster = &mut clusters[0];
+        primary.global_cluster = None;
+        primary.members = (1..=3)
+            .map(|n| ClusterMember {
+                instance_identifier: format!("orders-{n}"),
+                is_writer: n == 1,
+                promotion_tier: Some(1),
+            })
+            .collect();
+        primary.read_replicas = vec![format!("arn:aws:rds:{DR}:{ACCOUNT}:cluster:orders-replica")];
+        let mut replica = primary.clone();
+        replica.identifier = "orders-replica".to_owned();
+        replica.arn = format!("arn:aws:rds:{DR}:{ACCOUNT}:cluster:orders-replica");
+        replica.read_replicas.clear();
+        replica.members.clear();
+        replica.subnet_group = Some("dr-db-subnets".to_owned());
+        replica.replica_source = Some(primary.arn.clone());
+        let dr = region_mut(demo, DR);
+        dr.db_instances = denied;
+        dr.db_clusters = Observed::Value(vec![replica]);
+    });
+    let diagram = drawn_whole(&demo).pop().unwrap();
+    assert_eq!(diagram.regions, [DR, EAST]);
+    let graph = page(&demo);
+    for n in 1..=3 {
+        let (member, path) = find(&graph, &db(EAST, &format!("orders-{n}"))).unwrap();
+        assert_eq!(member.kind, NodeKind::Elsewhere);
+        assert!(member
+            .lines
+            .contains(&"not in the instance listing".to_owned()));
+        assert!(
+            path[1].starts_with(&format!("vpc:{EAST}:")),
+            "in the cluster's VPC"
+        );
+    }
+    let replica = model::cluster_id(DR, "orders-replica");
+    assert_eq!(
+        edge_kind(&graph, &model::cluster_id(EAST, "prod-aurora"), &replica),
+        Some(EdgeKind::CrossRegion)
+    );
+    assert_eq!(find(&graph, &replica).unwrap().1[0], format!("region:{DR}"));
+    assert!(diagram.svg.contains(">orders-replica<") && diagram.svg.contains(">orders-3<"));
+    assert_eq!(
+        graph.notes,
+        [
+            "eu-west-1: DB instances could not be read (rds:DescribeDBInstances access denied: \
+             not authorized)",
+            "us-east-1: DB instances could not be read (rds:DescribeDBInstances access denied: \
+             not authorized)",
+        ]
+    );
+}
+
+/// A DMS task draws where the data came from: a system outside AWS, or another database.
+#[test]
+fn migrations_come_from_outside_aws_or_from_another_database() {
+    use rds_evidence_inventory::activity::{MigrationEndpoint, ReplicationTask};
+    let endpoint = |server: &str, engine: &str| {
+        Some(MigrationEndpoint {
+            arn: format!("arn:aws:dms:us-east-1:{ACCOUNT}:endpoint:{engine}"),
+            engine: Some(engine.to_owned()),
+            server: Some(server.to_owned()),
+        })
+    };
+    let demo = changed(|demo| {
+        let east = region_mut(demo, EAST);
+        let address = |name: &str| {
+            east.db_instances
+                .value()
+                .unwrap()
+                .iter()
+                .find(|i| i.identifier == name)
+                .unwrap()
+                .endpoint
+                .as_ref()
+                .unwrap()
+                .address
+                .clone()
+        };
+        let task = |id: &str, source, target| ReplicationTask {
+            id: id.to_owned(),
+            arn: format!("arn:aws:dms:us-east-1:{ACCOUNT}:task:{id}"),
+            status: Some("stopped".to_owned()),
+            migration_type: Some("full-load-and-cdc".to_owned()),
+            source,
+            target,
+            last_failure: None,
+        };
+        let tasks = vec![
+            task(
+                "from-oracle",
+                endpoint("erp.corp.example.com", "oracle"),
+                endpoint(&address("prod-postgres"), "postgres"),
+            ),
+            task(
+                "dev-refresh",
+                endpoint(&address("prod-postgres"), "postgres"),
+                endpoint(&address("dev-postgres"), "postgres"),
+            ),
+            task(
+                "elsewhere",
+                endpoint("erp.corp.example.com", "oracle"),
+                endpoint("unknown.example.com", "postgres"),
+            ),
+        ];
+        east.replication_tasks = Observed::Value(tasks);
+    });
+    let graph = page(&demo);
+    let source = "external:erp.corp.example.com";
+    let (node, path) = find(&graph, source).expect("the migration's source");
+    assert!(path.is_empty() && graph.outside.iter().any(|n| n.id == source));
+    assert_eq!(node.kind, NodeKind::External);
+    assert_eq!(node.lines[1], "oracle · migration source outside AWS");
+    assert_eq!(
+        edge_kind(&graph, source, &db(EAST, "prod-postgres")),
+        Some(EdgeKind::Migration)
+    );
+    assert_eq!(
+        edge_kind(
+            &graph,
+            &db(EAST, "prod-postgres"),
+            &db(EAST, "dev-postgres")
+        ),
+        Some(EdgeKind::Migration)
+    );
+    // A target that is none of the page's databases draws nothing.
+    assert_eq!(
+        graph
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Migration)
+            .count(),
+        2
+    );
+    let diagram = drawn_whole(&demo).pop().unwrap();
+    assert!(diagram
+        .drawio
+        .contains("shape=mxgraph.aws4.traditional_server;"));
 }

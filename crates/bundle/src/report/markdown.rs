@@ -389,14 +389,16 @@ fn diagrams(out: &mut String, report: &Report) {
         out.push_str("No region has databases to draw.\n\n");
     }
     for diagram in &report.diagrams {
-        let region = diagram.region;
-        let path = link_path(region);
+        let name = diagram.name;
+        let path = link_path(name);
         let _ = writeln!(
             out,
-            "### Region {}\n\n![Architecture of {}](diagrams/{path}.svg)\n\nGraphviz source: [{}](diagrams/{path}.dot)\n",
-            code(region),
-            text(region),
-            code(&format!("diagrams/{region}.dot")),
+            "### {}\n\n![Architecture of {}](diagrams/{path}.svg)\n\nEditable in diagrams.net: \
+             [{}](diagrams/{path}.drawio) · Graphviz source: [{}](diagrams/{path}.dot)\n",
+            text(&diagram.regions),
+            text(&diagram.regions),
+            code(&format!("diagrams/{name}.drawio")),
+            code(&format!("diagrams/{name}.dot")),
         );
     }
 }

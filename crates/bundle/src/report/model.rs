@@ -222,7 +222,10 @@ pub struct GapRow<'a> {
 }
 
 pub struct DiagramView<'a> {
-    pub region: &'a str,
+    /// The files' name.
+    pub name: &'a str,
+    /// The regions it draws, as a heading.
+    pub regions: String,
     /// The SVG element alone: an XML declaration or doctype has no place inside HTML.
     pub svg: &'a str,
 }
@@ -311,7 +314,11 @@ impl<'a> Report<'a> {
             diagrams: diagrams
                 .iter()
                 .map(|diagram| DiagramView {
-                    region: &diagram.region,
+                    name: &diagram.name,
+                    regions: match diagram.regions.as_slice() {
+                        [one] => format!("Region {one}"),
+                        many => format!("Regions {}", many.join(" + ")),
+                    },
                     svg: svg_element(&diagram.svg),
                 })
                 .collect(),

@@ -3,8 +3,10 @@ use crate::testing::Demo;
 
 fn diagram() -> Diagram {
     Diagram {
-        region: "us-east-1".to_owned(),
+        name: "us-east-1".to_owned(),
+        regions: vec!["us-east-1".to_owned()],
         dot: "digraph { a -> b }".to_owned(),
+        drawio: "<mxfile/>".to_owned(),
         svg: "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><text x=\"2\" y=\"12\">prod-postgres</text></svg>\n".to_owned(),
     }
 }
@@ -234,6 +236,7 @@ fn html_inlines_the_diagrams() {
         "the XML declaration is dropped inside HTML"
     );
     assert!(page.contains("diagrams/us-east-1.dot"));
+    assert!(page.contains("diagrams/us-east-1.drawio"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! A large snapshot for benchmarks, generated rather than checked in: the demo account
-//! (`fixtures/demo-snapshot.json`) with its databases and snapshots copied, region by region,
+//! (`fixtures/emulator-demo-snapshot.json`) with its databases and snapshots copied, region by region,
 //! until it holds the requested number of DB instances. Each copy's identifiers get a suffix,
 //! so that replicas, cluster members and snapshot sources still point inside their copy;
 //! parameter groups, keys and networks stay shared, as in a real fleet.
@@ -12,9 +12,10 @@ pub const INSTANCES: usize = 10_000;
 
 /// At least `instances` DB instances: whole copies of the demo estate, so a few more.
 pub fn large_snapshot(instances: usize) -> Snapshot {
-    let demo: Snapshot =
-        serde_json::from_str(include_str!("../../../../fixtures/demo-snapshot.json"))
-            .expect("fixtures/demo-snapshot.json is a valid snapshot");
+    let demo: Snapshot = serde_json::from_str(include_str!(
+        "../../../../fixtures/emulator-demo-snapshot.json"
+    ))
+    .expect("fixtures/emulator-demo-snapshot.json is a valid snapshot");
     let per_copy: usize = demo.regions.iter().map(|r| listed(&r.db_instances)).sum();
     let copies = instances.div_ceil(per_copy);
     let mut snapshot = demo.clone();
