@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use rds_evidence_inventory::{Snapshot, SCHEMA_VERSION};
+use rds_evidence_inventory::{input, Snapshot, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 
 use crate::{BundleError, SNAPSHOT_FILE};
@@ -32,7 +32,7 @@ pub fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> Result<Path
 
 /// Reads a snapshot written by any version of the tool up to this one.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, BundleError> {
-    let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+    let text = input::read_to_string(path, input::limits::EVIDENCE).map_err(|source| {
         BundleError::Read {
             path: path.to_owned(),
             source,

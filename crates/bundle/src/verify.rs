@@ -3,12 +3,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
+use std::io::ErrorKind;
 use std::path::Path;
 
 use ed25519_dalek::VerifyingKey;
+use rds_evidence_inventory::input;
 
 use crate::layout::HashingWriter;
-use crate::manifest::{Manifest, FORMAT, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE};
+use crate::manifest::{
+    FileEntry, Manifest, FORMAT, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE,
+};
 use crate::{signing, BundleError};
 
 /// The outcome of verifying one bundle. It verifies when `problems` is empty.
@@ -77,10 +81,11 @@ pub fn verify(
     expected_key: Option<&VerifyingKey>,
 ) -> Result<Verification, BundleError> {
     let manifest_path = dir.join(MANIFEST_FILE);
-    let manifest_bytes = std::fs::read(&manifest_path).map_err(|source| BundleError::Read {
-        path: manifest_path.clone(),
-        source,
-    })?;
+    let manifest_bytes =
+        input::read(&manifest_path, input::limits::CONFIG).map_err(|source| BundleError::Read {
+            path: manifest_path.clone(),
+            source,
+        })?;
     let manifest: Manifest =
         serde_json::from_slice(&manifest_bytes).map_err(|e| BundleError::Manifest {
             path: manifest_path.clone(),
@@ -103,9 +108,7 @@ pub fn verify(
         match on_disk.remove(&entry.path) {
             None => problems.push(Problem::Missing(entry.path.clone())),
             Some(()) => {
-                let path = dir.join(&entry.path);
-                let (sha256, bytes) = hash_file(&path)?;
-                if sha256 != entry.sha256 || bytes != entry.bytes {
+                if !matches(&dir.join(&entry.path), entry)? {
                     problems.push(Problem::Altered(entry.path.clone()));
                 }
             }
@@ -166,10 +169,12 @@ fn check_signature(
     Ok(Some(found))
 }
 
+/// A signature or public key: absent, or something other than a file (already a problem of
+/// its own, from [`list_files`]), counts as none.
 fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, BundleError> {
-    match std::fs::read(path) {
+    match input::read(path, input::limits::CONFIG) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::InvalidInput) => Ok(None),
         Err(source) => Err(BundleError::Read {
             path: path.to_owned(),
             source,
@@ -205,20 +210,40 @@ fn list_files(
     Ok(())
 }
 
-fn hash_file(path: &Path) -> Result<(String, u64), BundleError> {
-    let read_error = |source| BundleError::Read {
+/// Whether the file at `path` is the one `entry` lists: its size first, so that a file of
+/// another size is never read.
+fn matches(path: &Path, entry: &FileEntry) -> Result<bool, BundleError> {
+    let file = open(path)?;
+    let size = file.metadata().map_err(|source| BundleError::Read {
         path: path.to_owned(),
         source,
-    };
-    let mut file = File::open(path).map_err(read_error)?;
-    let mut hasher = HashingWriter::new(std::io::sink());
-    let bytes = std::io::copy(&mut file, &mut hasher).map_err(read_error)?;
-    Ok((hasher.digest(), bytes))
+    })?;
+    if size.len() != entry.bytes {
+        return Ok(false);
+    }
+    let (sha256, bytes) = hash(file, path)?;
+    Ok(bytes == entry.bytes && sha256 == entry.sha256)
 }
 
 /// SHA-256 of a file, hex: for inputs the manifest names (attestations, profiles).
 pub fn sha256_file(path: &Path) -> Result<String, BundleError> {
-    hash_file(path).map(|(sha256, _)| sha256)
+    hash(open(path)?, path).map(|(sha256, _)| sha256)
+}
+
+fn open(path: &Path) -> Result<File, BundleError> {
+    input::open(path).map_err(|source| BundleError::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn hash(mut file: File, path: &Path) -> Result<(String, u64), BundleError> {
+    let mut hasher = HashingWriter::new(std::io::sink());
+    let bytes = std::io::copy(&mut file, &mut hasher).map_err(|source| BundleError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok((hasher.digest(), bytes))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Parser};
 use rds_evidence_history::Portfolio;
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 
 use crate::collect::{self, CollectArgs, Completion};
@@ -77,7 +78,7 @@ struct Summary<'a> {
 
 impl RunConfig {
     fn read(path: &Path) -> anyhow::Result<RunConfig> {
-        let text = rds_evidence_inventory::input::read_to_string(path)
+        let text = input::read_to_string(path, input::limits::CONFIG)
             .with_context(|| format!("cannot read the run config {}", path.display()))?;
         let config: RunConfig = toml::from_str(&text).map_err(|e| {
             let at = e

@@ -98,6 +98,46 @@ fn a_missing_response_fails_naming_the_request() {
     assert!(!out.exists(), "nothing written on failure");
 }
 
+/// A recorded response that is a FIFO or a gigabyte (sparse: nothing to write) fails the run
+/// with its path, without waiting on the FIFO or reading the gigabyte.
+#[cfg(unix)]
+#[test]
+fn a_response_file_that_is_no_file_or_too_large_fails_naming_it() {
+    const IDENTITY: &str = "us-east-1/sts/GetCallerIdentity.json";
+    for (what, says) in [
+        ("fifo", "not a regular file"),
+        ("gigabyte", "more than the 67108864 this file may hold"),
+    ] {
+        let recording = fixture_without("demo", IDENTITY);
+        let path = recording.path().join(IDENTITY);
+        if what == "fifo" {
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            assert!(made.unwrap().success());
+        } else {
+            std::fs::File::create(&path)
+                .unwrap()
+                .set_len(1 << 30)
+                .unwrap();
+        }
+        let out = recording.path().join("out");
+        let output = rds_evidence(recording.path())
+            .arg("collect")
+            .arg("--replay")
+            .arg(recording.path())
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains("GetCallerIdentity.json") && err.contains(says),
+            "{what}: {err}"
+        );
+        assert!(!out.exists(), "{what}: nothing written");
+    }
+}
+
 #[test]
 fn a_missing_response_can_be_recorded_as_unavailable() {
     let recording = fixture_without("demo", "us-east-1/rds/DescribeEventSubscriptions.json");

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rds_evidence_inventory::input::limits;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -71,12 +72,12 @@ pub fn load_accounts(
     path: &Path,
     role_name: Option<&str>,
 ) -> Result<Vec<AccountTarget>, AccountsError> {
-    let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
-        AccountsError::Read {
+    let text = rds_evidence_inventory::input::read_to_string(path, limits::ACCOUNTS).map_err(
+        |source| AccountsError::Read {
             path: path.to_owned(),
             source,
-        }
-    })?;
+        },
+    )?;
     let invalid = |line: usize, message: String| AccountsError::Invalid {
         path: path.to_owned(),
         line,

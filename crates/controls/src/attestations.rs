@@ -90,7 +90,7 @@ pub enum AttestationError {
 impl Attestations {
     /// Reads `path`, checks every control id against `profile`, and hashes local documents.
     pub fn load(path: &Path, profile: &Profile) -> Result<Attestations, AttestationError> {
-        let text = input::read_to_string(path).map_err(|source| AttestationError::Read {
+        let text = input::read_to_string(path, input::limits::CONFIG).map_err(|source| AttestationError::Read {
             path: path.to_owned(),
             source,
         })?;

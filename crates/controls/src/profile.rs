@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -177,7 +178,7 @@ impl Profile {
     }
 
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-        let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+        let text = input::read_to_string(path, input::limits::CONFIG).map_err(|source| {
             ProfileError::Read {
                 path: path.to_owned(),
                 source,

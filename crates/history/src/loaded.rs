@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rds_evidence_bundle::manifest::MANIFEST_FILE;
 use rds_evidence_bundle::{verify, Manifest, CONTROLS_FILE, FINDINGS_FILE, SNAPSHOT_FILE};
 use rds_evidence_controls::{ControlVerdict, Evaluation, Finding};
-use rds_evidence_inventory::{Snapshot, SCHEMA_VERSION};
+use rds_evidence_inventory::{input, Snapshot, SCHEMA_VERSION};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -72,8 +72,8 @@ impl LoadedBundle {
         let mut problems = Vec::new();
         if let Some(recorded) = expected.manifest_sha256 {
             let path = dir.join(MANIFEST_FILE);
-            let bytes =
-                std::fs::read(&path).map_err(|source| HistoryError::Read { path, source })?;
+            let bytes = input::read(&path, input::limits::CONFIG)
+                .map_err(|source| HistoryError::Read { path, source })?;
             if hex::encode(Sha256::digest(&bytes)) != recorded {
                 problems.push(format!(
                     "{MANIFEST_FILE}: differs from the one recorded in the store's index"
@@ -161,7 +161,8 @@ impl Files<'_> {
             return Err(self.unreadable(file, "not listed in the manifest".to_owned()));
         };
         let path = self.dir.join(file);
-        let bytes = std::fs::read(&path).map_err(|source| HistoryError::Read { path, source })?;
+        let bytes = input::read(&path, input::limits::EVIDENCE)
+            .map_err(|source| HistoryError::Read { path, source })?;
         if hex::encode(Sha256::digest(&bytes)) != entry.sha256 {
             return Err(HistoryError::NotVerified(NotVerified {
                 bundle: self.name.to_owned(),

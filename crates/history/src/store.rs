@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::MANIFEST_FILE;
 use rds_evidence_bundle::{write_json, Manifest};
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -312,7 +313,10 @@ impl Store {
     }
 
     fn entry_from_manifest(&self, account: &str, stamp: &str) -> IndexEntry {
-        let bytes = std::fs::read(self.root.join(account).join(stamp).join(MANIFEST_FILE));
+        let bytes = input::read(
+            &self.root.join(account).join(stamp).join(MANIFEST_FILE),
+            input::limits::CONFIG,
+        );
         let manifest = bytes
             .ok()
             .and_then(|bytes| Some((serde_json::from_slice::<Manifest>(&bytes).ok()?, bytes)));
@@ -340,7 +344,7 @@ impl Store {
 
     fn read_index(&self) -> Result<Option<Vec<IndexEntry>>, HistoryError> {
         let path = self.index_path();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match input::read(&path, input::limits::EVIDENCE) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(HistoryError::Read { path, source }),
@@ -670,6 +674,44 @@ mod tests {
             let file = file.unwrap();
             std::fs::copy(file.path(), to.join(file.file_name())).unwrap();
         }
+    }
+
+    /// A bundle whose manifest is a FIFO (reading it would wait for ever) or whose snapshot is
+    /// a gigabyte is listed as not verified and skipped; the other runs and accounts are used.
+    #[cfg(unix)]
+    #[test]
+    fn a_bundle_of_files_that_cannot_be_read_is_skipped_not_waited_for() {
+        let (_root, store, dirs) = three_runs();
+        let mut other = demo_snapshot();
+        other.account.id = "111111111111".to_owned();
+        write(&store, &other, None);
+        let manifest = dirs[2].join(MANIFEST_FILE);
+        std::fs::remove_file(&manifest).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&manifest).status();
+        assert!(made.unwrap().success());
+        let snapshot = dirs[1].join("snapshot.json");
+        std::fs::File::create(&snapshot)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+
+        assert_eq!(store.entries(None).unwrap().len(), 4);
+        let table = crate::HistoryTable::from_store(&store, ACCOUNT, None).unwrap();
+        assert_eq!(table.runs.len(), 1, "only the intact run");
+        let problems: Vec<String> = table.not_verified.iter().map(|n| n.to_string()).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("snapshot.json: altered"),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("not a regular file"), "{problems:?}");
+        let portfolio = crate::Portfolio::from_store(&store).unwrap();
+        assert_eq!(portfolio.not_verified.len(), 1);
+        assert!(
+            !portfolio.rows.is_empty(),
+            "the other account is in the portfolio"
+        );
+        assert!(portfolio.rows.iter().all(|r| r.account == "111111111111"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 
 use crate::RequestKey;
@@ -25,7 +26,7 @@ pub struct RecordingManifest {
 impl RecordingManifest {
     pub fn read(dir: &Path) -> Result<RecordingManifest, String> {
         let path = dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = input::read_to_string(&path, input::limits::CONFIG).map_err(|e| {
             format!(
                 "cannot read {}: {e} (is this a recording made with --record?)",
                 path.display()
