@@ -26,6 +26,10 @@ use crate::{
 /// Copies of the partner's attested documents, by hash.
 pub const ATTESTATIONS_DIR: &str = "attestations";
 
+/// Modes of new bundle files (before the umask): the rendered files, and copies of documents.
+const READABLE: u32 = 0o666;
+const OWNER_ONLY: u32 = 0o600;
+
 /// What a bundle is made from.
 #[derive(Clone, Copy)]
 pub enum Input<'a> {
@@ -153,7 +157,8 @@ fn copy_attested_documents(files: &mut Staging, contents: Contents) -> Result<()
             let (Some(source), Some(expected)) = (&document.local_path, &document.sha256) else {
                 continue;
             };
-            let name = source
+            // Named as the partner cites it; read from where that resolved.
+            let name = Path::new(&document.reference)
                 .file_name()
                 .map(|n| safe_name(&n.to_string_lossy()))
                 .unwrap_or_default();
@@ -165,7 +170,8 @@ fn copy_attested_documents(files: &mut Staging, contents: Contents) -> Result<()
                 path: source.clone(),
                 source: source_error,
             })?;
-            let entry = files.stream(&target, |out| std::io::copy(&mut reader, out).map(drop))?;
+            let entry =
+                files.stream_private(&target, |out| std::io::copy(&mut reader, out).map(drop))?;
             if &entry.sha256 != expected {
                 return Err(BundleError::DocumentChanged {
                     path: source.clone(),
@@ -402,8 +408,25 @@ impl Staging {
         Ok(self.adopt(written))
     }
 
+    /// [`stream`](Self::stream) for a file only its owner may read: a copy of a partner's
+    /// document is as private as the document was.
+    fn stream_private(
+        &mut self,
+        relative: &str,
+        fill: impl FnOnce(&mut BufWriter<HashingWriter<File>>) -> std::io::Result<()>,
+    ) -> Result<&FileEntry, BundleError> {
+        let file = self.create_with(relative, OWNER_ONLY)?;
+        let written = file.fill(fill)?;
+        Ok(self.adopt(written))
+    }
+
     /// A new file of the bundle, to be filled on any thread and then [`adopt`](Self::adopt)ed.
     fn create(&mut self, relative: &str) -> Result<NewFile, BundleError> {
+        self.create_with(relative, READABLE)
+    }
+
+    fn create_with(&mut self, relative: &str, mode: u32) -> Result<NewFile, BundleError> {
+
         let path = self.root.join(relative);
         let write_error = |source| BundleError::Write {
             path: path.clone(),
@@ -415,7 +438,13 @@ impl Staging {
                 self.dirs.push(dir.to_owned());
             }
         }
-        let file = File::create(&path).map_err(write_error)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        #[cfg(not(unix))]
+        let _ = mode;
+        let file = options.open(&path).map_err(write_error)?;
         Ok(NewFile {
             relative: relative.to_owned(),
             path,

@@ -20,7 +20,7 @@ use rds_evidence_history::{compare, HistoryTable, Shard, Store};
 use rds_evidence_inventory::Snapshot;
 
 use crate::bundle::{BundleArgs, BundleWriter, Provenance};
-use crate::evaluate::{evaluate_into, EvaluationInputs, LoadedInputs};
+use crate::evaluate::{evaluate_into, DocumentArgs, EvaluationInputs, LoadedInputs};
 use crate::history::StoreArgs;
 use crate::progress::TerminalProgress;
 use crate::store::OpenStore;
@@ -151,6 +151,9 @@ pub struct CollectArgs {
     #[arg(long, value_name = "FILE")]
     attestations: Option<PathBuf>,
 
+    #[command(flatten)]
+    documents: DocumentArgs,
+
     /// Only collect: a bundle of snapshot.json and its manifest, no findings, verdicts or
     /// reports.
     #[arg(long, conflicts_with_all = ["checklist", "attestations"])]
@@ -240,6 +243,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     let inputs = EvaluationInputs {
         profile: args.checklist.clone(),
         attestations: args.attestations.clone(),
+        documents: args.documents.policy(),
     };
     // Bad inputs are refused before any AWS call is made.
     let loaded = if args.no_evaluate {

@@ -42,6 +42,11 @@ struct RunConfig {
     regions: Option<Vec<String>>,
     profile: Option<PathBuf>,
     attestations: Option<PathBuf>,
+    /// Directories attested documents may also come from (`--documents-root`).
+    #[serde(default)]
+    document_roots: Vec<PathBuf>,
+    /// `--max-document-size`, e.g. "100M".
+    max_document_size: Option<String>,
     sign_key: Option<PathBuf>,
     store_cache: Option<PathBuf>,
     store_region: Option<String>,
@@ -126,6 +131,10 @@ impl RunConfig {
         push("--regions", self.regions.as_ref().map(|r| r.join(",")));
         push("--checklist", self.profile.as_deref().map(path));
         push("--attestations", self.attestations.as_deref().map(path));
+        for root in &self.document_roots {
+            push("--documents-root", Some(path(root)));
+        }
+        push("--max-document-size", self.max_document_size.clone());
         push("--sign-key", self.sign_key.as_deref().map(path));
         push("--store-cache", self.store_cache.as_deref().map(path));
         push("--store-region", self.store_region.clone());

@@ -170,7 +170,7 @@ const CASES: &[Case] = &[
             "{out}",
         ],
         code: 1,
-        says: &["attestations.toml", "/dev/zero", "not a regular file"],
+        says: &["attestations.toml", "/dev/zero", "system files are not documents"],
     },
     Case {
         name: "attestations: a FIFO",

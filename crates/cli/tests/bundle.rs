@@ -188,6 +188,27 @@ fn archive_holds_the_bundle_under_its_name() {
     common::assert_no_secrets(home.path());
 }
 
+/// Runs `collect --replay demo --out OUT` with `extra` arguments; returns the output.
+fn collect_into(home: &Path, out: &Path, extra: &[&str]) -> Output {
+    rds_evidence(home)
+        .args(["collect", "--replay"])
+        .arg(fixture("demo"))
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn refused(output: &Output, says: &[&str]) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for needle in says {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+}
+
 #[test]
 fn a_non_bundle_directory_is_never_overwritten() {
     let home = tempfile::tempdir().unwrap();
@@ -411,4 +432,77 @@ fn attested_documents_are_copied_hashed_and_verified() {
     assert!(report.contains("Failover rehearsed quarterly."));
     let verified = verify(home.path(), &bundle, &[]);
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(bundle.join(&copies[0]))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the copy is its owner's only");
+    }
+}
+
+/// Attested documents come from the attestations file's directory, or one allowed with
+/// `--documents-root`: a `..` escape, an absolute path, a symbolic link leading out and a
+/// file under /proc are refused with one line naming the entry, before anything is written;
+/// a document above `--max-document-size` too.
+#[cfg(unix)]
+#[test]
+fn attested_documents_outside_their_roots_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let partner = home.path().join("partner");
+    let private = home.path().join("private");
+    std::fs::create_dir_all(&partner).unwrap();
+    std::fs::create_dir_all(&private).unwrap();
+    std::fs::write(partner.join("runbook.md"), "# Runbook\n").unwrap();
+    std::fs::write(private.join("id_ed25519"), "PRIVATE KEY").unwrap();
+    std::os::unix::fs::symlink(private.join("id_ed25519"), partner.join("sop.md")).unwrap();
+    let key = private.join("id_ed25519").display().to_string();
+    let out = home.path().join("bundle");
+    let collect = |document: &str, extra: &[&str]| {
+        std::fs::write(
+            partner.join("attestations.toml"),
+            format!("[controls.\"OPE-002\"]\ndocuments = [{document:?}]\n"),
+        )
+        .unwrap();
+        let attestations = partner.join("attestations.toml");
+        collect_into(
+            home.path(),
+            &out,
+            &[&["--attestations", attestations.to_str().unwrap()], extra].concat(),
+        )
+    };
+    for (document, says) in [
+        ("../private/id_ed25519", "outside"),
+        (key.as_str(), "outside"),
+        ("sop.md", "outside"),
+        ("/proc/self/environ", "system files are not documents"),
+    ] {
+        refused(
+            &collect(document, &[]),
+            &[
+                "attestations.toml: control OPE-002: document",
+                document,
+                says,
+            ],
+        );
+        assert!(!out.exists(), "{document}: nothing written");
+    }
+    refused(
+        &collect("runbook.md", &["--max-document-size", "4"]),
+        &["document runbook.md is 10 bytes, more than the 4 allowed"],
+    );
+
+    // Allowed explicitly, the linked document is copied, owner-only.
+    let output = collect("sop.md", &["--documents-root", private.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let copy = files_of(&out)
+        .into_iter()
+        .find(|f| f.ends_with("-sop.md"))
+        .expect("a copy of the document");
+    assert_eq!(
+        std::fs::read_to_string(out.join(copy)).unwrap(),
+        "PRIVATE KEY"
+    );
 }
