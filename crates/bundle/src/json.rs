@@ -64,6 +64,9 @@ fn parse_error(path: &Path, error: &serde_json::Error) -> BundleError {
     }
 }
 
+/// How temporary files beside single files are named, after a dot.
+pub(crate) const TEMPORARY_PREFIX: &str = "rds-evidence-";
+
 /// Writes through `fill` into a temporary sibling of `path`, syncs it, then renames it over
 /// `path`. On any error the temporary file is removed and `path` is untouched.
 pub(crate) fn write_atomically(
@@ -76,7 +79,7 @@ pub(crate) fn write_atomically(
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     let temp = tempfile::Builder::new()
-        .prefix(".rds-evidence-")
+        .prefix(&format!(".{TEMPORARY_PREFIX}"))
         .tempfile_in(dir)
         .map_err(write_error)?;
     {

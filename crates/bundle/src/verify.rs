@@ -67,6 +67,20 @@ impl fmt::Display for Problem {
     }
 }
 
+impl Problem {
+    /// Whether the problem is the signature's, not the files': a bundle with files intact is
+    /// still the tool's own bundle.
+    pub fn is_about_the_signature(&self) -> bool {
+        matches!(
+            self,
+            Problem::BadSignature
+                | Problem::IncompleteSignature
+                | Problem::UnexpectedSigner { .. }
+                | Problem::Unsigned
+        )
+    }
+}
+
 impl Verification {
     pub fn verified(&self) -> bool {
         self.problems.is_empty()
@@ -367,11 +381,11 @@ mod tests {
     }
 
     #[test]
-    fn rewriting_replaces_an_earlier_bundle_whole() {
+    fn rewriting_replaces_an_earlier_bundle_whole_but_never_a_changed_one() {
         let demo = Demo::load();
         let root = written(&demo, None);
         let dir = root.path().join("b");
-        std::fs::write(dir.join("stale.txt"), "from an older run").unwrap();
+        let earlier = std::fs::read(dir.join(MANIFEST_FILE)).unwrap();
         let options = BundleOptions {
             created_at: "2026-11-30T00:00:00Z".to_owned(),
             inputs: Inputs::default(),
@@ -380,11 +394,22 @@ mod tests {
         };
         write_bundle(&dir, Input::Snapshot(&demo.snapshot), &options).unwrap();
         assert!(problems(&dir, None).is_empty());
+        assert_ne!(std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), earlier);
         let names: Vec<_> = std::fs::read_dir(root.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, ["b"], "no staging or previous directories left");
+
+        std::fs::write(dir.join("notes.txt"), "the reviewer's").unwrap();
+        let err = write_bundle(&dir, Input::Snapshot(&demo.snapshot), &options)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("is not an rds-evidence bundle (notes.txt: added after"),
+            "{err}"
+        );
+        assert!(dir.join("notes.txt").exists());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use rds_evidence_bundle::{check_destination, read_snapshot, Contents, Input};
+use rds_evidence_bundle::{read_snapshot, Contents, Destination, Input, Manifest};
 use rds_evidence_controls::{evaluate, Attestations, DocumentPolicy, Evaluation, Profile, Verdict};
 use rds_evidence_history::HistoryTable;
 use rds_evidence_inventory::Snapshot;
@@ -62,7 +62,6 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .filter(|&bytes| bytes > 0)
         .ok_or_else(|| format!("'{text}' is not a size such as 100M, 512K or 1048576"))
 }
-
 
 /// The inputs, read and checked.
 pub struct LoadedInputs<'a> {
@@ -126,22 +125,25 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     };
     let inputs = paths.load()?;
     let writer = args.bundle.load()?;
-    check_destination(&args.out)?;
+    writer.check_destination(&args.out)?;
     let snapshot = read_snapshot(&args.snapshot)?;
     let source = format!("snapshot:{}", args.snapshot.display());
-    evaluate_into(&args.out, &snapshot, &inputs, &writer, source, None)?;
+    let out = Destination::At(&args.out);
+    let (_, dir, manifest) = evaluate_into(out, &snapshot, &inputs, &writer, source, None)?;
+    writer.archive(&dir, &manifest)?;
     Ok(())
 }
 
-/// Evaluates `snapshot`, prints the verdicts and writes the whole bundle at `out`.
+/// Evaluates `snapshot`, prints the verdicts and writes the whole bundle at `out`; returns the
+/// evaluation, where the bundle went and its manifest.
 pub fn evaluate_into(
-    out: &Path,
+    out: Destination,
     snapshot: &Snapshot,
     inputs: &LoadedInputs,
     writer: &BundleWriter,
     source: String,
     history: Option<HistoryTable>,
-) -> anyhow::Result<Evaluation> {
+) -> anyhow::Result<(Evaluation, PathBuf, Manifest)> {
     let evaluation = evaluate(snapshot, &inputs.profile, &inputs.attestations);
     print!("{}", render(&evaluation));
     // The report's trend ends with this run.
@@ -165,8 +167,8 @@ pub fn evaluate_into(
         evaluated: true,
         trend: trend.as_ref(),
     };
-    writer.write(out, Input::Evaluated(contents), &provenance)?;
-    Ok(evaluation)
+    let (dir, manifest) = writer.write(out, Input::Evaluated(contents), &provenance)?;
+    Ok((evaluation, dir, manifest))
 }
 
 /// One line per control the account speaks to; the controls that only await the partner's

@@ -80,8 +80,14 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
+        Emulator::start_with(&[])
+    }
+
+    /// With these environment variables, e.g. moto's `MOTO_RECORDER_FILEPATH`.
+    pub fn start_with(env: &[(&str, &Path)]) -> Emulator {
         let mut child = Command::new(python())
             .arg(workspace_root().join("tests/emulator/moto_server.py"))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
