@@ -111,6 +111,7 @@ mod tests {
             regions: Vec::new(),
             disabled_regions: Vec::new(),
             calls: Vec::new(),
+            source: None,
         }
     }
 

@@ -112,7 +112,11 @@ pub fn write_bundle_to(
     let mut files = Staging::new(staging.path());
     files.json(SNAPSHOT_FILE, input.snapshot())?;
     if let Input::Evaluated(contents) = input {
-        write_evaluated(&mut files, contents, options.trend)?;
+        let context = report::Context {
+            inputs: Some(&options.inputs),
+            trend: options.trend,
+        };
+        write_evaluated(&mut files, contents, context)?;
     }
     let manifest = manifest(input, options, files.finish());
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
@@ -134,13 +138,13 @@ pub fn write_bundle_to(
 fn write_evaluated(
     files: &mut Staging,
     contents: Contents,
-    trend: Option<&report::Trend>,
+    context: report::Context,
 ) -> Result<(), BundleError> {
     // OCSF, the largest file (about 1.5 kB a finding), renders on a second core meanwhile.
     let ocsf_file = files.create(OCSF_FILE)?;
     std::thread::scope(|scope| {
         let ocsf = scope.spawn(|| ocsf_file.fill(|out| ocsf::write(contents, out)));
-        let others = write_all_but_ocsf(files, contents, trend);
+        let others = write_all_but_ocsf(files, contents, context);
         let ocsf = ocsf
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -153,7 +157,7 @@ fn write_evaluated(
 fn write_all_but_ocsf(
     files: &mut Staging,
     contents: Contents,
-    trend: Option<&report::Trend>,
+    context: report::Context,
 ) -> Result<(), BundleError> {
     let evaluation = contents.evaluation;
     files.json(FINDINGS_FILE, &evaluation.findings)?;
@@ -167,11 +171,11 @@ fn write_all_but_ocsf(
     }
     files.bytes(
         REPORT_MD_FILE,
-        report::markdown_with_trend(contents, &diagrams, trend).as_bytes(),
+        report::markdown_in(contents, &diagrams, context).as_bytes(),
     )?;
     files.bytes(
         REPORT_HTML_FILE,
-        report::html_with_trend(contents, &diagrams, trend).as_bytes(),
+        report::html_in(contents, &diagrams, context).as_bytes(),
     )?;
     files.bytes(
         SPREADSHEET_FILE,

@@ -10,6 +10,7 @@
 
 mod accounts_dir;
 mod archive;
+mod consistency;
 mod error;
 mod json;
 mod layout;
@@ -30,6 +31,7 @@ use rds_evidence_inventory::Snapshot;
 
 pub use accounts_dir::{check_accounts_destination, write_accounts_workbook, ACCOUNTS_FILE};
 pub use archive::{check_archive_destination, write_archive};
+pub use consistency::check_consistency;
 pub use error::BundleError;
 pub use json::{read_snapshot, write_json, write_snapshot};
 pub use layout::{
@@ -37,7 +39,7 @@ pub use layout::{
     ATTESTATIONS_DIR,
 };
 pub use manifest::Manifest;
-pub use verify::{sha256_file, verify, Problem, Verification};
+pub use verify::{sha256_file, verify, verify_files, Problem, Verification};
 
 /// File names inside a bundle.
 pub const SNAPSHOT_FILE: &str = "snapshot.json";

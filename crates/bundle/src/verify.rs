@@ -41,6 +41,8 @@ pub enum Problem {
     },
     /// The caller expects a signature and there is none.
     Unsigned,
+    /// The manifest says something of the bundle its files contradict.
+    Inconsistent(String),
 }
 
 impl fmt::Display for Problem {
@@ -63,6 +65,7 @@ impl fmt::Display for Problem {
                 "{SIGNATURE_FILE}: signed by key {found}, not by the expected key {expected}"
             ),
             Problem::Unsigned => write!(f, "the bundle is not signed, and a signature is required"),
+            Problem::Inconsistent(what) => write!(f, "{MANIFEST_FILE}: {what}"),
         }
     }
 }
@@ -87,10 +90,24 @@ impl Verification {
     }
 }
 
-/// Recomputes every hash of the bundle at `dir`. With `expected_key`, the bundle must also be
-/// signed by that key: the public key inside a bundle proves only that the bundle is
-/// consistent, not who made it.
+/// Recomputes every hash of the bundle at `dir`, then checks what the manifest says of the
+/// bundle (account, time, regions, source, counts) against its files. With `expected_key`,
+/// the bundle must also be signed by that key: the public key inside a bundle proves only
+/// that the bundle is consistent, not who made it.
 pub fn verify(
+    dir: &Path,
+    expected_key: Option<&VerifyingKey>,
+) -> Result<Verification, BundleError> {
+    let mut verification = verify_files(dir, expected_key)?;
+    if verification.verified() {
+        verification.problems = crate::consistency::check_files(dir, &verification.manifest);
+    }
+    Ok(verification)
+}
+
+/// [`verify`] without reading the files' content: for a caller that parses them itself and
+/// then calls [`check_consistency`](crate::check_consistency).
+pub fn verify_files(
     dir: &Path,
     expected_key: Option<&VerifyingKey>,
 ) -> Result<Verification, BundleError> {
@@ -410,6 +427,49 @@ mod tests {
             "{err}"
         );
         assert!(dir.join("notes.txt").exists());
+    }
+
+    /// A manifest edited to claim another account, source or count, and kept consistent with
+    /// the files' hashes, contradicts the files it describes.
+    #[test]
+    fn a_manifest_that_contradicts_its_files_does_not_verify() {
+        let mut demo = Demo::load();
+        demo.snapshot.source = Some(rds_evidence_inventory::Source::Replay {
+            recording: "recordings/acme".to_owned(),
+            recorded_at: demo.snapshot.collected_at.clone(),
+            recorded_by: "0.1.0".to_owned(),
+            anonymized: true,
+        });
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("b");
+        let options = BundleOptions {
+            created_at: "2026-11-29T00:00:00Z".to_owned(),
+            inputs: Inputs {
+                source: crate::manifest::collection_source(&demo.snapshot),
+                ..Inputs::default()
+            },
+            signing_key: None,
+            trend: None,
+        };
+        write_bundle(&dir, Input::Evaluated(demo.contents()), &options).unwrap();
+        assert!(problems(&dir, None).is_empty());
+        let original = std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap();
+        let edit = |from: &str, to: &str| {
+            assert!(original.contains(from), "{from}");
+            std::fs::write(dir.join(MANIFEST_FILE), original.replacen(from, to, 1)).unwrap();
+            problems(&dir, None)
+        };
+        assert_eq!(
+            edit("\"id\": \"000034941834\"", "\"id\": \"111122223333\""),
+            ["manifest.json: the manifest's account is 111122223333, snapshot.json's 000034941834"]
+        );
+        assert_eq!(
+            edit("\"source\": \"replay:recordings/acme\"", "\"source\": \"live\""),
+            ["manifest.json: the manifest's source is live, snapshot.json's replay:recordings/acme"]
+        );
+        let met = edit("\"not_met\": ", "\"met\": ");
+        assert_eq!(met.len(), 1, "{met:?}");
+        assert!(met[0].contains("the manifest counts verdicts"), "{met:?}");
     }
 
     #[test]

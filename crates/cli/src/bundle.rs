@@ -81,6 +81,10 @@ impl BundleWriter {
             }),
             None => None,
         };
+        let profile_sha256 = match provenance.profile.filter(|_| provenance.evaluated) {
+            Some(path) => Some(sha256_file(path)?),
+            None => None,
+        };
         let options = BundleOptions {
             created_at: rds_evidence_collector::utc_now(),
             inputs: Inputs {
@@ -90,6 +94,7 @@ impl BundleWriter {
                         .profile
                         .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string())
                 }),
+                profile_sha256,
                 attestations,
             },
             signing_key: self.signing_key.as_ref(),

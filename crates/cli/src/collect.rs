@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use futures::{stream, StreamExt};
+use rds_evidence_bundle::manifest::collection_source;
 use rds_evidence_bundle::{
     check_accounts_destination, write_accounts_workbook, Contents, Destination, Input, Manifest,
 };
@@ -276,7 +277,6 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     let writer = args.bundle.load()?;
     let store = args.open_store()?;
     let run = Run {
-        args: &args,
         inputs: loaded.as_ref(),
         writer: &writer,
         store: store.as_ref(),
@@ -475,7 +475,6 @@ fn options_for(
 
 /// One run's settings for writing each account's bundle.
 struct Run<'a> {
-    args: &'a CollectArgs,
     inputs: Option<&'a LoadedInputs<'a>>,
     writer: &'a BundleWriter,
     store: Option<&'a OpenStore>,
@@ -530,11 +529,7 @@ impl Run<'_> {
             None => Destination::FirstFree(&store_dirs),
         };
         print!("{}", summary::render(snapshot));
-        let source = match (&self.args.replay, &self.args.endpoint_url) {
-            (Some(dir), _) => format!("replay:{}", dir.display()),
-            (None, Some(url)) => format!("endpoint:{url}"),
-            (None, None) => "live".to_owned(),
-        };
+        let source = collection_source(snapshot);
         let (evaluation, dir, manifest) = match self.inputs {
             Some(inputs) => {
                 let (evaluation, dir, manifest) =

@@ -108,6 +108,65 @@ fn the_demo_bundle_holds_every_artifact_and_verifies() {
     assert!(stdout(&verified).contains("12 files match the manifest; unsigned"));
 }
 
+/// The report's first screen says where its evidence came from: a replay of which recording,
+/// recorded when; a profile file that changes the built-in edition is named with its hash as
+/// not the official checklist. `verify` refuses a manifest edited to claim another account.
+#[test]
+fn the_report_states_its_provenance_and_verify_cross_checks_the_manifest() {
+    let home = tempfile::tempdir().unwrap();
+    let (bundle, _) = demo_bundle(home.path(), "bundle", &[]);
+    let report = std::fs::read_to_string(bundle.join("report.md")).unwrap();
+    let replayed = format!(
+        "| Collected by | replay of the recording {}, recorded 2026-11-29T04:51:57Z by \
+         rds-evidence 0.1.0, account ids anonymized: nothing was read from AWS |",
+        fixture("demo").display()
+    );
+    assert!(report.contains(&replayed), "{report}");
+    assert!(report.contains("), the built-in edition |"), "{report}");
+
+    let lenient = home.path().join("lenient.toml");
+    std::fs::write(
+        &lenient,
+        rds_evidence_controls::BUILTIN_PROFILE.replace(
+            "min_backup_retention_days = 7",
+            "min_backup_retention_days = 1",
+        ),
+    )
+    .unwrap();
+    let (custom, _) = demo_bundle(
+        home.path(),
+        "custom",
+        &["--checklist", lenient.to_str().unwrap()],
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(custom.join("manifest.json")).unwrap()).unwrap();
+    let sha256 = manifest["inputs"]["profile_sha256"].as_str().unwrap();
+    let report = std::fs::read_to_string(custom.join("report.md")).unwrap();
+    assert!(
+        report.contains(&format!(
+            "the file {} (SHA-256 {sha256}): NOT the official checklist",
+            lenient.display()
+        )),
+        "{report}"
+    );
+
+    let path = bundle.join("manifest.json");
+    let edited = std::fs::read_to_string(&path).unwrap().replacen(
+        "\"id\": \"000034941834\"",
+        "\"id\": \"111122223333\"",
+        1,
+    );
+    std::fs::write(&path, edited).unwrap();
+    let output = verify(home.path(), &bundle, &[]);
+    assert_eq!(output.status.code(), Some(5));
+    assert!(
+        stderr(&output)
+            .contains("the manifest's account is 111122223333, snapshot.json's 000034941834"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn verify_names_a_changed_byte_a_removed_file_and_an_added_file() {
     let home = tempfile::tempdir().unwrap();

@@ -138,6 +138,38 @@ fn a_response_file_that_is_no_file_or_too_large_fails_naming_it() {
     }
 }
 
+/// A recording whose caller identity names another account than its databases' ARNs is
+/// replayed, and flagged: in the summary and on the report's first screen.
+#[test]
+fn a_replay_whose_identity_differs_from_its_arns_is_flagged() {
+    const IDENTITY: &str = "us-east-1/sts/GetCallerIdentity.json";
+    let recording = fixture_without("demo", IDENTITY);
+    let original = std::fs::read_to_string(fixture("demo").join(IDENTITY)).unwrap();
+    std::fs::write(
+        recording.path().join(IDENTITY),
+        original.replace("000034941834", "555566667777"),
+    )
+    .unwrap();
+    let out = recording.path().join("out");
+    let output = rds_evidence(recording.path())
+        .arg("collect")
+        .arg("--replay")
+        .arg(recording.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let warning = "belong to account(s) 000034941834, not to 555566667777, the account the \
+                   caller identity names";
+    assert!(stdout(&output).contains(warning), "{}", stdout(&output));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(warning) && report.contains("the recording may have been edited"),
+        "{report}"
+    );
+}
+
 #[test]
 fn a_missing_response_can_be_recorded_as_unavailable() {
     let recording = fixture_without("demo", "us-east-1/rds/DescribeEventSubscriptions.json");

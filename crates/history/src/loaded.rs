@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::MANIFEST_FILE;
-use rds_evidence_bundle::{verify, Manifest, CONTROLS_FILE, FINDINGS_FILE, SNAPSHOT_FILE};
+use rds_evidence_bundle::{
+    check_consistency, verify_files, Manifest, CONTROLS_FILE, FINDINGS_FILE, SNAPSHOT_FILE,
+};
 use rds_evidence_controls::{ControlVerdict, Evaluation, Finding};
 use rds_evidence_inventory::{input, Snapshot, SCHEMA_VERSION};
 use serde::de::DeserializeOwned;
@@ -58,7 +60,9 @@ impl LoadedBundle {
                 problems,
             })
         };
-        let verification = verify(dir, None).map_err(|e| not_verified(vec![e.to_string()]))?;
+        // The files' content is checked against the manifest below, from the bytes parsed.
+        let verification =
+            verify_files(dir, None).map_err(|e| not_verified(vec![e.to_string()]))?;
         if !verification.verified() {
             return Err(not_verified(
                 verification
@@ -112,6 +116,18 @@ impl LoadedBundle {
                 })
             }
         };
+        let contradictions = check_consistency(
+            &manifest,
+            &snapshot,
+            evaluation
+                .as_ref()
+                .map(|e| (e.controls.as_slice(), e.findings.as_slice())),
+        );
+        if !contradictions.is_empty() {
+            return Err(not_verified(
+                contradictions.iter().map(ToString::to_string).collect(),
+            ));
+        }
         Ok(LoadedBundle {
             name: name.to_owned(),
             dir: dir.to_owned(),

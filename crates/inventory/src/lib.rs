@@ -17,5 +17,5 @@ mod snapshot;
 
 pub use observed::{FailureKind, Observed, Unavailable};
 pub use snapshot::{
-    Account, ApiCall, CallOutcome, Gap, Network, RegionSnapshot, Snapshot, SCHEMA_VERSION,
+    Account, ApiCall, CallOutcome, Gap, Network, RegionSnapshot, Snapshot, Source, SCHEMA_VERSION,
 };

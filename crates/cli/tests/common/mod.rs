@@ -132,10 +132,12 @@ pub fn demo_emulator() -> &'static (Emulator, serde_json::Value) {
 }
 
 /// A snapshot as JSON with what legitimately differs between two runs removed: the collection
-/// time, and each call's timing, retries and position in the log.
+/// time and source, and each call's timing, retries and position in the log.
 pub fn comparable(snapshot: &rds_evidence_inventory::Snapshot) -> serde_json::Value {
     let mut value = serde_json::to_value(snapshot).unwrap();
     value["collected_at"] = serde_json::Value::Null;
+    // Live or replayed, and from which recording.
+    value.as_object_mut().unwrap().remove("source");
     let calls = value["calls"].as_array_mut().unwrap();
     for call in calls.iter_mut() {
         let call = call.as_object_mut().unwrap();
