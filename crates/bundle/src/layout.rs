@@ -336,6 +336,7 @@ fn occupant(dir: &Path) -> Result<Occupant, BundleError> {
 /// The earlier bundle `dir` would be written inside, if any: a bundle's files are exactly
 /// those its manifest lists, so nothing is ever added to one.
 fn enclosing_bundle(dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
     let existing = dir.ancestors().find(|a| a.exists())?;
     let resolved = existing
         .canonicalize()

@@ -338,6 +338,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
             written.completion,
             vec![snapshot.account.id.clone()],
             Vec::new(),
+            Vec::new(),
         ));
     };
 
@@ -390,9 +391,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     if let (Some(inputs), Some(out)) = (&loaded, &args.out) {
         write_portfolio_workbook(out, &cases, inputs)?;
     }
-    let mut report = run.report(completion, collected, failed);
-    report.not_archived = not_archived;
-    Ok(report)
+    Ok(run.report(completion, collected, failed, not_archived))
 }
 
 /// Runs `work` to its end, or gives up once `--timeout` has passed: a run always ends.
@@ -489,6 +488,7 @@ impl Run<'_> {
         completion: Completion,
         collected: Vec<String>,
         failed: Vec<String>,
+        not_archived: Vec<PathBuf>,
     ) -> RunReport {
         let regressed =
             std::mem::take(&mut *self.regressed.lock().unwrap_or_else(|p| p.into_inner()));
@@ -506,7 +506,7 @@ impl Run<'_> {
             collected,
             regressed,
             failed,
-            not_archived: Vec::new(),
+            not_archived,
         }
     }
 

@@ -350,6 +350,15 @@ fn an_output_inside_an_earlier_bundle_is_refused() {
             &["is inside the rds-evidence bundle", "bundle"],
         );
     }
+    // A relative path, from inside the bundle.
+    let output = rds_evidence(home.path())
+        .current_dir(&bundle)
+        .args(["collect", "--replay"])
+        .arg(fixture("demo"))
+        .args(["--out", "new"])
+        .output()
+        .unwrap();
+    refused(&output, &["is inside the rds-evidence bundle"]);
     let verified = verify(home.path(), &bundle, &[]);
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
 }
