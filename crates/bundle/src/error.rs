@@ -36,7 +36,7 @@ pub enum BundleError {
     )]
     NotABundle { path: PathBuf, why: String },
     #[error(
-        "{path} was not written by rds-evidence ({why}); nothing was written: choose a new or empty directory, or move it elsewhere"
+        "{path} was not written by rds-evidence ({why}), so it is left as it is: choose a new or empty directory, or move it elsewhere"
     )]
     NotOurs { path: PathBuf, why: String },
     #[error(
