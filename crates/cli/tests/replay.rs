@@ -44,6 +44,44 @@ fn demo_fixture_is_anonymized() {
         .all(|i| i.arn.contains(account.as_str()))));
 }
 
+/// A replay reaches no network and runs nothing, whatever the environment says: an endpoint,
+/// a proxy, container and instance credential endpoints and a profile whose credentials come
+/// from a process are all ignored, and the snapshot is the plain replay's.
+#[test]
+fn a_replay_ignores_every_way_the_environment_points_elsewhere() {
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    let marker = home.path().join("credential-process-ran");
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile elsewhere]\nregion = ap-south-1\ncredential_process = sh -c 'touch {}'\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    let closed = "http://127.0.0.1:9";
+    let out = home.path().join("out");
+    let mut command = rds_evidence(home.path());
+    command
+        .env("AWS_PROFILE", "elsewhere")
+        .env("AWS_ENDPOINT_URL", closed)
+        .env(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("{closed}/credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "false")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", closed)
+        .env("HTTPS_PROXY", closed)
+        .env("HTTP_PROXY", closed)
+        .args(["collect", "--replay"])
+        .arg(fixture("demo"));
+    let (snapshot, _) = collect_snapshot(command, &out);
+    assert!(!marker.exists(), "the credential process ran");
+    assert_eq!(comparable(&snapshot), comparable(&replay("demo", "16")));
+}
+
 #[test]
 fn replay_does_not_depend_on_concurrency() {
     assert_eq!(
