@@ -17,7 +17,7 @@ use crate::layout::{check_destination, check_parent, is_leftover, refuse_inside_
 use crate::{spreadsheet, BundleError, Contents, SPREADSHEET_FILE};
 
 /// Records the workbooks written into the directory.
-pub const ACCOUNTS_FILE: &str = "rds-evidence-accounts.json";
+const ACCOUNTS_FILE: &str = "rds-evidence-accounts.json";
 const FORMAT: &str = "rds-evidence-accounts";
 
 #[derive(Serialize, Deserialize)]

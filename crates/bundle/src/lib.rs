@@ -29,7 +29,7 @@ mod testing;
 use rds_evidence_controls::{Attestations, Evaluation, Profile};
 use rds_evidence_inventory::Snapshot;
 
-pub use accounts_dir::{check_accounts_destination, write_accounts_workbook, ACCOUNTS_FILE};
+pub use accounts_dir::{check_accounts_destination, write_accounts_workbook};
 pub use archive::{check_archive_destination, write_archive};
 pub use consistency::check_consistency;
 pub use error::BundleError;

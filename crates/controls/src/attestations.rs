@@ -213,7 +213,7 @@ impl Default for DocumentPolicy {
 }
 
 /// 100 MiB: a long PDF with scans; not a disk image or a database dump.
-pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 100 << 20;
+const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 100 << 20;
 
 /// Kernel and device filesystems: never documents, wherever the roots are.
 const PSEUDO_FILESYSTEMS: &[&str] = &["/proc", "/sys", "/dev"];

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use attestations::{
     template as attestations_template, AttestationError, Attestations, AttestedDocument,
-    ControlAttestation, DocumentPolicy, Targets, DEFAULT_MAX_DOCUMENT_BYTES,
+    ControlAttestation, DocumentPolicy, Targets,
 };
 pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
 pub use checks::network::{subnet_routing, SubnetRouting};

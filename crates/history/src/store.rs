@@ -398,12 +398,12 @@ fn sort(entries: &mut [IndexEntry]) {
 
 impl IndexEntry {
     /// The run's directory name: its time, and `-N` for the Nth run of that second.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or_default()
     }
 
     /// 1 for the first run observed at its second, 2 for the next…
-    pub fn sequence(&self) -> u32 {
+    fn sequence(&self) -> u32 {
         time::parse_run_name(self.name()).map_or(1, |(_, sequence)| sequence)
     }
 }
