@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use rds_evidence_controls::Attestations;
+use rds_evidence_controls::{Attestations, DocumentPolicy};
 use rds_evidence_fuzz::{builtin_profile, evaluate_demo, scratch_dir, stays_inside, write};
 
 /// Document references the harness lets through: relative paths inside the scratch directory
@@ -43,7 +43,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let path = write(scratch_dir(), "attestations.toml", data);
-    let attestations = match Attestations::load(&path, builtin_profile()) {
+    let attestations = match Attestations::load(&path, builtin_profile(), &DocumentPolicy::default())
+    {
         Ok(attestations) => attestations,
         Err(error) => {
             let message = error.to_string();

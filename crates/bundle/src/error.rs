@@ -32,9 +32,17 @@ pub enum BundleError {
     )]
     NewerSchema { path: PathBuf, found: u32 },
     #[error(
-        "{path} exists and is not an rds-evidence bundle; choose a new or empty directory (nothing was written)"
+        "{path} exists and is not an rds-evidence bundle ({why}); nothing was written: choose a new or empty directory, or move its files elsewhere"
     )]
-    NotABundle { path: PathBuf },
+    NotABundle { path: PathBuf, why: String },
+    #[error(
+        "{path} was not written by rds-evidence ({why}), so it is left as it is: choose a new or empty directory, or move it elsewhere"
+    )]
+    NotOurs { path: PathBuf, why: String },
+    #[error(
+        "{path} is inside the rds-evidence bundle {bundle}, which holds only the files its manifest lists; nothing was written: choose a directory outside it"
+    )]
+    InsideBundle { path: PathBuf, bundle: PathBuf },
     #[error("cannot move the finished bundle into {path}: {source}")]
     Install {
         path: PathBuf,

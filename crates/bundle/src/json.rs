@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use rds_evidence_inventory::{Snapshot, SCHEMA_VERSION};
+use rds_evidence_inventory::{input, Snapshot, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 
 use crate::{BundleError, SNAPSHOT_FILE};
@@ -32,7 +32,7 @@ pub fn write_json(dir: &Path, name: &str, value: &impl Serialize) -> Result<Path
 
 /// Reads a snapshot written by any version of the tool up to this one.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, BundleError> {
-    let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+    let text = input::read_to_string(path, input::limits::EVIDENCE).map_err(|source| {
         BundleError::Read {
             path: path.to_owned(),
             source,
@@ -64,6 +64,9 @@ fn parse_error(path: &Path, error: &serde_json::Error) -> BundleError {
     }
 }
 
+/// How temporary files beside single files are named, after a dot.
+pub(crate) const TEMPORARY_PREFIX: &str = "rds-evidence-";
+
 /// Writes through `fill` into a temporary sibling of `path`, syncs it, then renames it over
 /// `path`. On any error the temporary file is removed and `path` is untouched.
 pub(crate) fn write_atomically(
@@ -76,7 +79,7 @@ pub(crate) fn write_atomically(
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     let temp = tempfile::Builder::new()
-        .prefix(".rds-evidence-")
+        .prefix(&format!(".{TEMPORARY_PREFIX}"))
         .tempfile_in(dir)
         .map_err(write_error)?;
     {
@@ -109,6 +112,7 @@ mod tests {
             regions: Vec::new(),
             disabled_regions: Vec::new(),
             calls: Vec::new(),
+            source: None,
         }
     }
 

@@ -13,18 +13,23 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::findings_csv::snake_case;
+use crate::json::TEMPORARY_PREFIX;
 use crate::manifest::{
     AccountRef, FileEntry, Inputs, Manifest, ProfileRef, FORMAT, FORMAT_VERSION, MANIFEST_FILE,
     PUBLIC_KEY_FILE, SIGNATURE_FILE,
 };
 use crate::{
-    diagram, findings_csv, ocsf, report, signing, spreadsheet, BundleError, Contents,
-    CONTROLS_FILE, CSV_FILE, DIAGRAMS_DIR, FINDINGS_FILE, OCSF_FILE, REPORT_HTML_FILE,
+    archive, diagram, findings_csv, ocsf, report, signing, spreadsheet, verify, BundleError,
+    Contents, CONTROLS_FILE, CSV_FILE, DIAGRAMS_DIR, FINDINGS_FILE, OCSF_FILE, REPORT_HTML_FILE,
     REPORT_MD_FILE, SNAPSHOT_FILE, SPREADSHEET_FILE,
 };
 
 /// Copies of the partner's attested documents, by hash.
 pub const ATTESTATIONS_DIR: &str = "attestations";
+
+/// Modes of new bundle files (before the umask): the rendered files, and copies of documents.
+const READABLE: u32 = 0o666;
+const OWNER_ONLY: u32 = 0o600;
 
 /// What a bundle is made from.
 #[derive(Clone, Copy)]
@@ -54,18 +59,45 @@ impl Input<'_> {
     }
 }
 
-/// Writes the bundle for `input` at `dir` and returns its manifest.
-///
-/// `dir` may be missing, an empty directory, or an earlier bundle (replaced whole); anything
-/// else is refused rather than overwritten.
+/// Where a bundle goes.
+#[derive(Clone, Copy)]
+pub enum Destination<'a> {
+    /// This directory: missing, empty, or an earlier bundle, which is replaced whole. Anything
+    /// else is refused rather than overwritten.
+    At(&'a Path),
+    /// The first of these sibling directories that is missing or empty when the bundle is
+    /// installed: a bundle is never replaced (a history store keeps every run).
+    FirstFree(&'a [PathBuf]),
+}
+
+/// Writes the bundle for `input` at `dir` (see [`Destination::At`]) and returns its manifest.
 pub fn write_bundle(
     dir: &Path,
     input: Input,
     options: &BundleOptions,
 ) -> Result<Manifest, BundleError> {
+    write_bundle_to(Destination::At(dir), input, options).map(|(_, manifest)| manifest)
+}
+
+/// Writes the bundle for `input` at `destination`; returns where it went and its manifest.
+pub fn write_bundle_to(
+    destination: Destination,
+    input: Input,
+    options: &BundleOptions,
+) -> Result<(PathBuf, Manifest), BundleError> {
+    let dir = match destination {
+        Destination::At(dir) => dir,
+        Destination::FirstFree(dirs) => dirs.first().ok_or_else(|| BundleError::CreateDir {
+            path: PathBuf::new(),
+            source: std::io::Error::other("no directory to write the bundle to"),
+        })?,
+    };
     let parent = parent_of(dir);
     recover(dir, &parent);
-    ensure_replaceable(dir)?;
+    match destination {
+        Destination::At(dir) => ensure_replaceable(dir)?,
+        Destination::FirstFree(_) => refuse_inside_bundle(dir)?,
+    }
     std::fs::create_dir_all(&parent).map_err(|source| BundleError::CreateDir {
         path: parent.clone(),
         source,
@@ -80,7 +112,11 @@ pub fn write_bundle(
     let mut files = Staging::new(staging.path());
     files.json(SNAPSHOT_FILE, input.snapshot())?;
     if let Input::Evaluated(contents) = input {
-        write_evaluated(&mut files, contents, options.trend)?;
+        let context = report::Context {
+            inputs: Some(&options.inputs),
+            trend: options.trend,
+        };
+        write_evaluated(&mut files, contents, context)?;
     }
     let manifest = manifest(input, options, files.finish());
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
@@ -92,20 +128,23 @@ pub fn write_bundle(
         files.raw(PUBLIC_KEY_FILE, public.as_bytes())?;
     }
     files.sync_dirs()?;
-    install(staging.keep(), dir)?;
-    Ok(manifest)
+    let installed = match destination {
+        Destination::At(dir) => install(staging.keep(), dir).map(|()| dir.to_owned())?,
+        Destination::FirstFree(dirs) => install_new(staging.keep(), dirs)?,
+    };
+    Ok((installed, manifest))
 }
 
 fn write_evaluated(
     files: &mut Staging,
     contents: Contents,
-    trend: Option<&report::Trend>,
+    context: report::Context,
 ) -> Result<(), BundleError> {
     // OCSF, the largest file (about 1.5 kB a finding), renders on a second core meanwhile.
     let ocsf_file = files.create(OCSF_FILE)?;
     std::thread::scope(|scope| {
         let ocsf = scope.spawn(|| ocsf_file.fill(|out| ocsf::write(contents, out)));
-        let others = write_all_but_ocsf(files, contents, trend);
+        let others = write_all_but_ocsf(files, contents, context);
         let ocsf = ocsf
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -118,7 +157,7 @@ fn write_evaluated(
 fn write_all_but_ocsf(
     files: &mut Staging,
     contents: Contents,
-    trend: Option<&report::Trend>,
+    context: report::Context,
 ) -> Result<(), BundleError> {
     let evaluation = contents.evaluation;
     files.json(FINDINGS_FILE, &evaluation.findings)?;
@@ -134,11 +173,11 @@ fn write_all_but_ocsf(
     }
     files.bytes(
         REPORT_MD_FILE,
-        report::markdown_with_trend(contents, &diagrams, trend).as_bytes(),
+        report::markdown_in(contents, &diagrams, context).as_bytes(),
     )?;
     files.bytes(
         REPORT_HTML_FILE,
-        report::html_with_trend(contents, &diagrams, trend).as_bytes(),
+        report::html_in(contents, &diagrams, context).as_bytes(),
     )?;
     files.bytes(
         SPREADSHEET_FILE,
@@ -155,7 +194,8 @@ fn copy_attested_documents(files: &mut Staging, contents: Contents) -> Result<()
             let (Some(source), Some(expected)) = (&document.local_path, &document.sha256) else {
                 continue;
             };
-            let name = source
+            // Named as the partner cites it; read from where that resolved.
+            let name = Path::new(&document.reference)
                 .file_name()
                 .map(|n| safe_name(&n.to_string_lossy()))
                 .unwrap_or_default();
@@ -167,7 +207,8 @@ fn copy_attested_documents(files: &mut Staging, contents: Contents) -> Result<()
                 path: source.clone(),
                 source: source_error,
             })?;
-            let entry = files.stream(&target, |out| std::io::copy(&mut reader, out).map(drop))?;
+            let entry =
+                files.stream_private(&target, |out| std::io::copy(&mut reader, out).map(drop))?;
             if &entry.sha256 != expected {
                 return Err(BundleError::DocumentChanged {
                     path: source.clone(),
@@ -249,40 +290,92 @@ enum Occupant {
     Bundle,
 }
 
+/// A directory is an earlier bundle only when it verifies (its signature aside): a parsed
+/// rds-evidence manifest and exactly the files it lists, unchanged. Anything else is someone's
+/// and is never replaced, a file named `manifest.json` in it notwithstanding.
 fn occupant(dir: &Path) -> Result<Occupant, BundleError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
+    let not_a_bundle = |why: String| BundleError::NotABundle {
+        path: dir.to_owned(),
+        why,
+    };
+    match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Occupant::Nothing),
-        Err(_) if dir.exists() => return Err(BundleError::NotABundle { path: dir.into() }),
         Err(source) => {
             return Err(BundleError::Read {
                 path: dir.to_owned(),
                 source,
             })
         }
-    };
-    let mut empty = true;
-    for entry in entries.flatten() {
-        if entry.file_name() == MANIFEST_FILE {
-            return Ok(Occupant::Bundle);
+        Ok(metadata) if !metadata.is_dir() => {
+            return Err(not_a_bundle("it is not a directory".to_owned()))
         }
-        empty = false;
+        Ok(_) => {}
     }
-    if empty {
-        Ok(Occupant::EmptyDirectory)
-    } else {
-        Err(BundleError::NotABundle { path: dir.into() })
+    let mut entries = std::fs::read_dir(dir).map_err(|source| BundleError::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    if entries.next().is_none() {
+        return Ok(Occupant::EmptyDirectory);
+    }
+    let verification = verify(dir, None).map_err(|e| not_a_bundle(e.to_string()))?;
+    let problems: Vec<String> = verification
+        .problems
+        .iter()
+        .filter(|p| !p.is_about_the_signature())
+        .map(ToString::to_string)
+        .collect();
+    match problems.as_slice() {
+        [] => Ok(Occupant::Bundle),
+        [one] => Err(not_a_bundle(one.clone())),
+        [first, rest @ ..] => Err(not_a_bundle(format!(
+            "{first}, and {} more problem(s)",
+            rest.len()
+        ))),
+    }
+}
+
+/// The earlier bundle `dir` would be written inside, if any: a bundle's files are exactly
+/// those its manifest lists, so nothing is ever added to one.
+fn enclosing_bundle(dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    let existing = dir.ancestors().find(|a| a.exists())?;
+    let resolved = existing
+        .canonicalize()
+        .ok()?
+        .join(dir.strip_prefix(existing).ok()?);
+    resolved.ancestors().skip(1).find_map(|ancestor| {
+        let bytes = input::read(&ancestor.join(MANIFEST_FILE), input::limits::CONFIG).ok()?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
+        (manifest.format == FORMAT).then(|| ancestor.to_owned())
+    })
+}
+
+pub(crate) fn refuse_inside_bundle(dir: &Path) -> Result<(), BundleError> {
+    match enclosing_bundle(dir) {
+        Some(bundle) => Err(BundleError::InsideBundle {
+            path: dir.to_owned(),
+            bundle,
+        }),
+        None => Ok(()),
     }
 }
 
 fn ensure_replaceable(dir: &Path) -> Result<(), BundleError> {
+    refuse_inside_bundle(dir)?;
     occupant(dir).map(drop)
 }
 
 /// Whether a bundle can be written at `dir`, checked before the work that produces it: `dir`
-/// is new, empty or a bundle, and its nearest existing ancestor is a directory.
+/// is new, empty or a bundle, not inside one, and its nearest existing ancestor is a
+/// directory.
 pub fn check_destination(dir: &Path) -> Result<(), BundleError> {
     ensure_replaceable(dir)?;
+    check_parent(dir)
+}
+
+/// The nearest existing ancestor of `dir` is a directory, so that `dir` can be made.
+pub(crate) fn check_parent(dir: &Path) -> Result<(), BundleError> {
     match dir.ancestors().skip(1).find(|a| a.exists()) {
         Some(ancestor) if !ancestor.is_dir() => Err(BundleError::CreateDir {
             path: dir.to_owned(),
@@ -290,6 +383,16 @@ pub fn check_destination(dir: &Path) -> Result<(), BundleError> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Whether `name`, beside bundles, is something a run of this tool leaves when it is killed:
+/// a staging directory, an earlier bundle moved aside, an unfinished archive or file.
+pub(crate) fn is_leftover(name: &str) -> bool {
+    name.strip_prefix('.').is_some_and(|rest| {
+        rest.starts_with(TEMPORARY_PREFIX)
+            || rest.contains(".partial-")
+            || rest.contains(".previous-")
+    })
 }
 
 /// Moves the staged bundle to `dir`. An earlier bundle there is first moved aside, then
@@ -314,19 +417,62 @@ fn install(staged: PathBuf, dir: &Path) -> Result<(), BundleError> {
     sync_dir(&parent_of(dir)).map_err(install_error)
 }
 
+/// Moves the staged bundle to the first of `dirs` it can take without replacing anything: a
+/// rename onto a directory that is not empty fails, so two runs racing for a name each get
+/// their own.
+fn install_new(staged: PathBuf, dirs: &[PathBuf]) -> Result<PathBuf, BundleError> {
+    use std::io::ErrorKind::{AlreadyExists, DirectoryNotEmpty, IsADirectory, NotADirectory};
+    for dir in dirs {
+        match std::fs::rename(&staged, dir) {
+            Ok(()) => {
+                return sync_dir(&parent_of(dir))
+                    .map(|()| dir.clone())
+                    .map_err(|source| BundleError::Install {
+                        path: dir.clone(),
+                        source,
+                    })
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    AlreadyExists | DirectoryNotEmpty | IsADirectory | NotADirectory
+                ) => {}
+            Err(source) => {
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(BundleError::Install {
+                    path: dir.clone(),
+                    source,
+                });
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&staged);
+    Err(BundleError::Install {
+        path: dirs.last().cloned().unwrap_or_default(),
+        source: std::io::Error::new(AlreadyExists, format!("all {} names are taken", dirs.len())),
+    })
+}
+
 /// Tidies up after a run killed while writing the bundle at `dir`: its staging directories
-/// are removed, and an earlier bundle that was moved aside but not yet replaced goes back.
+/// and unfinished archives are removed, and an earlier bundle that was moved aside but not
+/// yet replaced goes back. Only entries named and typed as this tool makes them are touched.
 fn recover(dir: &Path, parent: &Path) {
     let name = file_name(dir);
     let (partial, previous) = (format!(".{name}.partial-"), format!(".{name}.previous-"));
+    let archive = archive::partial_prefix(&name);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let entry_name = entry.file_name().to_string_lossy().into_owned();
-        if entry_name.starts_with(&partial) {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_file() && entry_name.starts_with(&archive) {
+            let _ = std::fs::remove_file(entry.path());
+        } else if kind.is_dir() && entry_name.starts_with(&partial) {
             let _ = std::fs::remove_dir_all(entry.path());
-        } else if entry_name.starts_with(&previous) {
+        } else if kind.is_dir() && entry_name.starts_with(&previous) {
             let aside = entry.path().join("bundle");
             if aside.is_dir() && !dir.exists() {
                 let _ = std::fs::rename(&aside, dir);
@@ -404,8 +550,24 @@ impl Staging {
         Ok(self.adopt(written))
     }
 
+    /// [`stream`](Self::stream) for a file only its owner may read: a copy of a partner's
+    /// document is as private as the document was.
+    fn stream_private(
+        &mut self,
+        relative: &str,
+        fill: impl FnOnce(&mut BufWriter<HashingWriter<File>>) -> std::io::Result<()>,
+    ) -> Result<&FileEntry, BundleError> {
+        let file = self.create_with(relative, OWNER_ONLY)?;
+        let written = file.fill(fill)?;
+        Ok(self.adopt(written))
+    }
+
     /// A new file of the bundle, to be filled on any thread and then [`adopt`](Self::adopt)ed.
     fn create(&mut self, relative: &str) -> Result<NewFile, BundleError> {
+        self.create_with(relative, READABLE)
+    }
+
+    fn create_with(&mut self, relative: &str, mode: u32) -> Result<NewFile, BundleError> {
         let path = self.root.join(relative);
         let write_error = |source| BundleError::Write {
             path: path.clone(),
@@ -417,7 +579,13 @@ impl Staging {
                 self.dirs.push(dir.to_owned());
             }
         }
-        let file = File::create(&path).map_err(write_error)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        #[cfg(not(unix))]
+        let _ = mode;
+        let file = options.open(&path).map_err(write_error)?;
         Ok(NewFile {
             relative: relative.to_owned(),
             path,
@@ -598,16 +766,34 @@ mod tests {
         let aside = root.path().join(".b.previous-y2/bundle");
         std::fs::create_dir_all(&aside).unwrap();
         std::fs::write(aside.join(MANIFEST_FILE), "earlier").unwrap();
+        // A killed --archive, and files of the user's with names alike.
+        std::fs::write(root.path().join(".b.tar.gz.partial-z3"), "half a gzip").unwrap();
+        for kept in [
+            "b.tar.gz.partial-z3",
+            ".c.tar.gz.partial-z3",
+            ".b.partial-notes",
+        ] {
+            std::fs::write(root.path().join(kept), "mine").unwrap();
+        }
         recover(&dir, root.path());
         assert_eq!(
             std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap(),
             "earlier"
         );
-        let names: Vec<_> = std::fs::read_dir(root.path())
+        let mut names: Vec<_> = std::fs::read_dir(root.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names, ["b"]);
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".b.partial-notes",
+                ".c.tar.gz.partial-z3",
+                "b",
+                "b.tar.gz.partial-z3"
+            ]
+        );
     }
 
     /// A failure half-way (here an attested document gone before it could be copied; a full

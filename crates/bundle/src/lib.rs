@@ -8,7 +8,9 @@
 //! Renderers (`report`, `spreadsheet`, `diagram`, `ocsf`, `findings_csv`) are pure functions
 //! of [`Contents`]: no clock, no I/O, so the same inputs give byte-identical files.
 
+mod accounts_dir;
 mod archive;
+mod consistency;
 mod error;
 mod json;
 mod layout;
@@ -27,12 +29,17 @@ mod testing;
 use rds_evidence_controls::{Attestations, Evaluation, Profile};
 use rds_evidence_inventory::Snapshot;
 
-pub use archive::write_archive;
+pub use accounts_dir::{check_accounts_destination, write_accounts_workbook};
+pub use archive::{check_archive_destination, write_archive};
+pub use consistency::check_consistency;
 pub use error::BundleError;
 pub use json::{read_snapshot, write_json, write_snapshot};
-pub use layout::{check_destination, write_bundle, BundleOptions, Input, ATTESTATIONS_DIR};
+pub use layout::{
+    check_destination, write_bundle, write_bundle_to, BundleOptions, Destination, Input,
+    ATTESTATIONS_DIR,
+};
 pub use manifest::Manifest;
-pub use verify::{sha256_file, verify, Problem, Verification};
+pub use verify::{sha256_file, verify, verify_files, Problem, Verification};
 
 /// File names inside a bundle.
 pub const SNAPSHOT_FILE: &str = "snapshot.json";
@@ -52,14 +59,4 @@ pub struct Contents<'a> {
     pub evaluation: &'a Evaluation,
     pub profile: &'a Profile,
     pub attestations: &'a Attestations,
-}
-
-/// Writes one self-assessment workbook for several accounts (a sheet per case study) at
-/// `path`, atomically: the portfolio view of a multi-account run.
-pub fn write_self_assessment(
-    path: &std::path::Path,
-    cases: &[Contents],
-) -> Result<(), BundleError> {
-    let bytes = spreadsheet::self_assessment(cases)?;
-    json::write_atomically(path, |out| std::io::Write::write_all(out, &bytes))
 }

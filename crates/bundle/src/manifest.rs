@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rds_evidence_inventory::{Snapshot, Source};
 use serde::{Deserialize, Serialize};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -59,13 +60,28 @@ pub struct ProfileRef {
 /// Where the bundle's content came from, as the caller describes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inputs {
-    /// `live`, `replay:<dir>` or `snapshot:<file>`.
+    /// `live`, `endpoint:<url>`, `replay:<dir>` ([`collection_source`] of the snapshot), or
+    /// `snapshot:<file>` for a snapshot evaluated again.
     pub source: String,
     /// `built-in` or the profile file's path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// SHA-256 of the profile file, when the profile came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestations: Option<InputFile>,
+}
+
+/// How the manifest's `inputs.source` names the way `snapshot` was collected.
+pub fn collection_source(snapshot: &Snapshot) -> String {
+    match &snapshot.source {
+        Some(Source::Replay { recording, .. }) => format!("replay:{recording}"),
+        Some(Source::Live {
+            endpoint: Some(url),
+        }) => format!("endpoint:{url}"),
+        Some(Source::Live { endpoint: None }) | None => "live".to_owned(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

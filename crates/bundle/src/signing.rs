@@ -11,6 +11,7 @@ use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signature, Signer};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
+use rds_evidence_inventory::input;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
@@ -117,7 +118,7 @@ pub(crate) fn signature_holds(key: &VerifyingKey, message: &[u8], signature: &[u
 }
 
 fn read_text(path: &Path) -> Result<String, KeyError> {
-    rds_evidence_inventory::input::read_to_string(path).map_err(|source| KeyError::Read {
+    input::read_to_string(path, input::limits::CONFIG).map_err(|source| KeyError::Read {
         path: path.to_owned(),
         source,
     })

@@ -3,12 +3,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
+use std::io::ErrorKind;
 use std::path::Path;
 
 use ed25519_dalek::VerifyingKey;
+use rds_evidence_inventory::input;
 
 use crate::layout::HashingWriter;
-use crate::manifest::{Manifest, FORMAT, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE};
+use crate::manifest::{
+    FileEntry, Manifest, FORMAT, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE,
+};
 use crate::{signing, BundleError};
 
 /// The outcome of verifying one bundle. It verifies when `problems` is empty.
@@ -37,6 +41,8 @@ pub enum Problem {
     },
     /// The caller expects a signature and there is none.
     Unsigned,
+    /// The manifest says something of the bundle its files contradict.
+    Inconsistent(String),
 }
 
 impl fmt::Display for Problem {
@@ -59,7 +65,22 @@ impl fmt::Display for Problem {
                 "{SIGNATURE_FILE}: signed by key {found}, not by the expected key {expected}"
             ),
             Problem::Unsigned => write!(f, "the bundle is not signed, and a signature is required"),
+            Problem::Inconsistent(what) => write!(f, "{MANIFEST_FILE}: {what}"),
         }
+    }
+}
+
+impl Problem {
+    /// Whether the problem is the signature's, not the files': a bundle with files intact is
+    /// still the tool's own bundle.
+    pub fn is_about_the_signature(&self) -> bool {
+        matches!(
+            self,
+            Problem::BadSignature
+                | Problem::IncompleteSignature
+                | Problem::UnexpectedSigner { .. }
+                | Problem::Unsigned
+        )
     }
 }
 
@@ -69,18 +90,33 @@ impl Verification {
     }
 }
 
-/// Recomputes every hash of the bundle at `dir`. With `expected_key`, the bundle must also be
-/// signed by that key: the public key inside a bundle proves only that the bundle is
-/// consistent, not who made it.
+/// Recomputes every hash of the bundle at `dir`, then checks what the manifest says of the
+/// bundle (account, time, regions, source, counts) against its files. With `expected_key`,
+/// the bundle must also be signed by that key: the public key inside a bundle proves only
+/// that the bundle is consistent, not who made it.
 pub fn verify(
     dir: &Path,
     expected_key: Option<&VerifyingKey>,
 ) -> Result<Verification, BundleError> {
+    let mut verification = verify_files(dir, expected_key)?;
+    if verification.verified() {
+        verification.problems = crate::consistency::check_files(dir, &verification.manifest);
+    }
+    Ok(verification)
+}
+
+/// [`verify`] without reading the files' content: for a caller that parses them itself and
+/// then calls [`check_consistency`](crate::check_consistency).
+pub fn verify_files(
+    dir: &Path,
+    expected_key: Option<&VerifyingKey>,
+) -> Result<Verification, BundleError> {
     let manifest_path = dir.join(MANIFEST_FILE);
-    let manifest_bytes = std::fs::read(&manifest_path).map_err(|source| BundleError::Read {
-        path: manifest_path.clone(),
-        source,
-    })?;
+    let manifest_bytes =
+        input::read(&manifest_path, input::limits::CONFIG).map_err(|source| BundleError::Read {
+            path: manifest_path.clone(),
+            source,
+        })?;
     let manifest: Manifest =
         serde_json::from_slice(&manifest_bytes).map_err(|e| BundleError::Manifest {
             path: manifest_path.clone(),
@@ -103,9 +139,7 @@ pub fn verify(
         match on_disk.remove(&entry.path) {
             None => problems.push(Problem::Missing(entry.path.clone())),
             Some(()) => {
-                let path = dir.join(&entry.path);
-                let (sha256, bytes) = hash_file(&path)?;
-                if sha256 != entry.sha256 || bytes != entry.bytes {
+                if !matches(&dir.join(&entry.path), entry)? {
                     problems.push(Problem::Altered(entry.path.clone()));
                 }
             }
@@ -166,10 +200,12 @@ fn check_signature(
     Ok(Some(found))
 }
 
+/// A signature or public key: absent, or something other than a file (already a problem of
+/// its own, from [`list_files`]), counts as none.
 fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, BundleError> {
-    match std::fs::read(path) {
+    match input::read(path, input::limits::CONFIG) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::InvalidInput) => Ok(None),
         Err(source) => Err(BundleError::Read {
             path: path.to_owned(),
             source,
@@ -205,20 +241,40 @@ fn list_files(
     Ok(())
 }
 
-fn hash_file(path: &Path) -> Result<(String, u64), BundleError> {
-    let read_error = |source| BundleError::Read {
+/// Whether the file at `path` is the one `entry` lists: its size first, so that a file of
+/// another size is never read.
+fn matches(path: &Path, entry: &FileEntry) -> Result<bool, BundleError> {
+    let file = open(path)?;
+    let size = file.metadata().map_err(|source| BundleError::Read {
         path: path.to_owned(),
         source,
-    };
-    let mut file = File::open(path).map_err(read_error)?;
-    let mut hasher = HashingWriter::new(std::io::sink());
-    let bytes = std::io::copy(&mut file, &mut hasher).map_err(read_error)?;
-    Ok((hasher.digest(), bytes))
+    })?;
+    if size.len() != entry.bytes {
+        return Ok(false);
+    }
+    let (sha256, bytes) = hash(file, path)?;
+    Ok(bytes == entry.bytes && sha256 == entry.sha256)
 }
 
 /// SHA-256 of a file, hex: for inputs the manifest names (attestations, profiles).
 pub fn sha256_file(path: &Path) -> Result<String, BundleError> {
-    hash_file(path).map(|(sha256, _)| sha256)
+    hash(open(path)?, path).map(|(sha256, _)| sha256)
+}
+
+fn open(path: &Path) -> Result<File, BundleError> {
+    input::open(path).map_err(|source| BundleError::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn hash(mut file: File, path: &Path) -> Result<(String, u64), BundleError> {
+    let mut hasher = HashingWriter::new(std::io::sink());
+    let bytes = std::io::copy(&mut file, &mut hasher).map_err(|source| BundleError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok((hasher.digest(), bytes))
 }
 
 #[cfg(test)]
@@ -342,11 +398,11 @@ mod tests {
     }
 
     #[test]
-    fn rewriting_replaces_an_earlier_bundle_whole() {
+    fn rewriting_replaces_an_earlier_bundle_whole_but_never_a_changed_one() {
         let demo = Demo::load();
         let root = written(&demo, None);
         let dir = root.path().join("b");
-        std::fs::write(dir.join("stale.txt"), "from an older run").unwrap();
+        let earlier = std::fs::read(dir.join(MANIFEST_FILE)).unwrap();
         let options = BundleOptions {
             created_at: "2026-11-30T00:00:00Z".to_owned(),
             inputs: Inputs::default(),
@@ -355,11 +411,65 @@ mod tests {
         };
         write_bundle(&dir, Input::Snapshot(&demo.snapshot), &options).unwrap();
         assert!(problems(&dir, None).is_empty());
+        assert_ne!(std::fs::read(dir.join(MANIFEST_FILE)).unwrap(), earlier);
         let names: Vec<_> = std::fs::read_dir(root.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, ["b"], "no staging or previous directories left");
+
+        std::fs::write(dir.join("notes.txt"), "the reviewer's").unwrap();
+        let err = write_bundle(&dir, Input::Snapshot(&demo.snapshot), &options)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("is not an rds-evidence bundle (notes.txt: added after"),
+            "{err}"
+        );
+        assert!(dir.join("notes.txt").exists());
+    }
+
+    /// A manifest edited to claim another account, source or count, and kept consistent with
+    /// the files' hashes, contradicts the files it describes.
+    #[test]
+    fn a_manifest_that_contradicts_its_files_does_not_verify() {
+        let mut demo = Demo::load();
+        demo.snapshot.source = Some(rds_evidence_inventory::Source::Replay {
+            recording: "recordings/acme".to_owned(),
+            recorded_at: demo.snapshot.collected_at.clone(),
+            recorded_by: "0.1.0".to_owned(),
+            anonymized: true,
+        });
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("b");
+        let options = BundleOptions {
+            created_at: "2026-11-29T00:00:00Z".to_owned(),
+            inputs: Inputs {
+                source: crate::manifest::collection_source(&demo.snapshot),
+                ..Inputs::default()
+            },
+            signing_key: None,
+            trend: None,
+        };
+        write_bundle(&dir, Input::Evaluated(demo.contents()), &options).unwrap();
+        assert!(problems(&dir, None).is_empty());
+        let original = std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap();
+        let edit = |from: &str, to: &str| {
+            assert!(original.contains(from), "{from}");
+            std::fs::write(dir.join(MANIFEST_FILE), original.replacen(from, to, 1)).unwrap();
+            problems(&dir, None)
+        };
+        assert_eq!(
+            edit("\"id\": \"000034941834\"", "\"id\": \"111122223333\""),
+            ["manifest.json: the manifest's account is 111122223333, snapshot.json's 000034941834"]
+        );
+        assert_eq!(
+            edit("\"source\": \"replay:recordings/acme\"", "\"source\": \"live\""),
+            ["manifest.json: the manifest's source is live, snapshot.json's replay:recordings/acme"]
+        );
+        let met = edit("\"not_met\": ", "\"met\": ");
+        assert_eq!(met.len(), 1, "{met:?}");
+        assert!(met[0].contains("the manifest counts verdicts"), "{met:?}");
     }
 
     #[test]

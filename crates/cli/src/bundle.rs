@@ -9,8 +9,8 @@ use rds_evidence_bundle::manifest::{InputFile, Inputs};
 use rds_evidence_bundle::report::Trend;
 use rds_evidence_bundle::signing::{self, SigningKey};
 use rds_evidence_bundle::{
-    sha256_file, verify, write_archive, write_bundle, BundleOptions, Input, Manifest,
-    REPORT_HTML_FILE,
+    check_archive_destination, check_destination, sha256_file, verify, write_archive,
+    write_bundle_to, BundleOptions, Destination, Input, Manifest, REPORT_HTML_FILE,
 };
 
 /// How bundles are finished: signed, archived.
@@ -56,18 +56,33 @@ pub struct Provenance<'a> {
 }
 
 impl BundleWriter {
-    /// Writes the bundle at `dir` and prints where it is. Returns its manifest.
+    /// Whether the bundle (and its archive) can be written at `dir`, before the work that
+    /// produces it.
+    pub fn check_destination(&self, dir: &Path) -> anyhow::Result<()> {
+        check_destination(dir)?;
+        if self.archive {
+            check_archive_destination(dir)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the bundle at `destination` and prints where it is. Returns where it went and
+    /// its manifest.
     pub fn write(
         &self,
-        dir: &Path,
+        destination: Destination,
         input: Input,
         provenance: &Provenance,
-    ) -> anyhow::Result<Manifest> {
+    ) -> anyhow::Result<(PathBuf, Manifest)> {
         let attestations = match provenance.attestations {
             Some(path) => Some(InputFile {
                 path: path.display().to_string(),
                 sha256: sha256_file(path)?,
             }),
+            None => None,
+        };
+        let profile_sha256 = match provenance.profile.filter(|_| provenance.evaluated) {
+            Some(path) => Some(sha256_file(path)?),
             None => None,
         };
         let options = BundleOptions {
@@ -79,13 +94,19 @@ impl BundleWriter {
                         .profile
                         .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string())
                 }),
+                profile_sha256,
                 attestations,
             },
             signing_key: self.signing_key.as_ref(),
             trend: provenance.trend,
         };
-        let manifest = write_bundle(dir, input, &options)
-            .with_context(|| format!("writing the bundle {}", dir.display()))?;
+        let (dir, manifest) = write_bundle_to(destination, input, &options).with_context(|| {
+            let dir = match destination {
+                Destination::At(dir) => dir,
+                Destination::FirstFree(dirs) => dirs.first().map_or(Path::new(""), |d| d),
+            };
+            format!("writing the bundle {}", dir.display())
+        })?;
         println!(
             "Bundle written to {} ({} files)",
             dir.display(),
@@ -94,13 +115,51 @@ impl BundleWriter {
         if provenance.evaluated {
             println!("Report: {}", dir.join(REPORT_HTML_FILE).display());
         }
-        if self.archive {
-            let archive = write_archive(dir, &manifest)?;
-            println!("Archive: {}", archive.display());
+        Ok((dir, manifest))
+    }
+
+    /// With `--archive`, writes `DIR.tar.gz` beside the bundle written at `dir`. Its failure
+    /// is an [`ArchiveFailed`]: the bundle itself stays written and complete.
+    pub fn archive(&self, dir: &Path, manifest: &Manifest) -> Result<(), ArchiveFailed> {
+        if !self.archive {
+            return Ok(());
         }
-        Ok(manifest)
+        let archive = write_archive(dir, manifest).map_err(|error| ArchiveFailed {
+            bundles: vec![dir.to_owned()],
+            why: error.to_string(),
+        })?;
+        println!("Archive: {}", archive.display());
+        Ok(())
     }
 }
+
+/// `--archive` failed after the bundles were written: exit code 6, not 1 ("nothing written").
+#[derive(Debug)]
+pub struct ArchiveFailed {
+    pub bundles: Vec<PathBuf>,
+    pub why: String,
+}
+
+impl std::fmt::Display for ArchiveFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bundles: Vec<String> = self
+            .bundles
+            .iter()
+            .map(|b| b.display().to_string())
+            .collect();
+        write!(
+            f,
+            "{}; the bundle {} written and complete, only its archive is missing",
+            self.why,
+            match bundles.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("s {} are", many.join(", ")),
+            }
+        )
+    }
+}
+
+impl std::error::Error for ArchiveFailed {}
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -124,8 +183,15 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<Verdict> {
         Some(path) => Some(signing::read_verifying_key(path)?),
         None => None,
     };
-    let verification = verify(&args.bundle, expected.as_ref())?;
     let bundle = args.bundle.display();
+    // No manifest, an unreadable one, or one that is not ours: the bundle does not check out.
+    let verification = match verify(&args.bundle, expected.as_ref()) {
+        Ok(verification) => verification,
+        Err(error) => {
+            eprintln!("{bundle}: FAILED verification: {error}");
+            return Ok(Verdict::Failed);
+        }
+    };
     if !verification.verified() {
         for problem in &verification.problems {
             eprintln!("{bundle}: {problem}");

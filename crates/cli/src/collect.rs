@@ -5,22 +5,25 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use futures::{stream, StreamExt};
+use rds_evidence_bundle::manifest::collection_source;
 use rds_evidence_bundle::{
-    check_destination, write_self_assessment, Contents, Input, SPREADSHEET_FILE,
+    check_accounts_destination, write_accounts_workbook, Contents, Destination, Input, Manifest,
 };
 use rds_evidence_collector::faults::FaultPlan;
-use rds_evidence_collector::traffic::{MissingResponse, Traffic};
+use rds_evidence_collector::traffic::{
+    check_recording_destination, check_recordings_destination, MissingResponse, Traffic,
+};
 use rds_evidence_collector::{
     accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
     Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection, RequestLimit,
     Windows,
 };
 use rds_evidence_controls::Evaluation;
-use rds_evidence_history::{compare, HistoryTable, Shard, Store};
+use rds_evidence_history::{compare, HistoryTable, IndexEntry, Shard, Store};
 use rds_evidence_inventory::Snapshot;
 
-use crate::bundle::{BundleArgs, BundleWriter, Provenance};
-use crate::evaluate::{evaluate_into, EvaluationInputs, LoadedInputs};
+use crate::bundle::{ArchiveFailed, BundleArgs, BundleWriter, Provenance};
+use crate::evaluate::{evaluate_into, DocumentArgs, EvaluationInputs, LoadedInputs};
 use crate::history::StoreArgs;
 use crate::progress::TerminalProgress;
 use crate::store::OpenStore;
@@ -151,6 +154,9 @@ pub struct CollectArgs {
     #[arg(long, value_name = "FILE")]
     attestations: Option<PathBuf>,
 
+    #[command(flatten)]
+    documents: DocumentArgs,
+
     /// Only collect: a bundle of snapshot.json and its manifest, no findings, verdicts or
     /// reports.
     #[arg(long, conflicts_with_all = ["checklist", "attestations"])]
@@ -189,6 +195,14 @@ pub enum Completion {
     Regressed,
 }
 
+impl CollectArgs {
+    /// The history store, reached the way this collection reaches AWS.
+    pub fn open_store(&self) -> anyhow::Result<Option<OpenStore>> {
+        self.store
+            .open_for_collection(self.endpoint_url.as_deref(), self.replay.is_some())
+    }
+}
+
 /// `I/N`, or `auto/N`: the index of a Kubernetes Indexed Job or an AWS Batch array job.
 fn parse_shard(text: &str) -> Result<Shard, String> {
     let spec = match text.strip_prefix("auto/") {
@@ -214,15 +228,25 @@ const ARRAY_INDEX_VARIABLES: &[&str] = &["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_
 
 pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
     let report = collect_accounts(args)?;
-    if report.failed.is_empty() {
-        Ok(report.completion)
-    } else {
+    if !report.failed.is_empty() {
         anyhow::bail!(
             "{} account(s) could not be collected: {}; the others were written",
             report.failed.len(),
             report.failed.join(", ")
         )
     }
+    if !report.not_archived.is_empty() {
+        return Err(ArchiveFailed {
+            why: format!(
+                "{} of {} archive(s) could not be written",
+                report.not_archived.len(),
+                report.collected.len()
+            ),
+            bundles: report.not_archived,
+        }
+        .into());
+    }
+    Ok(report.completion)
 }
 
 /// What a run did, account by account.
@@ -233,6 +257,8 @@ pub struct RunReport {
     pub regressed: Vec<String>,
     /// Accounts that could not be collected or written; the others were.
     pub failed: Vec<String>,
+    /// Bundles written whose `--archive` failed.
+    pub not_archived: Vec<PathBuf>,
 }
 
 /// Collects and writes every account; an account that fails is reported, not fatal.
@@ -240,6 +266,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     let inputs = EvaluationInputs {
         profile: args.checklist.clone(),
         attestations: args.attestations.clone(),
+        documents: args.documents.policy(),
     };
     // Bad inputs are refused before any AWS call is made.
     let loaded = if args.no_evaluate {
@@ -248,24 +275,25 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         Some(inputs.load()?)
     };
     let writer = args.bundle.load()?;
-    let store = args.store.open()?;
+    let store = args.open_store()?;
     let run = Run {
-        args: &args,
         inputs: loaded.as_ref(),
         writer: &writer,
         store: store.as_ref(),
         regressed: Mutex::default(),
     };
     let targets = account_targets(&args)?;
-    if let Some(out) = &args.out {
-        match &targets {
-            None => check_destination(out)?,
-            Some(targets) => {
-                for target in targets {
-                    check_destination(&out.join(&target.id))?;
-                }
-            }
-        }
+    // Where the run writes is checked before collecting: nothing that is not the tool's is
+    // ever overwritten.
+    match (&args.out, &targets) {
+        (Some(out), None) => writer.check_destination(out)?,
+        (Some(out), Some(_)) => check_accounts_destination(out)?,
+        (None, _) => {}
+    }
+    match (&args.record, &targets) {
+        (Some(dir), None) => check_recording_destination(dir).map_err(anyhow::Error::msg)?,
+        (Some(dir), Some(_)) => check_recordings_destination(dir).map_err(anyhow::Error::msg)?,
+        (None, _) => {}
     }
     let base = CollectOptions {
         access: Access {
@@ -305,8 +333,14 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         let collection = rds_evidence_collector::collect(&base, &progress);
         let snapshot = within(&runtime, args.timeout, collection)??;
         progress.finish();
-        let (completion, _) = run.write(args.out.as_deref(), &snapshot)?;
-        return Ok(run.report(completion, vec![snapshot.account.id.clone()], Vec::new()));
+        let written = run.write(args.out.as_deref(), &snapshot)?;
+        writer.archive(&written.dir, &written.manifest)?;
+        return Ok(run.report(
+            written.completion,
+            vec![snapshot.account.id.clone()],
+            Vec::new(),
+            Vec::new(),
+        ));
     };
 
     let results = within(
@@ -326,6 +360,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut failed = Vec::new();
+    let mut not_archived = Vec::new();
     let mut collected = Vec::new();
     let mut completion = Completion::Complete;
     let mut cases = Vec::new();
@@ -333,16 +368,20 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         let written = result.map_err(anyhow::Error::from).and_then(|snapshot| {
             println!("\n== Account {id} ==");
             let out = args.out.as_ref().map(|out| out.join(&id));
-            let (completion, evaluation) = run.write(out.as_deref(), &snapshot)?;
-            Ok((completion, snapshot, evaluation))
+            let written = run.write(out.as_deref(), &snapshot)?;
+            Ok((written, snapshot))
         });
         match written {
-            Ok((account_completion, snapshot, evaluation)) => {
-                collected.push(id);
-                if let Completion::Incomplete = account_completion {
+            Ok((written, snapshot)) => {
+                collected.push(id.clone());
+                if let Completion::Incomplete = written.completion {
                     completion = Completion::Incomplete;
                 }
-                cases.extend(evaluation.map(|evaluation| (snapshot, evaluation)));
+                if let Err(error) = writer.archive(&written.dir, &written.manifest) {
+                    eprintln!("error: account {id}: {error}");
+                    not_archived.push(written.dir);
+                }
+                cases.extend(written.evaluation.map(|evaluation| (snapshot, evaluation)));
             }
             Err(error) => {
                 eprintln!("error: account {id}: {}", crate::one_line(&error));
@@ -353,7 +392,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     if let (Some(inputs), Some(out)) = (&loaded, &args.out) {
         write_portfolio_workbook(out, &cases, inputs)?;
     }
-    Ok(run.report(completion, collected, failed))
+    Ok(run.report(completion, collected, failed, not_archived))
 }
 
 /// Runs `work` to its end, or gives up once `--timeout` has passed: a run always ends.
@@ -437,7 +476,6 @@ fn options_for(
 
 /// One run's settings for writing each account's bundle.
 struct Run<'a> {
-    args: &'a CollectArgs,
     inputs: Option<&'a LoadedInputs<'a>>,
     writer: &'a BundleWriter,
     store: Option<&'a OpenStore>,
@@ -452,6 +490,7 @@ impl Run<'_> {
         completion: Completion,
         collected: Vec<String>,
         failed: Vec<String>,
+        not_archived: Vec<PathBuf>,
     ) -> RunReport {
         let regressed =
             std::mem::take(&mut *self.regressed.lock().unwrap_or_else(|p| p.into_inner()));
@@ -469,41 +508,36 @@ impl Run<'_> {
             collected,
             regressed,
             failed,
+            not_archived,
         }
     }
 
     /// Prints the summary and writes the bundle (evaluated unless --no-evaluate) at `out`,
     /// or into the store, then compares it with the account's previous stored run.
-    fn write(
-        &self,
-        out: Option<&Path>,
-        snapshot: &Snapshot,
-    ) -> anyhow::Result<(Completion, Option<Evaluation>)> {
+    fn write(&self, out: Option<&Path>, snapshot: &Snapshot) -> anyhow::Result<Written> {
         let account = &snapshot.account.id;
-        let (out, history) = match (out, self.store) {
-            (Some(out), _) => (out.to_owned(), None),
-            (None, Some(open)) => {
-                let dir = open.store.bundle_dir_for(account, &snapshot.collected_at)?;
-                (dir, Some(previous_runs(&open.store, account)?))
-            }
+        let (store_dirs, history) = match (out, self.store) {
+            (Some(_), _) => (Vec::new(), None),
+            (None, Some(open)) => (
+                open.store
+                    .new_bundle_dirs(account, &snapshot.collected_at)?,
+                Some(previous_runs(&open.store, account)?),
+            ),
             (None, None) => anyhow::bail!("give --out DIR or --store"),
         };
-        let out = out.as_path();
-        print!("{}", summary::render(snapshot));
-        let source = match (&self.args.replay, &self.args.endpoint_url) {
-            (Some(dir), _) => format!("replay:{}", dir.display()),
-            (None, Some(url)) => format!("endpoint:{url}"),
-            (None, None) => "live".to_owned(),
+        // A store keeps every run: its bundles are never replaced.
+        let destination = match out {
+            Some(out) => Destination::At(out),
+            None => Destination::FirstFree(&store_dirs),
         };
-        let evaluation = match self.inputs {
-            Some(inputs) => Some(evaluate_into(
-                out,
-                snapshot,
-                inputs,
-                self.writer,
-                source,
-                history,
-            )?),
+        print!("{}", summary::render(snapshot));
+        let source = collection_source(snapshot);
+        let (evaluation, dir, manifest) = match self.inputs {
+            Some(inputs) => {
+                let (evaluation, dir, manifest) =
+                    evaluate_into(destination, snapshot, inputs, self.writer, source, history)?;
+                (Some(evaluation), dir, manifest)
+            }
             None => {
                 let provenance = Provenance {
                     source,
@@ -512,14 +546,15 @@ impl Run<'_> {
                     evaluated: false,
                     trend: None,
                 };
-                self.writer
-                    .write(out, Input::Snapshot(snapshot), &provenance)?;
-                None
+                let (dir, manifest) =
+                    self.writer
+                        .write(destination, Input::Snapshot(snapshot), &provenance)?;
+                (None, dir, manifest)
             }
         };
         if let Some(open) = self.store {
-            open.record(out)?;
-            if compare_with_previous(&open.store, account)? {
+            let written = open.record(&dir)?;
+            if compare_with_previous(&open.store, &written)? {
                 self.regressed
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -531,8 +566,21 @@ impl Run<'_> {
         } else {
             Completion::Incomplete
         };
-        Ok((completion, evaluation))
+        Ok(Written {
+            dir,
+            manifest,
+            completion,
+            evaluation,
+        })
     }
+}
+
+/// One account's bundle, written.
+struct Written {
+    dir: PathBuf,
+    manifest: Manifest,
+    completion: Completion,
+    evaluation: Option<Evaluation>,
 }
 
 /// The account's stored runs, for the new report's trend; none yet is an empty history.
@@ -549,19 +597,33 @@ fn previous_runs(store: &Store, account: &str) -> anyhow::Result<HistoryTable> {
     Ok(HistoryTable::from_store(store, account, None)?)
 }
 
-/// Prints what changed since the account's previous stored run; true when it regressed.
-fn compare_with_previous(store: &Store, account: &str) -> anyhow::Result<bool> {
-    let entries = store.entries(Some(account))?;
-    let [.., previous, latest] = entries.as_slice() else {
-        println!("First stored run of {account}: nothing to compare with.");
-        return Ok(false);
-    };
-    let old = store.load(previous)?;
-    let new = store.load(latest)?;
-    let diff = compare(&old, &new);
-    println!("\nSince {} ({}):", previous.time, previous.path);
-    print!("{}", diff.to_text());
-    Ok(diff.regressed())
+/// Prints what changed since the run before `written` in the store: the latest earlier run
+/// that verifies (one that does not is named and skipped, never used). True when it regressed.
+fn compare_with_previous(store: &Store, written: &IndexEntry) -> anyhow::Result<bool> {
+    let entries = store.entries(Some(&written.account))?;
+    let earlier = entries
+        .iter()
+        .position(|e| e.path == written.path)
+        .map_or(&entries[..], |at| &entries[..at]);
+    for previous in earlier.iter().rev() {
+        let old = match store.load(previous) {
+            Ok(old) => old,
+            Err(error) => {
+                eprintln!("warning: {error}");
+                continue;
+            }
+        };
+        let new = store.load(written)?;
+        let diff = compare(&old, &new);
+        println!("\nSince {} ({}):", previous.time, previous.path);
+        print!("{}", diff.to_text());
+        return Ok(diff.regressed());
+    }
+    println!(
+        "First stored run of {}: nothing to compare with.",
+        written.account
+    );
+    Ok(false)
 }
 
 /// Several accounts: one self-assessment workbook with a sheet per case study, beside the
@@ -583,9 +645,7 @@ fn write_portfolio_workbook(
             attestations: &inputs.attestations,
         })
         .collect();
-    let path = out.join(SPREADSHEET_FILE);
-    write_self_assessment(&path, &contents)
-        .with_context(|| format!("writing {}", path.display()))?;
+    let path = write_accounts_workbook(out, &contents)?;
     println!("\nSelf-assessment for all accounts: {}", path.display());
     Ok(())
 }

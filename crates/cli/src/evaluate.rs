@@ -4,8 +4,8 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use rds_evidence_bundle::{check_destination, read_snapshot, Contents, Input};
-use rds_evidence_controls::{evaluate, Attestations, Evaluation, Profile, Verdict};
+use rds_evidence_bundle::{read_snapshot, Contents, Destination, Input, Manifest};
+use rds_evidence_controls::{evaluate, Attestations, DocumentPolicy, Evaluation, Profile, Verdict};
 use rds_evidence_history::HistoryTable;
 use rds_evidence_inventory::Snapshot;
 
@@ -16,6 +16,51 @@ use crate::bundle::{BundleArgs, BundleWriter, Provenance};
 pub struct EvaluationInputs {
     pub profile: Option<PathBuf>,
     pub attestations: Option<PathBuf>,
+    pub documents: DocumentPolicy,
+}
+
+/// Which files attestations may cite as documents.
+#[derive(Debug, Clone, Args)]
+pub struct DocumentArgs {
+    /// Also accept attested documents under DIR (repeatable). Documents under the attestations
+    /// file's own directory are always accepted; nothing else is.
+    #[arg(long = "documents-root", value_name = "DIR")]
+    documents_roots: Vec<PathBuf>,
+
+    /// The largest attested document copied into a bundle: bytes, or a number with K, M or G
+    /// (binary units).
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
+    max_document_size: u64,
+}
+
+impl DocumentArgs {
+    pub fn policy(&self) -> DocumentPolicy {
+        DocumentPolicy {
+            extra_roots: self.documents_roots.clone(),
+            max_bytes: self.max_document_size,
+        }
+    }
+}
+
+/// `1048576`, `512K`, `100M`, `2G`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (number, shift) = match text.strip_suffix(['K', 'k', 'M', 'm', 'G', 'g']) {
+        Some(number) => (
+            number,
+            match text.as_bytes()[text.len() - 1].to_ascii_uppercase() {
+                b'K' => 10,
+                b'M' => 20,
+                _ => 30,
+            },
+        ),
+        None => (text, 0),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|&bytes| bytes > 0)
+        .ok_or_else(|| format!("'{text}' is not a size such as 100M, 512K or 1048576"))
 }
 
 /// The inputs, read and checked.
@@ -44,6 +89,9 @@ pub struct EvaluateArgs {
     attestations: Option<PathBuf>,
 
     #[command(flatten)]
+    documents: DocumentArgs,
+
+    #[command(flatten)]
     bundle: BundleArgs,
 }
 
@@ -51,7 +99,7 @@ impl EvaluationInputs {
     pub fn load(&self) -> anyhow::Result<LoadedInputs<'_>> {
         let profile = load_profile(self.profile.as_deref())?;
         let attestations = match &self.attestations {
-            Some(path) => Attestations::load(path, &profile)?,
+            Some(path) => Attestations::load(path, &profile, &self.documents)?,
             None => Attestations::default(),
         };
         Ok(LoadedInputs {
@@ -73,25 +121,29 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
     let paths = EvaluationInputs {
         profile: args.profile,
         attestations: args.attestations,
+        documents: args.documents.policy(),
     };
     let inputs = paths.load()?;
     let writer = args.bundle.load()?;
-    check_destination(&args.out)?;
+    writer.check_destination(&args.out)?;
     let snapshot = read_snapshot(&args.snapshot)?;
     let source = format!("snapshot:{}", args.snapshot.display());
-    evaluate_into(&args.out, &snapshot, &inputs, &writer, source, None)?;
+    let out = Destination::At(&args.out);
+    let (_, dir, manifest) = evaluate_into(out, &snapshot, &inputs, &writer, source, None)?;
+    writer.archive(&dir, &manifest)?;
     Ok(())
 }
 
-/// Evaluates `snapshot`, prints the verdicts and writes the whole bundle at `out`.
+/// Evaluates `snapshot`, prints the verdicts and writes the whole bundle at `out`; returns the
+/// evaluation, where the bundle went and its manifest.
 pub fn evaluate_into(
-    out: &Path,
+    out: Destination,
     snapshot: &Snapshot,
     inputs: &LoadedInputs,
     writer: &BundleWriter,
     source: String,
     history: Option<HistoryTable>,
-) -> anyhow::Result<Evaluation> {
+) -> anyhow::Result<(Evaluation, PathBuf, Manifest)> {
     let evaluation = evaluate(snapshot, &inputs.profile, &inputs.attestations);
     print!("{}", render(&evaluation));
     // The report's trend ends with this run.
@@ -115,8 +167,8 @@ pub fn evaluate_into(
         evaluated: true,
         trend: trend.as_ref(),
     };
-    writer.write(out, Input::Evaluated(contents), &provenance)?;
-    Ok(evaluation)
+    let (dir, manifest) = writer.write(out, Input::Evaluated(contents), &provenance)?;
+    Ok((evaluation, dir, manifest))
 }
 
 /// One line per control the account speaks to; the controls that only await the partner's

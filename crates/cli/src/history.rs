@@ -7,6 +7,14 @@ use rds_evidence_history::{compare, HistoryTable, LoadedBundle, Portfolio};
 
 use crate::store::{OpenStore, StoreAccess, StoreLocation};
 
+fn parse_account_id(text: &str) -> Result<String, String> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("'{text}' is not a 12-digit AWS account id"))
+    }
+}
+
 /// Where the store is and how to reach it.
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
@@ -18,6 +26,11 @@ pub struct StoreArgs {
     #[arg(long, value_name = "DIR")]
     pub store_cache: Option<PathBuf>,
 
+    /// The AWS account that owns the S3 store's bucket (required with s3://): every request
+    /// to the bucket names it, so a bucket of that name in another account is never used.
+    #[arg(long, value_name = "ACCOUNT_ID", env = "RDS_EVIDENCE_STORE_BUCKET_OWNER", value_parser = parse_account_id)]
+    pub store_bucket_owner: Option<String>,
+
     /// The AWS profile that reaches an S3 store (the partner's, not a customer's).
     #[arg(long, value_name = "NAME")]
     pub store_profile: Option<String>,
@@ -26,7 +39,8 @@ pub struct StoreArgs {
     #[arg(long, value_name = "REGION")]
     pub store_region: Option<String>,
 
-    /// Send S3 store requests to this endpoint (a local emulator).
+    /// Send S3 store requests to this endpoint (a local emulator). `collect` and `run` send
+    /// them to their --endpoint-url.
     #[arg(long, value_name = "URL", hide = true)]
     pub store_endpoint_url: Option<String>,
 }
@@ -37,12 +51,37 @@ impl StoreArgs {
             return Ok(None);
         };
         let access = StoreAccess {
+            bucket_owner: self.store_bucket_owner.as_deref(),
             profile: self.store_profile.as_deref(),
             endpoint_url: self.store_endpoint_url.as_deref(),
             region: self.store_region.as_deref(),
             cache: self.store_cache.as_deref(),
         };
         OpenStore::open(location, &access).map(Some)
+    }
+
+    /// The store of a collection, reached the way its AWS requests are: an S3 store through
+    /// the collection's `endpoint_url`, and none at all for a replay, which reaches no network
+    /// unless told where the store is.
+    pub fn open_for_collection(
+        &self,
+        endpoint_url: Option<&str>,
+        replay: bool,
+    ) -> anyhow::Result<Option<OpenStore>> {
+        let Some(StoreLocation::S3 { bucket, .. }) = &self.store else {
+            return self.open();
+        };
+        if replay && self.store_endpoint_url.is_none() {
+            anyhow::bail!(
+                "--store s3://{bucket}: --replay reaches no network, so it does not use an S3 \
+                 store; give a local --store DIR"
+            );
+        }
+        let mut args = self.clone();
+        args.store_endpoint_url = args
+            .store_endpoint_url
+            .or_else(|| endpoint_url.map(str::to_owned));
+        args.open()
     }
 
     fn require(&self, command: &str) -> anyhow::Result<OpenStore> {

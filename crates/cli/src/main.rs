@@ -22,7 +22,9 @@ Exit codes:
   2  invalid arguments
   3  run, collect --store, diff: a control, finding or setting regressed since the previous run
   4  written, but some data could not be collected (listed in the summary and the snapshot)
-  5  verify: the bundle does not match its manifest or signature";
+  5  verify: the bundle does not check out (no readable manifest, files that do not match it,
+     a bad or unexpected signature)
+  6  the bundle is written and complete, but --archive could not write DIR.tar.gz";
 
 /// Evidence for the Amazon RDS Service Delivery designation, from a read-only look at the
 /// customer's AWS account.
@@ -131,7 +133,11 @@ fn main() -> ExitCode {
         Ok(collect::Completion::Regressed) => ExitCode::from(3),
         Err(error) => {
             eprintln!("error: {}", one_line(&error));
-            ExitCode::from(1)
+            if error.is::<bundle::ArchiveFailed>() {
+                ExitCode::from(6)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Parser};
 use rds_evidence_history::Portfolio;
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 
 use crate::collect::{self, CollectArgs, Completion};
@@ -25,6 +26,10 @@ pub struct RunArgs {
     /// Send every AWS request, the store's included, to this endpoint (a local emulator).
     #[arg(long, value_name = "URL", hide = true)]
     endpoint_url: Option<String>,
+
+    /// Allow an http:// webhook_url: the run's summary then crosses the network unencrypted.
+    #[arg(long)]
+    allow_insecure_webhook: bool,
 }
 
 /// run.toml. Paths are relative to the file.
@@ -41,9 +46,16 @@ struct RunConfig {
     regions: Option<Vec<String>>,
     profile: Option<PathBuf>,
     attestations: Option<PathBuf>,
+    /// Directories attested documents may also come from (`--documents-root`).
+    #[serde(default)]
+    document_roots: Vec<PathBuf>,
+    /// `--max-document-size`, e.g. "100M".
+    max_document_size: Option<String>,
     sign_key: Option<PathBuf>,
     store_cache: Option<PathBuf>,
     store_region: Option<String>,
+    /// The account that owns an s3:// store's bucket (required for one).
+    store_bucket_owner: Option<String>,
     store_profile: Option<String>,
     concurrency: Option<u16>,
     account_concurrency: Option<u16>,
@@ -76,8 +88,8 @@ struct Summary<'a> {
 }
 
 impl RunConfig {
-    fn read(path: &Path) -> anyhow::Result<RunConfig> {
-        let text = rds_evidence_inventory::input::read_to_string(path)
+    fn read(path: &Path, allow_insecure_webhook: bool) -> anyhow::Result<RunConfig> {
+        let text = input::read_to_string(path, input::limits::CONFIG)
             .with_context(|| format!("cannot read the run config {}", path.display()))?;
         let config: RunConfig = toml::from_str(&text).map_err(|e| {
             let at = e
@@ -91,9 +103,17 @@ impl RunConfig {
         })?;
         if let Some(notify) = &config.notify {
             let url = &notify.webhook_url;
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let secure = url.starts_with("https://");
+            if !secure && !url.starts_with("http://") {
                 anyhow::bail!(
-                    "{}: [notify] webhook_url `{url}` is not an http(s) URL",
+                    "{}: [notify] webhook_url `{url}` is not an https:// URL",
+                    path.display()
+                );
+            }
+            if !secure && !allow_insecure_webhook {
+                anyhow::bail!(
+                    "{}: [notify] webhook_url `{url}` is not https://: the summary would cross \
+                     the network unencrypted; use https://, or pass --allow-insecure-webhook",
                     path.display()
                 );
             }
@@ -125,6 +145,10 @@ impl RunConfig {
         push("--regions", self.regions.as_ref().map(|r| r.join(",")));
         push("--checklist", self.profile.as_deref().map(path));
         push("--attestations", self.attestations.as_deref().map(path));
+        for root in &self.document_roots {
+            push("--documents-root", Some(path(root)));
+        }
+        push("--max-document-size", self.max_document_size.clone());
         push("--sign-key", self.sign_key.as_deref().map(path));
         push("--store-cache", self.store_cache.as_deref().map(path));
         push("--store-region", self.store_region.clone());
@@ -137,8 +161,8 @@ impl RunConfig {
         push("--metrics-days", self.metrics_days.map(|n| n.to_string()));
         push("--changes-days", self.changes_days.map(|n| n.to_string()));
         push("--shard", run.shard.clone());
+        push("--store-bucket-owner", self.store_bucket_owner.clone());
         push("--endpoint-url", run.endpoint_url.clone());
-        push("--store-endpoint-url", run.endpoint_url.clone());
         argv
     }
 }
@@ -157,17 +181,18 @@ enum Collect {
 
 /// Exit: 0 nothing regressed, 3 something did, an error (1) when an account failed.
 pub fn run(args: RunArgs) -> anyhow::Result<Completion> {
-    let config = RunConfig::read(&args.config)?;
+    let config = RunConfig::read(&args.config, args.allow_insecure_webhook)?;
     let base = args.config.parent().unwrap_or(Path::new("."));
     let argv = config.collect_argv(base, &args);
     let AsCollect {
         command: Collect::Collect(collect_args),
     } = AsCollect::try_parse_from(std::iter::once("rds-evidence".to_owned()).chain(argv))
         .map_err(|e| anyhow::anyhow!("{}: {}", args.config.display(), e.render()))?;
-    let store_args = collect_args.store.clone();
-    let report = collect::collect_accounts(*collect_args)?;
     // The portfolio covers what the store holds, whatever this run managed.
-    let open = store_args.open()?.context("a run always has a store")?;
+    let open = collect_args
+        .open_store()?
+        .context("a run always has a store")?;
+    let report = collect::collect_accounts(*collect_args)?;
     let portfolio = write_portfolio(&open)?;
     let exit_code = match (&report.failed.is_empty(), &report.completion) {
         (false, _) => 1,
@@ -224,7 +249,9 @@ fn send(url: &str, summary: &Summary) -> anyhow::Result<()> {
             rustls::crypto::aws_lc_rs::default_provider(),
         ))
         .build();
+    // Not redirected: a redirect could send the summary somewhere the config does not name.
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
         .tls_config(tls)
         .timeout_global(Some(std::time::Duration::from_secs(15)))
         .build()

@@ -2,13 +2,15 @@
 //! mirrored through a local cache. The S3 store is the one place the tool writes to AWS, with
 //! the partner's identity, never the customer's read-only role.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ChecksumAlgorithm;
 use futures::{stream, StreamExt, TryStreamExt};
-use rds_evidence_history::Store;
+use rds_evidence_history::{IndexEntry, Store};
+use rds_evidence_inventory::input;
 
 /// The IAM actions the S3 store needs; nothing else is called on the partner's bucket.
 pub const STORE_ACTIONS: &[&str] = &[
@@ -20,6 +22,14 @@ pub const STORE_ACTIONS: &[&str] = &[
 
 /// Transfers at once between the cache and the bucket.
 const TRANSFERS: usize = 8;
+
+/// Whether an upload may replace an object: the index and portfolio are rewritten, bundles
+/// never.
+#[derive(Clone, Copy)]
+enum Overwrite {
+    Never,
+    Allowed,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreLocation {
@@ -57,6 +67,9 @@ impl std::str::FromStr for StoreLocation {
 
 /// How to reach the partner's bucket.
 pub struct StoreAccess<'a> {
+    /// The account that owns the bucket: every request says so (`ExpectedBucketOwner`), and S3
+    /// refuses it when a bucket of that name belongs to another account.
+    pub bucket_owner: Option<&'a str>,
     pub profile: Option<&'a str>,
     pub endpoint_url: Option<&'a str>,
     /// The bucket's region; default: the environment's or profile's, else us-east-1.
@@ -75,6 +88,8 @@ pub struct OpenStore {
 struct Bucket {
     client: aws_sdk_s3::Client,
     name: String,
+    /// `ExpectedBucketOwner` of every request.
+    owner: String,
     prefix: String,
     runtime: tokio::runtime::Runtime,
 }
@@ -89,6 +104,13 @@ impl OpenStore {
                 bucket: None,
             }),
             StoreLocation::S3 { bucket, prefix } => {
+                let owner = access.bucket_owner.with_context(|| {
+                    format!(
+                        "--store s3://{bucket}: give --store-bucket-owner ACCOUNT_ID, the account \
+                         that owns the bucket (S3 then refuses every request to a bucket of that \
+                         name in another account)"
+                    )
+                })?;
                 let cache = match access.cache {
                     Some(dir) => dir.to_owned(),
                     None => default_cache(bucket, prefix)?,
@@ -101,6 +123,7 @@ impl OpenStore {
                 let bucket = Bucket {
                     client,
                     name: bucket.clone(),
+                    owner: owner.to_owned(),
                     prefix: prefix.clone(),
                     runtime,
                 };
@@ -127,16 +150,16 @@ impl OpenStore {
 
     /// Records a bundle written into the store, and for an S3 store uploads it, then the
     /// index: a reader of the bucket never finds an index entry without its bundle.
-    pub fn record(&self, bundle_dir: &Path) -> anyhow::Result<()> {
-        self.store.record(bundle_dir)?;
+    pub fn record(&self, bundle_dir: &Path) -> anyhow::Result<IndexEntry> {
+        let entry = self.store.record(bundle_dir)?;
         if let Some(bucket) = &self.bucket {
             let root = self.store.root();
             let mut files = files_under(bundle_dir)?;
             files.retain(|f| f.file_name().is_some_and(|n| n != "index.json"));
-            bucket.push(root, &files)?;
-            bucket.push(root, &[root.join("index.json")])?;
+            bucket.push(root, &files, Overwrite::Never)?;
+            bucket.push(root, &[root.join("index.json")], Overwrite::Allowed)?;
         }
-        Ok(())
+        Ok(entry)
     }
 
     /// Writes a file at the store's root (the portfolio), and uploads it for an S3 store.
@@ -149,7 +172,7 @@ impl OpenStore {
             .and_then(|()| std::fs::rename(&staging, &path))
             .with_context(|| format!("writing {}", path.display()))?;
         if let Some(bucket) = &self.bucket {
-            bucket.push(self.store.root(), &[path])?;
+            bucket.push(self.store.root(), &[path], Overwrite::Allowed)?;
         }
         Ok(())
     }
@@ -172,6 +195,7 @@ impl Bucket {
             self.client
                 .get_object_lock_configuration()
                 .bucket(&self.name)
+                .expected_bucket_owner(&self.owner)
                 .send(),
         );
         let output = match result {
@@ -216,6 +240,7 @@ impl Bucket {
                 .client
                 .list_objects_v2()
                 .bucket(&self.name)
+                .expected_bucket_owner(&self.owner)
                 .prefix(&list_prefix)
                 .into_paginator()
                 .send();
@@ -249,34 +274,61 @@ impl Bucket {
         })
     }
 
+    /// Streams an object to its place in the cache, never more than a stored file may hold.
     async fn download(&self, key: String, local: PathBuf) -> anyhow::Result<()> {
-        let object = self
+        let mut object = self
             .client
             .get_object()
             .bucket(&self.name)
+            .expected_bucket_owner(&self.owner)
             .key(&key)
             .send()
             .await
             .map_err(|e| s3_error("reading", &format!("{}/{key}", self.name), e))?;
-        let bytes = object
-            .body
-            .collect()
-            .await
-            .with_context(|| format!("reading s3://{}/{key}", self.name))?
-            .into_bytes();
         if let Some(parent) = local.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
         }
         let staging = local.with_extension("partial-download");
-        std::fs::write(&staging, &bytes)
-            .and_then(|()| std::fs::rename(&staging, &local))
-            .with_context(|| format!("writing {}", local.display()))
+        let written = async {
+            let mut file = std::fs::File::create(&staging)?;
+            let mut size = 0u64;
+            while let Some(chunk) = object
+                .body
+                .try_next()
+                .await
+                .map_err(std::io::Error::other)?
+            {
+                size += chunk.len() as u64;
+                if size > input::limits::EVIDENCE {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::FileTooLarge,
+                        format!(
+                            "larger than the {} bytes a stored file may hold",
+                            input::limits::EVIDENCE
+                        ),
+                    ));
+                }
+                file.write_all(&chunk)?;
+            }
+            file.sync_all()?;
+            std::fs::rename(&staging, &local)
+        }
+        .await;
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&staging);
+            return Err(anyhow::Error::new(error)).with_context(|| {
+                format!("reading s3://{}/{key} into {}", self.name, local.display())
+            });
+        }
+        Ok(())
     }
 
     /// Uploads `files` (under `root`) to their keys, each with its SHA-256 checksum, which a
-    /// bucket with Object Lock requires and S3 checks on arrival.
-    fn push(&self, root: &Path, files: &[PathBuf]) -> anyhow::Result<()> {
+    /// bucket with Object Lock requires and S3 checks on arrival. A bundle's files are written
+    /// only where no object is (`If-None-Match: *`), so a stored bundle is never overwritten,
+    /// even by a job on another machine.
+    fn push(&self, root: &Path, files: &[PathBuf], overwrite: Overwrite) -> anyhow::Result<()> {
         self.runtime.block_on(async {
             stream::iter(files)
                 .map(|file| async move {
@@ -292,15 +344,31 @@ impl Bucket {
                     let body = ByteStream::from_path(file)
                         .await
                         .with_context(|| format!("reading {}", file.display()))?;
-                    self.client
+                    let request = self
+                        .client
                         .put_object()
                         .bucket(&self.name)
+                        .expected_bucket_owner(&self.owner)
                         .key(&key)
                         .checksum_algorithm(ChecksumAlgorithm::Sha256)
-                        .body(body)
-                        .send()
-                        .await
-                        .map_err(|e| s3_error("writing", &format!("{}/{key}", self.name), e))?;
+                        .body(body);
+                    let request = match overwrite {
+                        Overwrite::Never => request.if_none_match("*"),
+                        Overwrite::Allowed => request,
+                    };
+                    request.send().await.map_err(|e| {
+                        let taken = e.raw_response().is_some_and(|r| r.status().as_u16() == 412);
+                        if taken {
+                            anyhow::anyhow!(
+                                "store: s3://{}/{key} already exists (another job stored a \
+                                 bundle of this account observed at the same second); a stored \
+                                 bundle is never overwritten, so this one was not uploaded",
+                                self.name
+                            )
+                        } else {
+                            s3_error("writing", &format!("{}/{key}", self.name), e)
+                        }
+                    })?;
                     anyhow::Ok(())
                 })
                 .buffer_unordered(TRANSFERS)

@@ -14,6 +14,16 @@ pub fn render(snapshot: &Snapshot) -> String {
     let account = &snapshot.account;
     let _ = writeln!(out, "Account   {} ({})", account.id, account.caller_arn);
     let _ = writeln!(out, "Collected {}", snapshot.collected_at);
+    let foreign = snapshot.foreign_owners();
+    if !foreign.is_empty() {
+        let _ = writeln!(
+            out,
+            "WARNING   databases here belong to account(s) {}, not to {}, the account the \
+             caller identity names: these responses do not come from one account",
+            foreign.into_iter().collect::<Vec<_>>().join(", "),
+            account.id
+        );
+    }
     for region in &snapshot.regions {
         let instances = region
             .db_instances

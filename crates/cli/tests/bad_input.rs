@@ -24,6 +24,8 @@ enum Content {
     Oversized(&'static str),
     /// A named pipe no one writes to: reading it would block for ever.
     Fifo,
+    /// A sparse file of this many bytes: nothing to write, everything to read.
+    Sparse(u64),
 }
 
 const REPLAY: &str = "{demo}";
@@ -170,7 +172,7 @@ const CASES: &[Case] = &[
             "{out}",
         ],
         code: 1,
-        says: &["attestations.toml", "/dev/zero", "not a regular file"],
+        says: &["attestations.toml", "/dev/zero", "system files are not documents"],
     },
     Case {
         name: "attestations: a FIFO",
@@ -283,7 +285,7 @@ const CASES: &[Case] = &[
         name: "bundle: no manifest",
         file: Some(("notes.txt", Content::Text("not a bundle"))),
         args: &["verify", "{dir}"],
-        code: 1,
+        code: 5,
         says: &["manifest.json"],
     },
     Case {
@@ -293,8 +295,51 @@ const CASES: &[Case] = &[
             Content::Text("{\"format\": \"rds-evidence-bundle\",\n"),
         )),
         args: &["verify", "{dir}"],
-        code: 1,
+        code: 5,
         says: &["manifest.json", "not a bundle manifest"],
+    },
+    Case {
+        name: "bundle: the manifest is a FIFO",
+        file: Some(("manifest.json", Content::Fifo)),
+        args: &["verify", "{dir}"],
+        code: 5,
+        says: &["manifest.json", "not a regular file"],
+    },
+    Case {
+        name: "bundle: a manifest of a gigabyte",
+        file: Some(("manifest.json", Content::Sparse(1 << 30))),
+        args: &["verify", "{dir}"],
+        code: 5,
+        says: &["manifest.json", "more than the 16777216 this file may hold"],
+    },
+    Case {
+        name: "bundle: a directory that does not exist",
+        file: None,
+        args: &["verify", "{dir}/no-such-bundle"],
+        code: 5,
+        says: &["no-such-bundle", "FAILED verification"],
+    },
+    Case {
+        name: "recording: recording.json is a FIFO",
+        file: Some(("recording/recording.json", Content::Fifo)),
+        args: &["collect", "--replay", "{dir}/recording", "--out", "{out}"],
+        code: 1,
+        says: &["recording.json", "not a regular file"],
+    },
+    Case {
+        name: "accounts file: larger than any list of accounts",
+        file: Some(("accounts.toml", Content::Sparse(1 << 30))),
+        args: &[
+            "collect",
+            "--replay",
+            REPLAY,
+            "--accounts",
+            "{file}",
+            "--out",
+            "{out}",
+        ],
+        code: 1,
+        says: &["accounts.toml", "this file may hold"],
     },
     Case {
         name: "signing key: not a key",
@@ -371,6 +416,53 @@ const CASES: &[Case] = &[
         says: &["--session-name"],
     },
     Case {
+        name: "--record into a directory of something else",
+        file: Some(("notes/plan.md", Content::Text("mine"))),
+        args: &["collect", "--record", "{dir}/notes", "--out", "{out}"],
+        code: 1,
+        says: &["--record", "notes", "not a recording", "nothing was recorded"],
+    },
+    Case {
+        name: "an S3 store with a replay, which reaches no network",
+        file: None,
+        args: &["collect", "--replay", REPLAY, "--store", "s3://partner-evidence/rds", "--store-bucket-owner", "123456789012"],
+        code: 1,
+        says: &["--store s3://partner-evidence", "--replay reaches no network", "local --store DIR"],
+    },
+    Case {
+        name: "an S3 store without its bucket owner",
+        file: None,
+        args: &["history", "111111111111", "--store", "s3://partner-evidence/rds"],
+        code: 1,
+        says: &["--store-bucket-owner"],
+    },
+    Case {
+        name: "a bucket owner that is not an account id",
+        file: None,
+        args: &["history", "111111111111", "--store", "s3://partner-evidence/rds", "--store-bucket-owner", "partner"],
+        code: 2,
+        says: &["--store-bucket-owner", "12-digit"],
+    },
+    Case {
+        name: "a webhook over plain http",
+        file: Some((
+            "run.toml",
+            Content::Text(
+                "store = \"store\"\naccounts = \"accounts.toml\"\n[notify]\nwebhook_url = \"http://hooks.example/x\"\n",
+            ),
+        )),
+        args: &["run", "--config", "{file}"],
+        code: 1,
+        says: &["run.toml", "webhook_url", "not https://", "--allow-insecure-webhook"],
+    },
+    Case {
+        name: "a document size that is not a size",
+        file: None,
+        args: &["collect", "--replay", REPLAY, "--max-document-size", "lots", "--out", "{out}"],
+        code: 2,
+        says: &["--max-document-size", "not a size"],
+    },
+    Case {
         name: "replay directory that is not a recording",
         file: Some(("empty-recording/.keep", Content::Text(""))),
         args: &[
@@ -391,6 +483,10 @@ fn write(dir: &Path, name: &str, content: &Content) -> std::path::PathBuf {
     match content {
         Content::Text(text) => std::fs::write(&path, text).unwrap(),
         Content::Oversized(line) => std::fs::write(&path, line.repeat(8 << 20 >> 5)).unwrap(),
+        Content::Sparse(bytes) => std::fs::File::create(&path)
+            .unwrap()
+            .set_len(*bytes)
+            .unwrap(),
         Content::Fifo => assert!(std::process::Command::new("mkfifo")
             .arg(&path)
             .status()

@@ -15,6 +15,8 @@ const ACME: &str = "111111111111";
 const GLOBEX: &str = "222222222222";
 const INITECH: &str = "333333333333";
 const BUCKET: &str = "partner-evidence";
+/// The emulator's own account, which owns the buckets made in it.
+const OWNER: &str = "123456789012";
 
 fn portfolio_script(emulator: &Emulator, args: &[&str]) -> serde_json::Value {
     let output = Command::new(python())
@@ -54,11 +56,13 @@ fn webhook_sink(received: &Path) -> ((Child, ChildStdin), String) {
 
 impl Schedule {
     fn new() -> Schedule {
-        let emulator = Emulator::start();
+        let dir = tempfile::tempdir().unwrap();
+        // moto records every request it serves here, headers included, once told to start.
+        let emulator =
+            Emulator::start_with(&[("MOTO_RECORDER_FILEPATH", &dir.path().join("requests.jsonl"))]);
         let accounts = format!("{ACME}:postgres,{GLOBEX}:postgres,{INITECH}:mysql");
         portfolio_script(&emulator, &["build", "--accounts", &accounts]);
         portfolio_script(&emulator, &["bucket", "--name", BUCKET]);
-        let dir = tempfile::tempdir().unwrap();
         let mut listed = String::new();
         for (id, customer) in [(ACME, "Acme"), (GLOBEX, "Globex"), (INITECH, "Initech")] {
             listed.push_str(&format!(
@@ -70,9 +74,10 @@ impl Schedule {
         std::fs::write(
             dir.path().join("run.toml"),
             format!(
-                "store = \"s3://{BUCKET}/rds\"\naccounts = \"accounts.toml\"\n\
-                 role_name = \"RdsEvidenceReadOnly\"\nregions = [\"us-east-1\"]\n\
-                 store_cache = \"cache\"\n\n[notify]\nwebhook_url = \"{url}\"\n"
+                "store = \"s3://{BUCKET}/rds\"\nstore_bucket_owner = \"{OWNER}\"\n\
+                 accounts = \"accounts.toml\"\nrole_name = \"RdsEvidenceReadOnly\"\n\
+                 regions = [\"us-east-1\"]\nstore_cache = \"cache\"\n\n[notify]\n\
+                 webhook_url = \"{url}\"\n"
             ),
         )
         .unwrap();
@@ -102,7 +107,13 @@ impl Schedule {
 
     fn run(&self, shard: Option<&str>) -> Output {
         let config = self.dir.path().join("run.toml");
-        let mut args = vec!["run", "--config", config.to_str().unwrap()];
+        // The sink listens on plain http, on loopback.
+        let mut args = vec![
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--allow-insecure-webhook",
+        ];
         if let Some(shard) = shard {
             args.extend(["--shard", shard]);
         }
@@ -115,6 +126,8 @@ impl Schedule {
             format!("s3://{BUCKET}/rds"),
             "--store-cache".into(),
             self.dir.path().join("cache").display().to_string(),
+            "--store-bucket-owner".into(),
+            OWNER.into(),
             "--store-endpoint-url".into(),
             self.emulator.endpoint.clone(),
         ]
@@ -126,6 +139,44 @@ impl Schedule {
             .args(self.store_args())
             .output()
             .unwrap()
+    }
+
+    /// The S3 requests rds-evidence (not the test's own boto3) sent for the bucket since
+    /// `record_requests`, each as its method and path, and its `x-amz-expected-bucket-owner`.
+    fn bucket_requests(&self) -> Vec<(String, Option<String>)> {
+        let text = std::fs::read_to_string(self.dir.path().join("requests.jsonl")).unwrap();
+        // moto's server threads append to the file at once: a line may hold two requests.
+        serde_json::Deserializer::from_str(&text)
+            .into_iter::<serde_json::Value>()
+            .map(Result::unwrap)
+            .filter(|request| {
+                let url = request["url"].as_str().unwrap_or_default();
+                let agent = header(request, "user-agent").unwrap_or_default();
+                url.contains(&format!("/{BUCKET}")) && agent.contains("aws-sdk-rust")
+            })
+            .map(|request| {
+                let owner = header(&request, "x-amz-expected-bucket-owner");
+                let what = format!(
+                    "{} {}",
+                    request["method"].as_str().unwrap_or_default(),
+                    request["url"].as_str().unwrap_or_default()
+                );
+                (what, owner)
+            })
+            .collect()
+    }
+
+    fn record_requests(&self) {
+        let script = format!(
+            "import urllib.request;urllib.request.urlopen(urllib.request.Request(\
+             '{}/moto-api/recorder/start-recording', method='POST'))",
+            self.emulator.endpoint
+        );
+        let output = Command::new(python())
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
     }
 
     /// The bucket's keys, listed with the emulator's own client.
@@ -144,6 +195,15 @@ impl Schedule {
         assert!(output.status.success(), "{}", stderr(&output));
         serde_json::from_slice(&output.stdout).unwrap()
     }
+}
+
+/// A header of a request moto recorded, by name in any case.
+fn header(request: &serde_json::Value, name: &str) -> Option<String> {
+    request["headers"]
+        .as_object()?
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .and_then(|(_, value)| value.as_str().map(str::to_owned))
 }
 
 fn bundles_of(keys: &[String]) -> BTreeSet<(String, String)> {
@@ -165,6 +225,7 @@ fn code(output: &Output) -> Option<i32> {
 #[test]
 fn scheduled_runs_shards_drift_and_portfolio() {
     let schedule = Schedule::new();
+    schedule.record_requests();
 
     // Two shards of the first round cover every account exactly once.
     let mut first_round = Vec::new();
@@ -187,6 +248,22 @@ fn scheduled_runs_shards_drift_and_portfolio() {
     }
     assert!(schedule.keys().contains(&"rds/index.json".to_owned()));
     assert!(schedule.keys().contains(&"rds/portfolio.json".to_owned()));
+    // The store was reached through the run's --endpoint-url, and every request to the bucket
+    // named its owner.
+    let requests = schedule.bucket_requests();
+    assert!(
+        requests.iter().any(|(what, _)| what.starts_with("PUT")),
+        "{requests:?}"
+    );
+    let unchecked: Vec<&String> = requests
+        .iter()
+        .filter(|(_, owner)| owner.as_deref() != Some(OWNER))
+        .map(|(what, _)| what)
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "without ExpectedBucketOwner: {unchecked:?}"
+    );
     let notified = schedule.notifications();
     assert_eq!(
         notified.len(),
@@ -302,6 +379,55 @@ fn scheduled_runs_shards_drift_and_portfolio() {
     let error = stderr(&output);
     assert!(error.contains("report.md"), "{error}");
     assert!(error.contains(ACME), "{error}");
+}
+
+/// A recording replayed twice into an S3 store is observed at the same second twice: the
+/// second run is stored beside the first (`<time>-2/`), neither object overwritten.
+#[test]
+fn runs_of_the_same_second_are_both_kept_in_s3() {
+    let emulator = Emulator::start();
+    portfolio_script(&emulator, &["bucket", "--name", BUCKET]);
+    let dir = tempfile::tempdir().unwrap();
+    let replay = || {
+        rds_evidence_with_credentials(dir.path())
+            .args(["collect", "--replay"])
+            .arg(common::fixture("emulator-demo"))
+            .args(["--store", &format!("s3://{BUCKET}/replays")])
+            .args(["--store-bucket-owner", OWNER])
+            .args(["--store-endpoint-url", &emulator.endpoint])
+            .arg("--store-cache")
+            .arg(dir.path().join("cache"))
+            .output()
+            .unwrap()
+    };
+    for round in ["first", "second"] {
+        let output = replay();
+        assert_eq!(code(&output), Some(4), "{round}: {}", stderr(&output));
+    }
+    let script = format!(
+        "import boto3,json;s3=boto3.client('s3',region_name='us-east-1',endpoint_url='{}',\
+         aws_access_key_id='testing',aws_secret_access_key='testing');\
+         print(json.dumps([o['Key'] for o in s3.list_objects_v2(Bucket='{BUCKET}',\
+         Prefix='replays/')['Contents']]))",
+        emulator.endpoint
+    );
+    let output = Command::new(python())
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let keys: Vec<String> = serde_json::from_slice(&output.stdout).unwrap();
+    let runs: BTreeSet<&str> = keys
+        .iter()
+        .filter_map(|k| k.strip_suffix("/manifest.json"))
+        .collect();
+    assert_eq!(
+        runs,
+        BTreeSet::from([
+            "replays/000034941834/20261129T045157Z",
+            "replays/000034941834/20261129T045157Z-2"
+        ])
+    );
 }
 
 fn newest_bundle(account_dir: &Path) -> std::path::PathBuf {

@@ -95,3 +95,39 @@ fn a_full_disk_leaves_the_previous_bundle_intact() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("No space left on device"), "{errors:?}");
 }
+
+/// A disk with room for the bundle but not its archive: the bundle is written and complete,
+/// `--archive` fails with exit 6 (not 1, "nothing written") saying so, and leaves no partial
+/// archive.
+#[test]
+fn an_archive_that_does_not_fit_is_exit_6_and_the_bundle_stands() {
+    let home = tempfile::tempdir().unwrap();
+    let output = on_small_disk(
+        home.path(),
+        "1400k",
+        "\"$BIN\" collect --replay \"$DEMO\" --out \"$DISK/probe\" >/dev/null 2>&1\n\
+         used=$(du -sk \"$DISK\" | cut -f1)\n\
+         rm -rf \"$DISK/probe\"\n\
+         mount -o remount,size=$((used + 24))k \"$DISK\" || exit 98\n\
+         \"$BIN\" collect --replay \"$DEMO\" --out \"$DISK/bundle\" --archive >/dev/null\n\
+         echo \"exit=$?\"\n\
+         \"$BIN\" verify \"$DISK/bundle\" >/dev/null 2>&1\n\
+         echo \"verify=$?\"\n\
+         echo \"left=$(ls -A \"$DISK\")\"",
+    );
+    let out = stdout(&output);
+    assert!(out.contains("exit=6\n"), "{out}\n{}", stderr(&output));
+    assert!(out.contains("verify=0\n"), "{out}");
+    assert!(
+        out.contains("left=bundle\n"),
+        "a partial archive was left: {out}"
+    );
+    let errors = error_lines(&output);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("bundle.tar.gz")
+            && errors[0].contains("No space left on device")
+            && errors[0].contains("is written and complete, only its archive is missing"),
+        "{errors:?}"
+    );
+}

@@ -44,6 +44,44 @@ fn demo_fixture_is_anonymized() {
         .all(|i| i.arn.contains(account.as_str()))));
 }
 
+/// A replay reaches no network and runs nothing, whatever the environment says: an endpoint,
+/// a proxy, container and instance credential endpoints and a profile whose credentials come
+/// from a process are all ignored, and the snapshot is the plain replay's.
+#[test]
+fn a_replay_ignores_every_way_the_environment_points_elsewhere() {
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    let marker = home.path().join("credential-process-ran");
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile elsewhere]\nregion = ap-south-1\ncredential_process = sh -c 'touch {}'\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    let closed = "http://127.0.0.1:9";
+    let out = home.path().join("out");
+    let mut command = rds_evidence(home.path());
+    command
+        .env("AWS_PROFILE", "elsewhere")
+        .env("AWS_ENDPOINT_URL", closed)
+        .env(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("{closed}/credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "false")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", closed)
+        .env("HTTPS_PROXY", closed)
+        .env("HTTP_PROXY", closed)
+        .args(["collect", "--replay"])
+        .arg(fixture("emulator-demo"));
+    let (snapshot, _) = collect_snapshot(command, &out);
+    assert!(!marker.exists(), "the credential process ran");
+    assert_eq!(comparable(&snapshot), comparable(&replay("emulator-demo", "16")));
+}
+
 #[test]
 fn replay_does_not_depend_on_concurrency() {
     assert_eq!(
@@ -99,6 +137,78 @@ fn a_missing_response_fails_naming_the_request() {
         "{err}"
     );
     assert!(!out.exists(), "nothing written on failure");
+}
+
+/// A recorded response that is a FIFO or a gigabyte (sparse: nothing to write) fails the run
+/// with its path, without waiting on the FIFO or reading the gigabyte.
+#[cfg(unix)]
+#[test]
+fn a_response_file_that_is_no_file_or_too_large_fails_naming_it() {
+    const IDENTITY: &str = "us-east-1/sts/GetCallerIdentity.json";
+    for (what, says) in [
+        ("fifo", "not a regular file"),
+        ("gigabyte", "more than the 67108864 this file may hold"),
+    ] {
+        let recording = fixture_without("emulator-demo", IDENTITY);
+        let path = recording.path().join(IDENTITY);
+        if what == "fifo" {
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            assert!(made.unwrap().success());
+        } else {
+            std::fs::File::create(&path)
+                .unwrap()
+                .set_len(1 << 30)
+                .unwrap();
+        }
+        let out = recording.path().join("out");
+        let output = rds_evidence(recording.path())
+            .arg("collect")
+            .arg("--replay")
+            .arg(recording.path())
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{what}: {err}");
+        assert!(
+            err.contains("GetCallerIdentity.json") && err.contains(says),
+            "{what}: {err}"
+        );
+        assert!(!out.exists(), "{what}: nothing written");
+    }
+}
+
+/// A recording whose caller identity names another account than its databases' ARNs is
+/// replayed, and flagged: in the summary and on the report's first screen.
+#[test]
+fn a_replay_whose_identity_differs_from_its_arns_is_flagged() {
+    const IDENTITY: &str = "us-east-1/sts/GetCallerIdentity.json";
+    let recording = fixture_without("emulator-demo", IDENTITY);
+    let original = std::fs::read_to_string(fixture("emulator-demo").join(IDENTITY)).unwrap();
+    std::fs::write(
+        recording.path().join(IDENTITY),
+        original.replace("000034941834", "555566667777"),
+    )
+    .unwrap();
+    let out = recording.path().join("out");
+    let output = rds_evidence(recording.path())
+        .arg("collect")
+        .arg("--replay")
+        .arg(recording.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let warning = "belong to account(s) 000034941834, not to 555566667777, the account the \
+                   caller identity names";
+    assert!(stdout(&output).contains(warning), "{}", stdout(&output));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(warning) && report.contains("the recording may have been edited"),
+        "{report}"
+    );
 }
 
 #[test]

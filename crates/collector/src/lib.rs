@@ -32,7 +32,7 @@ pub mod traffic;
 
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
-use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
+use rds_evidence_inventory::{Account, Snapshot, Source, SCHEMA_VERSION};
 
 pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError};
 pub use call_log::CallLog;
@@ -250,6 +250,17 @@ pub async fn collect(
         }
     }
 
+    let source = match (&options.access.traffic, replay_manifest) {
+        (Traffic::Replay { dir, .. }, Some(manifest)) => Source::Replay {
+            recording: dir.display().to_string(),
+            recorded_at: manifest.recorded_at,
+            recorded_by: manifest.tool_version,
+            anonymized: manifest.anonymized,
+        },
+        _ => Source::Live {
+            endpoint: options.access.endpoint_url.clone(),
+        },
+    };
     Ok(Snapshot {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -259,5 +270,6 @@ pub async fn collect(
         regions: region_snapshots,
         disabled_regions: disabled,
         calls: log.calls(),
+        source: Some(source),
     })
 }

@@ -116,6 +116,8 @@ pub enum AttestationError {
         line: usize,
         message: String,
     },
+    #[error("{path}: {message}")]
+    Documents { path: PathBuf, message: String },
     #[error("{path}: control {control}: {message}")]
     Invalid {
         path: PathBuf,
@@ -125,11 +127,18 @@ pub enum AttestationError {
 }
 
 impl Attestations {
-    /// Reads `path`, checks every control id against `profile`, and hashes local documents.
-    pub fn load(path: &Path, profile: &Profile) -> Result<Attestations, AttestationError> {
-        let text = input::read_to_string(path).map_err(|source| AttestationError::Read {
-            path: path.to_owned(),
-            source,
+    /// Reads `path`, checks every control id against `profile`, and hashes local documents,
+    /// which must be documents as `documents` allows them.
+    pub fn load(
+        path: &Path,
+        profile: &Profile,
+        documents: &DocumentPolicy,
+    ) -> Result<Attestations, AttestationError> {
+        let text = input::read_to_string(path, input::limits::CONFIG).map_err(|source| {
+            AttestationError::Read {
+                path: path.to_owned(),
+                source,
+            }
         })?;
         let file: AttestationsFile =
             toml::from_str(&text).map_err(|e| AttestationError::Parse {
@@ -138,6 +147,12 @@ impl Attestations {
                 message: e.message().to_owned(),
             })?;
         let base = path.parent().unwrap_or(Path::new("."));
+        let roots = documents
+            .roots(base)
+            .map_err(|message| AttestationError::Documents {
+                path: path.to_owned(),
+                message,
+            })?;
         let mut controls = BTreeMap::new();
         for (control, entry) in file.controls {
             let invalid = |message: String| AttestationError::Invalid {
@@ -171,7 +186,7 @@ impl Attestations {
             let documents = entry
                 .documents
                 .iter()
-                .map(|reference| document(base, reference).map_err(&invalid))
+                .map(|reference| document(documents, &roots, base, reference).map_err(&invalid))
                 .collect::<Result<_, _>>()?;
             controls.insert(
                 control.clone(),
@@ -223,7 +238,12 @@ fn environment_rule(number: usize, entry: EnvironmentRuleEntry) -> Result<Enviro
     })
 }
 
-fn document(base: &Path, reference: &str) -> Result<AttestedDocument, String> {
+fn document(
+    policy: &DocumentPolicy,
+    roots: &[PathBuf],
+    base: &Path,
+    reference: &str,
+) -> Result<AttestedDocument, String> {
     if reference.starts_with("https://") || reference.starts_with("http://") {
         return Ok(AttestedDocument {
             reference: reference.to_owned(),
@@ -231,23 +251,127 @@ fn document(base: &Path, reference: &str) -> Result<AttestedDocument, String> {
             local_path: None,
         });
     }
-    let path = base.join(reference);
-    let unreadable = |e: std::io::Error| format!("document {} cannot be read: {e}", path.display());
-    // Streamed: a document may be a large PDF or an export.
-    let mut file = input::open(&path).map_err(unreadable)?;
+    let path = policy.resolve(roots, base, reference)?;
+    let unreadable = |e: std::io::Error| format!("document {reference} cannot be read: {e}");
+    // Streamed: a document may be a large PDF or an export; one that grows while it is read
+    // stops at the cap.
+    let file = input::open(&path).map_err(unreadable)?;
+    let mut reader = file.take(policy.max_bytes + 1);
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 64 * 1024];
+    let mut total = 0u64;
     loop {
-        match file.read(&mut buffer).map_err(unreadable)? {
+        match reader.read(&mut buffer).map_err(unreadable)? {
             0 => break,
-            n => hasher.update(&buffer[..n]),
+            n => {
+                total += n as u64;
+                hasher.update(&buffer[..n]);
+            }
         }
+    }
+    if total > policy.max_bytes {
+        return Err(policy.too_large(reference, total));
     }
     Ok(AttestedDocument {
         reference: reference.to_owned(),
         sha256: Some(hex::encode(hasher.finalize())),
         local_path: Some(path),
     })
+}
+
+/// Which local files may be attested documents: regular files under the attestations file's
+/// directory or a root the partner allows, up to a size. A reference is resolved the way the
+/// system would open it (`..`, absolute paths and symbolic links followed) and the result
+/// judged, so nothing outside the roots — `/proc/self/environ`, a key under `~/.ssh`, a
+/// symlink to either — can be copied into a bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentPolicy {
+    /// Directories allowed besides the attestations file's own.
+    pub extra_roots: Vec<PathBuf>,
+    /// The largest document, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for DocumentPolicy {
+    fn default() -> Self {
+        DocumentPolicy {
+            extra_roots: Vec::new(),
+            max_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+        }
+    }
+}
+
+/// 100 MiB: a long PDF with scans; not a disk image or a database dump.
+const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 100 << 20;
+
+/// Kernel and device filesystems: never documents, wherever the roots are.
+const PSEUDO_FILESYSTEMS: &[&str] = &["/proc", "/sys", "/dev"];
+
+impl DocumentPolicy {
+    /// The roots, resolved: `base` (the attestations file's directory) first.
+    fn roots(&self, base: &Path) -> Result<Vec<PathBuf>, String> {
+        let base = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        };
+        std::iter::once(base)
+            .chain(self.extra_roots.iter().map(PathBuf::as_path))
+            .map(|root| {
+                root.canonicalize()
+                    .map_err(|e| format!("documents root {} cannot be used: {e}", root.display()))
+            })
+            .collect()
+    }
+
+    /// The file `reference` names, when it is one a document may be.
+    fn resolve(&self, roots: &[PathBuf], base: &Path, reference: &str) -> Result<PathBuf, String> {
+        let resolved = base
+            .join(reference)
+            .canonicalize()
+            .map_err(|e| format!("document {reference} cannot be read: {e}"))?;
+        if let Some(pseudo) = PSEUDO_FILESYSTEMS
+            .iter()
+            .find(|pseudo| resolved.starts_with(pseudo))
+        {
+            return Err(format!(
+                "document {reference} resolves to {}, in {pseudo}: system files are not documents",
+                resolved.display()
+            ));
+        }
+        if !roots.iter().any(|root| resolved.starts_with(root)) {
+            return Err(format!(
+                "document {reference} resolves to {}, outside {} (the attestations file's \
+                 directory{}); move it there, or allow its directory with --documents-root DIR",
+                resolved.display(),
+                roots[0].display(),
+                if roots.len() > 1 {
+                    " and the --documents-root directories"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let metadata = std::fs::metadata(&resolved)
+            .map_err(|e| format!("document {reference} cannot be read: {e}"))?;
+        if !metadata.is_file() {
+            return Err(format!(
+                "document {reference} is not a regular file; give the path of a file"
+            ));
+        }
+        if metadata.len() > self.max_bytes {
+            return Err(self.too_large(reference, metadata.len()));
+        }
+        Ok(resolved)
+    }
+
+    fn too_large(&self, reference: &str, bytes: u64) -> String {
+        format!(
+            "document {reference} is {bytes} bytes, more than the {} allowed; attest a smaller \
+             extract, or raise --max-document-size",
+            self.max_bytes
+        )
+    }
 }
 
 /// A commented template listing every control of `profile` that needs a document.
@@ -309,7 +433,8 @@ mod tests {
             "att.toml",
             "[targets]\nrpo_minutes = 15\n\n[controls.\"OPE-002\"]\ndocuments = [\"runbook.md\", \"https://wiki.example/sop\"]\n",
         );
-        let attestations = Attestations::load(&path, &Profile::builtin()).unwrap();
+        let attestations =
+            Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default()).unwrap();
         assert_eq!(attestations.targets.rpo_minutes, Some(15));
         let docs = &attestations.controls["OPE-002"].documents;
         assert_eq!(
@@ -324,7 +449,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dir = dir.path();
         let path = write(dir, "bad.toml", "[targets]\nrpo_minutes = \"soon\"\n");
-        let err = Attestations::load(&path, &Profile::builtin())
+        let err = Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default())
             .unwrap_err()
             .to_string();
         assert!(err.contains("bad.toml:2:"), "{err}");
@@ -334,7 +459,7 @@ mod tests {
             "unknown.toml",
             "[controls.\"NOPE-9\"]\nstatement = \"x\"\n",
         );
-        let err = Attestations::load(&path, &Profile::builtin())
+        let err = Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default())
             .unwrap_err()
             .to_string();
         assert!(
@@ -347,10 +472,105 @@ mod tests {
             "missing.toml",
             "[controls.\"OPE-002\"]\ndocuments = [\"nope.pdf\"]\n",
         );
-        let err = Attestations::load(&path, &Profile::builtin())
+        let err = Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default())
             .unwrap_err()
             .to_string();
         assert!(err.contains("OPE-002") && err.contains("nope.pdf"), "{err}");
+    }
+
+    fn load_with(dir: &Path, documents: &[&str], policy: &DocumentPolicy) -> Result<(), String> {
+        let list: Vec<String> = documents.iter().map(|d| format!("{d:?}")).collect();
+        let path = write(
+            dir,
+            "attestations.toml",
+            &format!(
+                "[controls.\"OPE-002\"]\ndocuments = [{}]\n",
+                list.join(", ")
+            ),
+        );
+        Attestations::load(&path, &Profile::builtin(), policy)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Documents are regular files under the attestations file's directory or an allowed
+    /// root: escapes by `..`, absolute paths, symbolic links, and system files are refused,
+    /// each naming the entry.
+    #[cfg(unix)]
+    #[test]
+    fn documents_stay_inside_their_roots() {
+        let root = tempfile::tempdir().unwrap();
+        let partner = root.path().join("partner");
+        let elsewhere = root.path().join("elsewhere");
+        std::fs::create_dir_all(partner.join("docs")).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        write(&partner.join("docs"), "runbook.md", "# Runbook\n");
+        write(&elsewhere, "id_rsa", "secret");
+        std::os::unix::fs::symlink(elsewhere.join("id_rsa"), partner.join("key.md")).unwrap();
+        std::os::unix::fs::symlink("/proc/self/environ", partner.join("env.md")).unwrap();
+        let policy = DocumentPolicy::default();
+        assert_eq!(load_with(&partner, &["docs/runbook.md"], &policy), Ok(()));
+        let secret = elsewhere.join("id_rsa").display().to_string();
+        for (reference, says) in [
+            ("../elsewhere/id_rsa", "outside"),
+            (secret.as_str(), "outside"),
+            ("key.md", "outside"),
+            ("docs/../../elsewhere/id_rsa", "outside"),
+            (
+                "/proc/self/environ",
+                "in /proc: system files are not documents",
+            ),
+            ("env.md", "in /proc"),
+            ("/etc/passwd", "outside"),
+            ("docs", "not a regular file"),
+        ] {
+            let err = load_with(&partner, &[reference], &policy).unwrap_err();
+            assert!(
+                err.contains("control OPE-002: document")
+                    && err.contains(reference)
+                    && err.contains(says),
+                "{reference}: {err}"
+            );
+        }
+        let allowed = DocumentPolicy {
+            extra_roots: vec![elsewhere.clone()],
+            ..DocumentPolicy::default()
+        };
+        assert_eq!(load_with(&partner, &["key.md"], &allowed), Ok(()));
+        let err = load_with(
+            &partner,
+            &["/proc/self/environ"],
+            &DocumentPolicy {
+                extra_roots: vec![PathBuf::from("/")],
+                ..DocumentPolicy::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("system files are not documents"), "{err}");
+    }
+
+    #[test]
+    fn documents_above_the_size_limit_are_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let big = root.path().join("export.csv");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(2 << 30)
+            .unwrap();
+        let err = load_with(root.path(), &["export.csv"], &DocumentPolicy::default()).unwrap_err();
+        assert!(
+            err.contains(
+                "document export.csv is 2147483648 bytes, more than the 104857600 allowed"
+            ),
+            "{err}"
+        );
+        let small = DocumentPolicy {
+            max_bytes: 4,
+            ..DocumentPolicy::default()
+        };
+        write(root.path(), "runbook.md", "12345");
+        let err = load_with(root.path(), &["runbook.md"], &small).unwrap_err();
+        assert!(err.contains("5 bytes, more than the 4 allowed"), "{err}");
     }
 
     #[test]

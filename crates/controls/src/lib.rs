@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use attestations::{
     template as attestations_template, AttestationError, Attestations, AttestedDocument,
-    ControlAttestation, EnvironmentRule, Targets,
+    ControlAttestation, DocumentPolicy, EnvironmentRule, Targets,
 };
 pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
 pub use checks::network::{subnet_routing, SubnetRouting};

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -84,6 +85,68 @@ impl Default for Thresholds {
             rightsizing_cpu_p95_percent: 20.0,
             min_log_retention_days: 365,
         }
+    }
+}
+
+impl Thresholds {
+    /// Every number within the range its meaning allows, so that no threshold overflows where
+    /// it becomes a duration and none makes a check vacuous (a NaN compares false to
+    /// everything; a retention of 400 days is one no database can have).
+    fn validate(&self) -> Result<(), String> {
+        let ranges: [(&str, i64, std::ops::RangeInclusive<i64>, &str); 6] = [
+            (
+                "min_backup_retention_days",
+                self.min_backup_retention_days.into(),
+                1..=35,
+                "RDS keeps automated backups 1 to 35 days",
+            ),
+            (
+                "max_restore_lag_minutes",
+                self.max_restore_lag_minutes,
+                1..=10_080,
+                "at most a week",
+            ),
+            (
+                "ca_expiry_warning_days",
+                self.ca_expiry_warning_days,
+                0..=3_650,
+                "at most ten years",
+            ),
+            (
+                "max_access_key_age_days",
+                self.max_access_key_age_days,
+                1..=3_650,
+                "at most ten years",
+            ),
+            (
+                "min_storage_headroom_days",
+                self.min_storage_headroom_days,
+                0..=3_650,
+                "at most ten years",
+            ),
+            (
+                "min_log_retention_days",
+                self.min_log_retention_days.into(),
+                1..=3_653,
+                "CloudWatch Logs keeps logs at most 3,653 days",
+            ),
+        ];
+        for (name, value, range, why) in ranges {
+            if !range.contains(&value) {
+                return Err(format!(
+                    "thresholds.{name} = {value} is outside {}..={} ({why})",
+                    range.start(),
+                    range.end()
+                ));
+            }
+        }
+        let cpu = self.rightsizing_cpu_p95_percent;
+        if !(cpu.is_finite() && (0.0..=100.0).contains(&cpu)) {
+            return Err(format!(
+                "thresholds.rightsizing_cpu_p95_percent = {cpu} is not a percentage from 0 to 100"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -230,7 +293,7 @@ impl Profile {
     }
 
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-        let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
+        let text = input::read_to_string(path, input::limits::CONFIG).map_err(|source| {
             ProfileError::Read {
                 path: path.to_owned(),
                 source,
@@ -255,6 +318,7 @@ impl Profile {
     }
 
     fn validate(&self) -> Result<(), String> {
+        self.thresholds.validate()?;
         let mut seen = std::collections::BTreeSet::new();
         for control in &self.controls {
             if !seen.insert(&control.id) {
@@ -463,6 +527,59 @@ mod tests {
         assert!(err.contains("any-of"), "{err}");
         let err = parse(&control("any-of", "rds.database.multi_az")).unwrap_err();
         assert!(err.contains("not one of the control's checks"), "{err}");
+    }
+
+    #[test]
+    fn thresholds_out_of_range_are_refused_on_load() {
+        let builtin = Profile::builtin();
+        assert!(builtin.thresholds.validate().is_ok());
+        for (threshold, expected) in [
+            (
+                "ca_expiry_warning_days = 9223372036854775807",
+                "thresholds.ca_expiry_warning_days = 9223372036854775807 is outside 0..=3650",
+            ),
+            (
+                "max_restore_lag_minutes = -5",
+                "thresholds.max_restore_lag_minutes = -5 is outside 1..=10080",
+            ),
+            (
+                "min_backup_retention_days = 400",
+                "RDS keeps automated backups 1 to 35 days",
+            ),
+            ("min_log_retention_days = 0", "min_log_retention_days = 0"),
+            (
+                "rightsizing_cpu_p95_percent = nan",
+                "= NaN is not a percentage",
+            ),
+            (
+                "rightsizing_cpu_p95_percent = inf",
+                "= inf is not a percentage",
+            ),
+            (
+                "rightsizing_cpu_p95_percent = -1.0",
+                "= -1 is not a percentage",
+            ),
+        ] {
+            let text = BUILTIN_PROFILE.replacen(
+                "[thresholds]\n",
+                &format!("[thresholds]\n{threshold}\n"),
+                1,
+            );
+            // The builtin's own line for the same key comes later: drop it.
+            let key = threshold.split(' ').next().unwrap();
+            let text: String = text
+                .lines()
+                .filter(|line| !line.starts_with(&format!("{key} ")) || *line == threshold)
+                .map(|line| format!("{line}\n"))
+                .collect();
+            let err = Profile::parse(&text, Path::new("p.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("p.toml: ") && err.contains(expected),
+                "{err}"
+            );
+        }
     }
 
     #[test]

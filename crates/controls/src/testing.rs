@@ -137,6 +137,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
         regions,
         disabled_regions: Vec::new(),
         calls: Vec::new(),
+        source: None,
     }
 }
 

@@ -36,6 +36,22 @@ pub struct Run {
     pub bundle: Option<String>,
 }
 
+impl Run {
+    /// By time, then runs of the same second as the store numbers them; one not stored yet
+    /// comes after them.
+    fn order(&self) -> (&str, u32) {
+        let sequence = match &self.bundle {
+            Some(bundle) => bundle
+                .rsplit('/')
+                .next()
+                .and_then(time::parse_run_name)
+                .map_or(1, |(_, sequence)| sequence),
+            None => u32::MAX,
+        };
+        (&self.time, sequence)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ControlRow {
     pub control: String,
@@ -101,8 +117,7 @@ impl HistoryTable {
     }
 
     /// Adds a run that is not in the store yet (the one being written, so that its report's
-    /// trend ends with it). A run at the same second as one in the table replaces it, as its
-    /// bundle will replace the stored one.
+    /// trend ends with it): after the runs of the same second, as the store files it.
     pub fn push(
         &mut self,
         collected_at: &str,
@@ -123,17 +138,10 @@ impl HistoryTable {
     }
 
     fn add(&mut self, run: Run, controls: &[ControlVerdict]) {
-        let at = self.runs.partition_point(|r| r.time < run.time);
-        if self.runs.get(at).is_some_and(|r| r.time == run.time) {
-            self.runs[at] = run;
-            for row in &mut self.controls {
-                row.verdicts[at] = None;
-            }
-        } else {
-            self.runs.insert(at, run);
-            for row in &mut self.controls {
-                row.verdicts.insert(at, None);
-            }
+        let at = self.runs.partition_point(|r| r.order() <= run.order());
+        self.runs.insert(at, run);
+        for row in &mut self.controls {
+            row.verdicts.insert(at, None);
         }
         for control in controls {
             let index = match self
@@ -352,12 +360,13 @@ mod tests {
         assert_eq!(last, [Some(NotMet), None, None, Some(Met)]);
         assert_eq!(table.controls[3].verdicts, [None, None, None, Some(Met)]);
 
-        // Written again in the same second: the column is replaced, not added.
+        // Another run of the same second: a column of its own after it, as the store keeps
+        // both bundles.
         table
             .push("2026-12-01T00:00:00.500Z", &[control("T-1", Met)])
             .unwrap();
-        assert_eq!(table.runs.len(), 4);
-        let last: Vec<Option<Verdict>> = table.controls.iter().map(|r| r.verdicts[3]).collect();
+        assert_eq!(table.runs.len(), 5);
+        let last: Vec<Option<Verdict>> = table.controls.iter().map(|r| r.verdicts[4]).collect();
         assert_eq!(last, [Some(Met), None, None, None]);
 
         let trend = table.trend();
@@ -366,9 +375,9 @@ mod tests {
             .iter()
             .map(|r| (r.count(Met), r.count(NotMet)))
             .collect();
-        assert_eq!(counts, [(0, 1), (2, 0), (2, 0), (1, 0)]);
+        assert_eq!(counts, [(0, 1), (2, 0), (2, 0), (1, 1), (1, 0)]);
         let svg = table.trend_svg();
-        assert_eq!(svg.matches("<g><title>").count(), 4);
+        assert_eq!(svg.matches("<g><title>").count(), 5);
         assert!(table
             .push("soon", &[])
             .unwrap_err()

@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::MANIFEST_FILE;
-use rds_evidence_bundle::{verify, Manifest, CONTROLS_FILE, FINDINGS_FILE, SNAPSHOT_FILE};
+use rds_evidence_bundle::{
+    check_consistency, verify_files, Manifest, CONTROLS_FILE, FINDINGS_FILE, SNAPSHOT_FILE,
+};
 use rds_evidence_controls::{ControlVerdict, Evaluation, Finding};
-use rds_evidence_inventory::{Snapshot, SCHEMA_VERSION};
+use rds_evidence_inventory::{input, Snapshot, SCHEMA_VERSION};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -58,7 +60,9 @@ impl LoadedBundle {
                 problems,
             })
         };
-        let verification = verify(dir, None).map_err(|e| not_verified(vec![e.to_string()]))?;
+        // The files' content is checked against the manifest below, from the bytes parsed.
+        let verification =
+            verify_files(dir, None).map_err(|e| not_verified(vec![e.to_string()]))?;
         if !verification.verified() {
             return Err(not_verified(
                 verification
@@ -72,8 +76,8 @@ impl LoadedBundle {
         let mut problems = Vec::new();
         if let Some(recorded) = expected.manifest_sha256 {
             let path = dir.join(MANIFEST_FILE);
-            let bytes =
-                std::fs::read(&path).map_err(|source| HistoryError::Read { path, source })?;
+            let bytes = input::read(&path, input::limits::CONFIG)
+                .map_err(|source| HistoryError::Read { path, source })?;
             if hex::encode(Sha256::digest(&bytes)) != recorded {
                 problems.push(format!(
                     "{MANIFEST_FILE}: differs from the one recorded in the store's index"
@@ -113,6 +117,18 @@ impl LoadedBundle {
                 })
             }
         };
+        let contradictions = check_consistency(
+            &manifest,
+            &snapshot,
+            evaluation
+                .as_ref()
+                .map(|e| (e.controls.as_slice(), e.findings.as_slice())),
+        );
+        if !contradictions.is_empty() {
+            return Err(not_verified(
+                contradictions.iter().map(ToString::to_string).collect(),
+            ));
+        }
         Ok(LoadedBundle {
             name: name.to_owned(),
             dir: dir.to_owned(),
@@ -162,7 +178,8 @@ impl Files<'_> {
             return Err(self.unreadable(file, "not listed in the manifest".to_owned()));
         };
         let path = self.dir.join(file);
-        let bytes = std::fs::read(&path).map_err(|source| HistoryError::Read { path, source })?;
+        let bytes = input::read(&path, input::limits::EVIDENCE)
+            .map_err(|source| HistoryError::Read { path, source })?;
         if hex::encode(Sha256::digest(&bytes)) != entry.sha256 {
             return Err(HistoryError::NotVerified(NotVerified {
                 bundle: self.name.to_owned(),

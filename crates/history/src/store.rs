@@ -1,6 +1,7 @@
 //! The history store: a directory of bundles, `<store>/<account>/<YYYYMMDDTHHMMSSZ>/`, one per
 //! account and run, named by when the account was observed (the manifest's `collected_at`, in
-//! UTC), and `<store>/index.json` listing them.
+//! UTC), and `<store>/index.json` listing them. A stored bundle is never replaced: a later run
+//! observed at the same second (a recording replayed twice) is `<YYYYMMDDTHHMMSSZ>-2/`, `-3/`…
 //!
 //! The directories are the truth and the index a cache of them: an entry the index lacks (a
 //! job on another machine recorded it at the same moment, or a run died before recording) is
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::MANIFEST_FILE;
 use rds_evidence_bundle::{write_json, Manifest};
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -22,6 +24,8 @@ use crate::loaded::{Expected, LoadedBundle};
 use crate::time;
 
 pub const INDEX_FILE: &str = "index.json";
+/// Runs of one account observed at the same second that the store keeps apart.
+const RUNS_PER_SECOND: u32 = 100;
 const INDEX_FORMAT: &str = "rds-evidence-store-index";
 const INDEX_VERSION: u32 = 1;
 
@@ -37,9 +41,10 @@ pub struct IndexEntry {
     pub account: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
-    /// `YYYYMMDDTHHMMSSZ`, UTC: when the account was observed. Also the directory's name.
+    /// `YYYYMMDDTHHMMSSZ`, UTC: when the account was observed. Also the directory's name, with
+    /// `-N` after it for the Nth run observed at that second.
     pub time: String,
-    /// Relative to the store, `/`-separated: `<account>/<time>`.
+    /// Relative to the store, `/`-separated: `<account>/<directory>`.
     pub path: String,
     /// SHA-256 of manifest.json when the bundle was indexed, so that a manifest rewritten
     /// afterwards is noticed. `None` when there was no readable manifest (the bundle will not
@@ -83,27 +88,30 @@ impl Store {
         &self.root
     }
 
-    /// Where the bundle of `account` observed at `collected_at` (RFC 3339) is to be written,
-    /// with `rds_evidence_bundle::write_bundle`, before [`Store::record`]ing it. Two runs of
-    /// one account in the same second share the directory; the later replaces the earlier.
-    pub fn bundle_dir_for(
+    /// Where the bundle of `account` observed at `collected_at` (RFC 3339) may be written, in
+    /// order: the first that is free, with `rds_evidence_bundle::Destination::FirstFree`, which
+    /// never replaces a bundle. Then [`Store::record`] it.
+    pub fn new_bundle_dirs(
         &self,
         account: &str,
         collected_at: &str,
-    ) -> Result<PathBuf, HistoryError> {
+    ) -> Result<Vec<PathBuf>, HistoryError> {
         check_account(account)?;
         let stamp = time::stamp(collected_at).ok_or_else(|| HistoryError::BadTime {
             time: collected_at.to_owned(),
         })?;
-        Ok(self.root.join(account).join(stamp))
+        let account_dir = self.root.join(account);
+        Ok((1..=RUNS_PER_SECOND)
+            .map(|sequence| account_dir.join(time::run_name(&stamp, sequence)))
+            .collect())
     }
 
     /// Adds the bundle written at `bundle_dir` to the index (replacing an entry for the same
-    /// directory, dropping entries whose directory is gone). The bundle must be where
-    /// [`Store::bundle_dir_for`] puts it.
+    /// directory, dropping entries whose directory is gone). The bundle must be at one of the
+    /// [`Store::new_bundle_dirs`].
     pub fn record(&self, bundle_dir: &Path) -> Result<IndexEntry, HistoryError> {
-        let (account, stamp) = self.filed_as(bundle_dir)?;
-        let entry = self.entry_from_manifest(&account, &stamp);
+        let (account, name) = self.filed_as(bundle_dir)?;
+        let entry = self.entry_from_manifest(&account, &name);
         if entry.manifest_sha256.is_none() {
             return Err(HistoryError::NotVerified(NotVerified {
                 bundle: entry.path,
@@ -122,7 +130,7 @@ impl Store {
         let mut entries: Vec<IndexEntry> = self
             .scan()?
             .into_iter()
-            .map(|(account, stamp)| self.entry_from_manifest(&account, &stamp))
+            .map(|(account, name)| self.entry_from_manifest(&account, &name))
             .collect();
         sort(&mut entries);
         self.write_index(entries.clone())?;
@@ -141,11 +149,14 @@ impl Store {
             .scan()?
             .into_iter()
             .filter(|(a, _)| account.is_none_or(|wanted| wanted == a))
-            .map(|(a, stamp)| {
+            .map(|(a, name)| {
                 indexed
-                    .remove(&relative(&a, &stamp))
-                    .filter(|e| e.account == a && e.time == stamp)
-                    .unwrap_or_else(|| self.entry_from_manifest(&a, &stamp))
+                    .remove(&relative(&a, &name))
+                    .filter(|e| {
+                        e.account == a
+                            && time::parse_run_name(&name).is_some_and(|(stamp, _)| e.time == stamp)
+                    })
+                    .unwrap_or_else(|| self.entry_from_manifest(&a, &name))
             })
             .collect();
         sort(&mut entries);
@@ -171,7 +182,7 @@ impl Store {
     }
 
     pub fn dir_of(&self, entry: &IndexEntry) -> PathBuf {
-        self.root.join(&entry.account).join(&entry.time)
+        self.root.join(&entry.path)
     }
 
     /// Verifies and reads the bundle `reference` names: a bundle directory, or
@@ -238,14 +249,14 @@ impl Store {
                 )
             }));
         }
-        let times: Vec<String> = entries.iter().map(|e| e.time.clone()).collect();
+        let times: Vec<String> = entries.iter().map(|e| e.name().to_owned()).collect();
         let found = match &selector {
             Selector::Latest => entries.last(),
             Selector::Back(n) => n
                 .checked_add(1)
                 .and_then(|back| entries.len().checked_sub(back))
                 .map(|i| &entries[i]),
-            Selector::At(stamp) => entries.iter().find(|e| &e.time == stamp),
+            Selector::At(name) => entries.iter().find(|e| e.name() == name),
         };
         found.cloned().ok_or_else(|| {
             fail(match selector {
@@ -264,17 +275,17 @@ impl Store {
 
     /// The entry of a directory inside the store, if it is one of its bundles.
     fn entry_at(&self, dir: &Path) -> Result<Option<IndexEntry>, HistoryError> {
-        let Ok((account, stamp)) = self.filed_as(dir) else {
+        let Ok((account, name)) = self.filed_as(dir) else {
             return Ok(None);
         };
-        let path = relative(&account, &stamp);
+        let path = relative(&account, &name);
         Ok(self
             .entries(Some(&account))?
             .into_iter()
             .find(|e| e.path == path))
     }
 
-    /// `(account, stamp)` of a bundle directory inside the store.
+    /// `(account, directory name)` of a bundle directory inside the store.
     fn filed_as(&self, dir: &Path) -> Result<(String, String), HistoryError> {
         let outside = || HistoryError::OutsideStore {
             path: dir.to_owned(),
@@ -288,31 +299,36 @@ impl Store {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         match parts.as_slice() {
-            [account, stamp] if is_account(account) && time::is_stamp(stamp) => {
-                Ok((account.clone(), stamp.clone()))
+            [account, name] if is_account(account) && time::parse_run_name(name).is_some() => {
+                Ok((account.clone(), name.clone()))
             }
             _ => Err(outside()),
         }
     }
 
-    /// Every `(account, stamp)` directory, skipping hidden ones and anything not so named.
+    /// Every `(account, directory name)` of a run, skipping hidden directories and anything
+    /// not so named.
     fn scan(&self) -> Result<Vec<(String, String)>, HistoryError> {
         let mut found = Vec::new();
         for account in subdirectories(&self.root)? {
             if !is_account(&account) {
                 continue;
             }
-            for stamp in subdirectories(&self.root.join(&account))? {
-                if time::is_stamp(&stamp) {
-                    found.push((account.clone(), stamp));
+            for name in subdirectories(&self.root.join(&account))? {
+                if time::parse_run_name(&name).is_some() {
+                    found.push((account.clone(), name));
                 }
             }
         }
         Ok(found)
     }
 
-    fn entry_from_manifest(&self, account: &str, stamp: &str) -> IndexEntry {
-        let bytes = std::fs::read(self.root.join(account).join(stamp).join(MANIFEST_FILE));
+    /// The entry of the run directory `name` (a run name, as [`Store::scan`] finds them).
+    fn entry_from_manifest(&self, account: &str, name: &str) -> IndexEntry {
+        let bytes = input::read(
+            &self.root.join(account).join(name).join(MANIFEST_FILE),
+            input::limits::CONFIG,
+        );
         let manifest = bytes
             .ok()
             .and_then(|bytes| Some((serde_json::from_slice::<Manifest>(&bytes).ok()?, bytes)));
@@ -324,11 +340,12 @@ impl Store {
             ),
             None => Default::default(),
         };
+        let stamp = time::parse_run_name(name).map_or(name, |(stamp, _)| stamp);
         IndexEntry {
             account: account.to_owned(),
             labels,
             time: stamp.to_owned(),
-            path: relative(account, stamp),
+            path: relative(account, name),
             manifest_sha256,
             verdicts,
         }
@@ -340,7 +357,7 @@ impl Store {
 
     fn read_index(&self) -> Result<Option<Vec<IndexEntry>>, HistoryError> {
         let path = self.index_path();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match input::read(&path, input::limits::EVIDENCE) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(HistoryError::Read { path, source }),
@@ -374,9 +391,21 @@ impl Store {
     }
 }
 
-/// Oldest first, then by account.
+/// Oldest first, then by account, then runs of the same second in the order they were made.
 fn sort(entries: &mut [IndexEntry]) {
-    entries.sort_by(|x, y| (&x.time, &x.account).cmp(&(&y.time, &y.account)));
+    entries.sort_by_cached_key(|e| (e.time.clone(), e.account.clone(), e.sequence()));
+}
+
+impl IndexEntry {
+    /// The run's directory name: its time, and `-N` for the Nth run of that second.
+    pub(crate) fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// 1 for the first run observed at its second, 2 for the next…
+    fn sequence(&self) -> u32 {
+        time::parse_run_name(self.name()).map_or(1, |(_, sequence)| sequence)
+    }
 }
 
 fn parse_selector(selector: &str) -> Option<Selector> {
@@ -386,14 +415,14 @@ fn parse_selector(selector: &str) -> Option<Selector> {
     if let Some(n) = selector.strip_prefix('-') {
         return n.parse().ok().map(Selector::Back);
     }
-    if time::is_stamp(selector) {
+    if time::parse_run_name(selector).is_some() {
         return Some(Selector::At(selector.to_owned()));
     }
     time::stamp(selector).map(Selector::At)
 }
 
-fn relative(account: &str, stamp: &str) -> String {
-    format!("{account}/{stamp}")
+fn relative(account: &str, name: &str) -> String {
+    format!("{account}/{name}")
 }
 
 /// Account ids name directories: letters, digits, `-` and `_` only.
@@ -498,19 +527,77 @@ mod tests {
     #[test]
     fn bundles_are_filed_by_account_and_utc_time() {
         let store = Store::open(Path::new("/srv/evidence")).unwrap();
+        let dirs = store
+            .new_bundle_dirs(ACCOUNT, "2026-11-29T03:56:58+01:00")
+            .unwrap();
         assert_eq!(
-            store
-                .bundle_dir_for(ACCOUNT, "2026-11-29T03:56:58+01:00")
-                .unwrap(),
-            Path::new("/srv/evidence/000034941834/20261129T025658Z")
+            dirs[..2],
+            [
+                Path::new("/srv/evidence/000034941834/20261129T025658Z"),
+                Path::new("/srv/evidence/000034941834/20261129T025658Z-2")
+            ]
         );
-        let err = store.bundle_dir_for("../etc", "2026-11-29T00:00:00Z");
+        let err = store.new_bundle_dirs("../etc", "2026-11-29T00:00:00Z");
         assert!(err.unwrap_err().to_string().contains("\"../etc\""));
-        let err = store.bundle_dir_for(ACCOUNT, "last tuesday").unwrap_err();
+        let err = store.new_bundle_dirs(ACCOUNT, "last tuesday").unwrap_err();
         assert!(err.to_string().contains("RFC 3339"), "{err}");
         let file = tempfile::NamedTempFile::new().unwrap();
         let err = Store::open(file.path()).unwrap_err().to_string();
         assert!(err.contains("not a directory"), "{err}");
+    }
+
+    /// A recording replayed twice is observed at the same second twice: each run keeps its
+    /// own bundle, in the order written, and neither replaces the other.
+    #[test]
+    fn runs_of_the_same_second_never_replace_one_another() {
+        let (_root, store, dirs) = three_runs();
+        let mut snapshot = demo_snapshot();
+        snapshot.collected_at = "2026-11-29T00:00:00Z".to_owned();
+        let first_manifest = std::fs::read(dirs[2].join(MANIFEST_FILE)).unwrap();
+        let second = write(&store, &snapshot, None);
+        let third = write(&store, &snapshot, None);
+        assert_eq!(
+            second,
+            store.root().join(ACCOUNT).join("20261129T000000Z-2")
+        );
+        assert_eq!(third, store.root().join(ACCOUNT).join("20261129T000000Z-3"));
+        assert_eq!(
+            std::fs::read(dirs[2].join(MANIFEST_FILE)).unwrap(),
+            first_manifest
+        );
+        let names: Vec<String> = store
+            .entries(Some(ACCOUNT))
+            .unwrap()
+            .iter()
+            .map(|e| e.name().to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "20261127T000000Z",
+                "20261128T000000Z",
+                "20261129T000000Z",
+                "20261129T000000Z-2",
+                "20261129T000000Z-3"
+            ]
+        );
+        let name = |reference: &str| store.resolve(reference).unwrap().name;
+        assert_eq!(
+            name("000034941834@latest"),
+            "000034941834/20261129T000000Z-3"
+        );
+        assert_eq!(name("000034941834@-2"), "000034941834/20261129T000000Z");
+        assert_eq!(
+            name("000034941834@20261129T000000Z-2"),
+            "000034941834/20261129T000000Z-2"
+        );
+        assert_eq!(
+            crate::HistoryTable::from_store(&store, ACCOUNT, None)
+                .unwrap()
+                .runs
+                .len(),
+            5
+        );
     }
 
     #[test]
@@ -626,9 +713,9 @@ mod tests {
             .account
             .labels
             .insert("customer".into(), "Acme".into());
-        let dir = store
-            .bundle_dir_for(ACCOUNT, &snapshot.collected_at)
-            .unwrap();
+        let dir = &store
+            .new_bundle_dirs(ACCOUNT, &snapshot.collected_at)
+            .unwrap()[0];
         let options = rds_evidence_bundle::BundleOptions {
             created_at: "2026-11-30T00:00:00Z".to_owned(),
             inputs: Default::default(),
@@ -636,7 +723,7 @@ mod tests {
             trend: None,
         };
         rds_evidence_bundle::write_bundle(
-            &dir,
+            dir,
             rds_evidence_bundle::Input::Snapshot(&snapshot),
             &options,
         )
@@ -670,6 +757,44 @@ mod tests {
             let file = file.unwrap();
             std::fs::copy(file.path(), to.join(file.file_name())).unwrap();
         }
+    }
+
+    /// A bundle whose manifest is a FIFO (reading it would wait for ever) or whose snapshot is
+    /// a gigabyte is listed as not verified and skipped; the other runs and accounts are used.
+    #[cfg(unix)]
+    #[test]
+    fn a_bundle_of_files_that_cannot_be_read_is_skipped_not_waited_for() {
+        let (_root, store, dirs) = three_runs();
+        let mut other = demo_snapshot();
+        other.account.id = "111111111111".to_owned();
+        write(&store, &other, None);
+        let manifest = dirs[2].join(MANIFEST_FILE);
+        std::fs::remove_file(&manifest).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&manifest).status();
+        assert!(made.unwrap().success());
+        let snapshot = dirs[1].join("snapshot.json");
+        std::fs::File::create(&snapshot)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+
+        assert_eq!(store.entries(None).unwrap().len(), 4);
+        let table = crate::HistoryTable::from_store(&store, ACCOUNT, None).unwrap();
+        assert_eq!(table.runs.len(), 1, "only the intact run");
+        let problems: Vec<String> = table.not_verified.iter().map(|n| n.to_string()).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("snapshot.json: altered"),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("not a regular file"), "{problems:?}");
+        let portfolio = crate::Portfolio::from_store(&store).unwrap();
+        assert_eq!(portfolio.not_verified.len(), 1);
+        assert!(
+            !portfolio.rows.is_empty(),
+            "the other account is in the portfolio"
+        );
+        assert!(portfolio.rows.iter().all(|r| r.account == "111111111111"));
     }
 
     #[test]

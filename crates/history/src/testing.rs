@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::Inputs;
-use rds_evidence_bundle::{write_bundle, BundleOptions, Contents, Input};
+use rds_evidence_bundle::{write_bundle_to, BundleOptions, Contents, Destination, Input};
 use rds_evidence_controls::{evaluate, Attestations, ControlVerdict, Evaluation, Profile, Verdict};
 use rds_evidence_inventory::network::SecurityGroup;
 use rds_evidence_inventory::rds::DbInstance;
@@ -43,8 +43,8 @@ pub fn write(store: &Store, snapshot: &Snapshot, evaluation: Option<&Evaluation>
         profile: &profile,
         attestations: &attestations,
     };
-    let dir = store
-        .bundle_dir_for(&snapshot.account.id, &snapshot.collected_at)
+    let dirs = store
+        .new_bundle_dirs(&snapshot.account.id, &snapshot.collected_at)
         .unwrap();
     let options = BundleOptions {
         created_at: snapshot.collected_at.clone(),
@@ -52,7 +52,12 @@ pub fn write(store: &Store, snapshot: &Snapshot, evaluation: Option<&Evaluation>
         signing_key: None,
         trend: None,
     };
-    write_bundle(&dir, Input::Evaluated(contents), &options).unwrap();
+    let (dir, _) = write_bundle_to(
+        Destination::FirstFree(&dirs),
+        Input::Evaluated(contents),
+        &options,
+    )
+    .unwrap();
     store.record(&dir).unwrap();
     dir
 }

@@ -23,6 +23,25 @@ pub(crate) fn is_stamp(text: &str) -> bool {
     text.len() == 16 && stamp(&rfc3339(text)).as_deref() == Some(text)
 }
 
+/// The name of a run's directory: its stamp, then `-2`, `-3`… for later runs of the account
+/// observed at the same second (a recording replayed twice), so that none replaces another.
+pub(crate) fn run_name(stamp: &str, sequence: u32) -> String {
+    if sequence <= 1 {
+        stamp.to_owned()
+    } else {
+        format!("{stamp}-{sequence}")
+    }
+}
+
+/// `(stamp, sequence)` of a name [`run_name`] writes.
+pub(crate) fn parse_run_name(name: &str) -> Option<(&str, u32)> {
+    let (stamp, sequence) = match name.split_once('-') {
+        Some((stamp, sequence)) => (stamp, sequence.parse().ok()?),
+        None => (name, 1),
+    };
+    (is_stamp(stamp) && run_name(stamp, sequence) == name).then_some((stamp, sequence))
+}
+
 /// The RFC 3339 form of a stamp: reading it back is how a stamp is checked.
 pub(crate) fn rfc3339(stamp: &str) -> String {
     match (
@@ -179,6 +198,29 @@ mod tests {
         assert!(is_stamp("20261129T025658Z"));
         for bad in ["20261129T025658", "2026-11-29", "20261329T025658Z", "x"] {
             assert!(!is_stamp(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn run_names_count_runs_of_the_same_second() {
+        assert_eq!(run_name("20261129T025658Z", 1), "20261129T025658Z");
+        assert_eq!(run_name("20261129T025658Z", 3), "20261129T025658Z-3");
+        assert_eq!(
+            parse_run_name("20261129T025658Z-3"),
+            Some(("20261129T025658Z", 3))
+        );
+        assert_eq!(
+            parse_run_name("20261129T025658Z"),
+            Some(("20261129T025658Z", 1))
+        );
+        for bad in [
+            "20261129T025658Z-1",
+            "20261129T025658Z-03",
+            "20261129T025658Z-",
+            "20261129T025658Z-x",
+            "2026-11-29",
+        ] {
+            assert_eq!(parse_run_name(bad), None, "{bad}");
         }
     }
 

@@ -17,6 +17,6 @@ mod snapshot;
 
 pub use observed::{FailureKind, Observed, Unavailable};
 pub use snapshot::{
-    Account, ApiCall, CallOutcome, Environment, Gap, Network, RegionSnapshot, Snapshot,
+    Account, ApiCall, CallOutcome, Environment, Gap, Network, RegionSnapshot, Snapshot, Source,
     SCHEMA_VERSION,
 };

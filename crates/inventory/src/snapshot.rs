@@ -33,6 +33,31 @@ pub struct Snapshot {
     pub disabled_regions: Vec<String>,
     /// Every AWS request made, in the order they started.
     pub calls: Vec<ApiCall>,
+    /// Where the responses came from: AWS, an endpoint named instead, or a recording. Absent
+    /// in snapshots written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// How a snapshot was collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Source {
+    /// Read from AWS, or from the endpoint named instead (an emulator).
+    Live {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        endpoint: Option<String>,
+    },
+    /// Answered from a recording: this run read nothing from AWS. What the recording says of
+    /// itself is copied here.
+    Replay {
+        /// The recording's directory, as given.
+        recording: String,
+        recorded_at: String,
+        /// The version of rds-evidence that recorded it.
+        recorded_by: String,
+        anonymized: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +318,26 @@ impl Snapshot {
             region.collect_gaps(&mut gaps);
         }
         gaps
+    }
+
+    /// Accounts other than the snapshot's own that the ARNs of its databases name. The caller
+    /// identity says which account was observed; a database's ARN names the account that
+    /// owns it. They differ only when the responses do not come from one account: a
+    /// recording edited, or assembled from several.
+    pub fn foreign_owners(&self) -> std::collections::BTreeSet<&str> {
+        let own = self.account.id.as_str();
+        self.regions
+            .iter()
+            .flat_map(|region| {
+                let instances = region.db_instances.value().into_iter().flatten();
+                let clusters = region.db_clusters.value().into_iter().flatten();
+                instances
+                    .map(|i| i.arn.as_str())
+                    .chain(clusters.map(|c| c.arn.as_str()))
+            })
+            .filter_map(|arn| arn.split(':').nth(4))
+            .filter(|owner| !owner.is_empty() && *owner != own)
+            .collect()
     }
 
     pub fn failed_calls(&self) -> impl Iterator<Item = &ApiCall> {

@@ -10,4 +10,7 @@ mod key;
 mod recording;
 
 pub use key::{is_cbor, is_form, RequestKey, RequestParts, WireRequest};
-pub use recording::{Exchange, RecordedResponse, RecordingManifest, KEPT_HEADERS, MANIFEST_FILE};
+pub use recording::{
+    check_recording_destination, check_recordings_destination, Exchange, RecordedResponse,
+    RecordingManifest, KEPT_HEADERS, MANIFEST_FILE,
+};

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rds_evidence_inventory::input;
 use serde::{Deserialize, Serialize};
 
 use crate::RequestKey;
@@ -25,7 +26,7 @@ pub struct RecordingManifest {
 impl RecordingManifest {
     pub fn read(dir: &Path) -> Result<RecordingManifest, String> {
         let path = dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = input::read_to_string(&path, input::limits::CONFIG).map_err(|e| {
             format!(
                 "cannot read {}: {e} (is this a recording made with --record?)",
                 path.display()
@@ -33,6 +34,53 @@ impl RecordingManifest {
         })?;
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
+}
+
+/// Whether `--record` may write into `dir`: new, empty, or an earlier recording (its
+/// `recording.json` reads), whose files the new one replaces. A directory of anything else is
+/// never written into.
+pub fn check_recording_destination(dir: &Path) -> Result<(), String> {
+    let refused = |why: String| {
+        format!(
+            "--record {}: {why}; nothing was recorded: choose a new or empty directory",
+            dir.display()
+        )
+    };
+    let mut entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refused(e.to_string())),
+    };
+    if entries.next().is_none() || RecordingManifest::read(dir).is_ok() {
+        return Ok(());
+    }
+    Err(refused(format!(
+        "it holds files and is not a recording (no readable {MANIFEST_FILE})"
+    )))
+}
+
+/// Whether a multi-account `--record` may write into `dir`: new, empty, or holding only
+/// account directories that [`check_recording_destination`] accepts.
+pub fn check_recordings_destination(dir: &Path) -> Result<(), String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("--record {}: {e}", dir.display())),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("--record {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit()) {
+            check_recording_destination(&entry.path())?;
+        } else {
+            return Err(format!(
+                "--record {}: {name} is not an account's recording; nothing was recorded: \
+                 choose a new or empty directory",
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One recorded request and its response, as stored.

@@ -35,24 +35,41 @@ pub fn render(report: &Report) -> String {
 
 fn header(out: &mut String, report: &Report) {
     let h = &report.header;
+    let p = &h.provenance;
     let _ = writeln!(
         out,
         "# RDS evidence report: account {}\n",
         text(h.account_id)
     );
+    for warning in &p.warnings {
+        let _ = writeln!(out, "> **Warning:** {}\n", text(warning));
+    }
     out.push_str("| | |\n|---|---|\n");
     row(out, &["Account", &code(h.account_id)]);
     for (name, value) in &h.labels {
         row(out, &[&text(&capitalised(name)), &text(value)]);
     }
+    row(out, &["Collected by", &text(&p.collected_by)]);
+    if let Some(file) = p.evaluated_from {
+        row(out, &["Evaluated again from", &code(file)]);
+    }
     row(out, &["Collected as", &code(h.caller_arn)]);
     row(out, &["Collected at", &text(h.collected_at)]);
-    row(out, &["Tool version", &text(h.tool_version)]);
+    let version = match p.evaluated_by {
+        Some(evaluator) => format!("{} (evaluated by {evaluator})", h.tool_version),
+        None => h.tool_version.to_owned(),
+    };
+    row(out, &["Tool version", &text(&version)]);
     row(
         out,
         &[
             "Checklist",
-            &format!("{} ({})", text(h.profile_title), code(h.profile_id)),
+            &format!(
+                "{} ({}), {}",
+                text(h.profile_title),
+                code(h.profile_id),
+                text(&p.checklist_edition)
+            ),
         ],
     );
     row(out, &["Regions collected", &code_list(&h.regions)]);

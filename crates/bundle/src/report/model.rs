@@ -12,7 +12,9 @@ use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSnapshot, ResourceKind};
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
+use super::provenance::Provenance;
 use super::trend::{Trend, STACK};
+use super::Context;
 use crate::diagram::Diagram;
 use crate::{Contents, CSV_FILE};
 
@@ -37,6 +39,7 @@ pub struct Report<'a> {
 }
 
 pub struct Header<'a> {
+    pub provenance: Provenance<'a>,
     pub account_id: &'a str,
     pub labels: Vec<(&'a str, &'a str)>,
     pub caller_arn: &'a str,
@@ -234,7 +237,7 @@ impl<'a> Report<'a> {
     pub fn build(
         contents: Contents<'a>,
         diagrams: &'a [Diagram],
-        trend: Option<&'a Trend>,
+        context: Context<'a>,
     ) -> Report<'a> {
         let snapshot = contents.snapshot;
         let by_check = index_by_check(&contents.evaluation.findings);
@@ -264,6 +267,7 @@ impl<'a> Report<'a> {
             .collect();
         Report {
             header: Header {
+                provenance: Provenance::of(contents, context.inputs),
                 account_id: &snapshot.account.id,
                 labels: snapshot
                     .account
@@ -284,7 +288,7 @@ impl<'a> Report<'a> {
                     .collect(),
             },
             verdicts,
-            trend: trend.filter(|t| !t.runs.is_empty()).map(trend_view),
+            trend: context.trend.filter(|t| !t.runs.is_empty()).map(trend_view),
             controls,
             trails: listing(&snapshot.account_wide.trails, |trails| {
                 trails

@@ -158,7 +158,14 @@ fn html_is_self_contained() {
     for trend in [None, Some(&trend)] {
         self_contained(
             &demo,
-            &html_with_trend(demo.contents(), &[diagram()], trend),
+            &html_in(
+                demo.contents(),
+                &[diagram()],
+                Context {
+                    inputs: None,
+                    trend,
+                },
+            ),
         );
     }
 }
@@ -345,7 +352,14 @@ fn a_trend_shows_verdicts_over_time_after_the_summary() {
     let diagrams = [diagram()];
     let trend = sample_trend();
 
-    let page = html_with_trend(demo.contents(), &diagrams, Some(&trend));
+    let page = html_in(
+        demo.contents(),
+        &diagrams,
+        Context {
+            inputs: None,
+            trend: Some(&trend),
+        },
+    );
     assert!(page.contains("<li><a href=\"#trend\">Verdicts over time</a></li>"));
     let summary = page.find("<h2 id=\"summary\"").unwrap();
     let section = page.find("<h2 id=\"trend\"").unwrap();
@@ -361,7 +375,14 @@ fn a_trend_shows_verdicts_over_time_after_the_summary() {
          <td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td></tr>"
     ));
 
-    let text = markdown_with_trend(demo.contents(), &diagrams, Some(&trend));
+    let text = markdown_in(
+        demo.contents(),
+        &diagrams,
+        Context {
+            inputs: None,
+            trend: Some(&trend),
+        },
+    );
     assert!(text.contains(
         "## Verdicts over time\n\n\
          | Collected at | Met | Needs attestation | Partially met | Insufficient evidence | Not met |\n\
@@ -378,11 +399,97 @@ fn without_a_trend_the_reports_are_unchanged() {
     let empty = Trend::default();
     for trend in [None, Some(&empty)] {
         assert_eq!(
-            markdown_with_trend(demo.contents(), &diagrams, trend),
+            markdown_in(
+                demo.contents(),
+                &diagrams,
+                Context {
+                    inputs: None,
+                    trend
+                }
+            ),
             markdown(demo.contents(), &diagrams)
         );
-        let page = html_with_trend(demo.contents(), &diagrams, trend);
+        let page = html_in(
+            demo.contents(),
+            &diagrams,
+            Context {
+                inputs: None,
+                trend,
+            },
+        );
         assert_eq!(page, html(demo.contents(), &diagrams));
         assert!(!page.contains("Verdicts over time"));
     }
+}
+
+/// The first screen says how the snapshot was collected, whether the checklist is the official
+/// edition, and warns when the databases' ARNs name another account than the caller's.
+#[test]
+fn the_first_screen_states_the_provenance() {
+    let mut demo = Demo::load();
+    demo.snapshot.source = Some(rds_evidence_inventory::Source::Replay {
+        recording: "recordings/acme".to_owned(),
+        recorded_at: "2026-11-29T04:51:57Z".to_owned(),
+        recorded_by: "0.1.0".to_owned(),
+        anonymized: true,
+    });
+    let page = html(demo.contents(), &[]);
+    let text = markdown(demo.contents(), &[]);
+    for report in [&page, &text] {
+        assert!(
+            report.contains(
+                "replay of the recording recordings/acme, recorded 2026-11-29T04:51:57Z by \
+                 rds-evidence 0.1.0, account ids anonymized: nothing was read from AWS"
+            ),
+            "{report}"
+        );
+        assert!(report.contains("the built-in edition"), "{report}");
+        assert!(!report.contains("Warning"), "{report}");
+    }
+
+    // The built-in profile's id with a threshold loosened, from a file.
+    demo.profile.thresholds.min_backup_retention_days = 1;
+    let inputs = crate::manifest::Inputs {
+        source: "snapshot:old/snapshot.json".to_owned(),
+        profile: Some("lenient.toml".to_owned()),
+        profile_sha256: Some("ab12".to_owned()),
+        attestations: None,
+    };
+    let context = Context {
+        inputs: Some(&inputs),
+        trend: None,
+    };
+    let text = markdown_in(demo.contents(), &[], context);
+    assert!(
+        text.contains(
+            "the file lenient.toml (SHA-256 ab12): NOT the official checklist, it differs from \
+             the built-in edition it names"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("| Evaluated again from | `old/snapshot.json` |"),
+        "{text}"
+    );
+    let page = html_in(demo.contents(), &[], context);
+    assert!(
+        page.contains("<strong class=\"not-official\">the file lenient.toml"),
+        "{page}"
+    );
+
+    // A database whose ARN names another account.
+    let instances = match &mut demo.snapshot.regions[1].db_instances {
+        rds_evidence_inventory::Observed::Value(instances) => instances,
+        rds_evidence_inventory::Observed::Unknown(_) => unreachable!("the demo lists instances"),
+    };
+    instances[0].arn = instances[0].arn.replace("000034941834", "999988887777");
+    let text = markdown(demo.contents(), &[]);
+    assert!(
+        text.contains(
+            "> **Warning:** Databases in this snapshot belong to account(s) 999988887777, not \
+             to 000034941834, the account the caller identity names"
+        ) && text.contains("the recording may have been edited"),
+        "{text}"
+    );
+    assert!(html(demo.contents(), &[]).contains("<p class=\"warning\" role=\"alert\">"));
 }

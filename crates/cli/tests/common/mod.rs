@@ -80,8 +80,14 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
+        Emulator::start_with(&[])
+    }
+
+    /// With these environment variables, e.g. moto's `MOTO_RECORDER_FILEPATH`.
+    pub fn start_with(env: &[(&str, &Path)]) -> Emulator {
         let mut child = Command::new(python())
             .arg(workspace_root().join("tests/emulator/moto_server.py"))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -126,10 +132,12 @@ pub fn demo_emulator() -> &'static (Emulator, serde_json::Value) {
 }
 
 /// A snapshot as JSON with what legitimately differs between two runs removed: the collection
-/// time, and each call's timing, retries and position in the log.
+/// time and source, and each call's timing, retries and position in the log.
 pub fn comparable(snapshot: &rds_evidence_inventory::Snapshot) -> serde_json::Value {
     let mut value = serde_json::to_value(snapshot).unwrap();
     value["collected_at"] = serde_json::Value::Null;
+    // Live or replayed, and from which recording.
+    value.as_object_mut().unwrap().remove("source");
     let calls = value["calls"].as_array_mut().unwrap();
     for call in calls.iter_mut() {
         let call = call.as_object_mut().unwrap();

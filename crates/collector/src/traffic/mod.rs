@@ -18,7 +18,10 @@ use rds_evidence_wire::{cbor, KEPT_HEADERS};
 pub(crate) use cbor::to_json as cbor_to_json;
 pub(crate) use key::SdkOperation;
 pub use key::{RequestKey, Sdk};
-pub use rds_evidence_wire::{Exchange, RecordedResponse, RecordingManifest, MANIFEST_FILE};
+pub use rds_evidence_wire::{
+    check_recording_destination, check_recordings_destination, Exchange, RecordedResponse,
+    RecordingManifest, MANIFEST_FILE,
+};
 pub(crate) use record::{Recorder, RecordingClient};
 pub(crate) use replay::{ReplayClient, Replayer};
 pub use scrub::{placeholder, scrub_secrets};

@@ -9,6 +9,7 @@ use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
+use rds_evidence_inventory::input;
 
 use super::{Exchange, RequestKey};
 
@@ -41,7 +42,7 @@ impl Replayer {
         let key =
             RequestKey::from_request(request).map_err(|e| ConnectorError::other(e.into(), None))?;
         let path = self.dir.join(key.relative_path());
-        let text = match std::fs::read_to_string(&path) {
+        let text = match input::read_to_string(&path, input::limits::RESPONSE) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.missing

@@ -376,7 +376,7 @@ fn ca_certificate_valid(ctx: &Context) -> Vec<Finding> {
                     Outcome::Fail,
                     format!("CA {} expired on {valid_till}", ca.identifier),
                 )
-            } else if expiry <= collected + window_days * 86_400 {
+            } else if expiry <= collected.saturating_add(window_days.saturating_mul(86_400)) {
                 (
                     Outcome::Fail,
                     format!(
