@@ -98,9 +98,15 @@ pub struct CollectArgs {
     #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     endpoint_url: Option<String>,
 
-    /// AWS requests in flight at once, across all regions and accounts.
+    /// AWS requests in flight at once, across all regions and accounts. Time a request waits
+    /// for its turn does not count against --call-timeout.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
+
+    /// AWS requests of one service in one region of an account in flight at once: AWS limits
+    /// request rates per service (or operation), account and region.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    service_concurrency: u16,
 
     /// Days of CloudWatch statistics summarised per database (peaks, growth, rightsizing).
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=455))]
@@ -111,7 +117,7 @@ pub struct CollectArgs {
     changes_days: u32,
 
     /// Attempts per request, the first included; throttling and transient errors are retried
-    /// with adaptive backoff.
+    /// with exponential backoff and jitter.
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
 
@@ -168,7 +174,8 @@ pub struct CollectArgs {
     #[arg(long, value_name = "SPEC", hide = true, value_parser = FaultPlan::parse)]
     inject_faults: Option<FaultPlan>,
 
-    /// Seconds allowed for one attempt of one request.
+    /// Seconds allowed for one attempt of one request, from when it is sent (time queued
+    /// behind --concurrency and --service-concurrency does not count).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     call_timeout: u64,
 }
@@ -278,6 +285,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
             endpoint_url: args.endpoint_url.clone(),
             concurrency: usize::from(args.concurrency),
             request_limit: RequestLimit::new(usize::from(args.concurrency)),
+            service_concurrency: usize::from(args.service_concurrency),
             max_attempts: args.max_attempts,
             call_timeout: Duration::from_secs(args.call_timeout),
             traffic: traffic(

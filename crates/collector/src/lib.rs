@@ -124,7 +124,8 @@ pub async fn collect(
         .region()
         .map(|r| r.as_ref().to_owned())
         .ok_or(CollectError::NoRegion)?;
-    let home_clients = Clients::new(config, &home, &log);
+    let transport = &connection.transport;
+    let home_clients = Clients::new(config, &home, &log, transport);
 
     let identity = home_clients
         .sts
@@ -179,7 +180,7 @@ pub async fn collect(
     let concurrency = options.access.concurrency.max(1);
     let activity = region::Activity::before(&collected_at, options.windows);
     let activity = &activity;
-    let s3_in = |region: &str| session::s3_client(config, region, &log);
+    let s3_in = |region: &str| session::s3_client(config, region, &log, transport);
     let account_wide = async {
         let ((trails, trail_buckets), iam, contacts) = tokio::join!(
             governance::trails_and_buckets(
@@ -200,7 +201,7 @@ pub async fn collect(
     };
     let region_snapshots = stream::iter(regions)
         .map(|region| {
-            let clients = Clients::new(config, &region, &log);
+            let clients = Clients::new(config, &region, &log, transport);
             async move {
                 let snapshot = region::collect(&clients, &region, concurrency, activity).await;
                 progress.region_collected(&region);

@@ -181,7 +181,7 @@ fn component(text: &str) -> String {
 }
 
 /// Region and service from `Credential=AKID/20260101/us-east-1/rds/aws4_request`.
-fn signing_scope(authorization: &str) -> Option<(String, String)> {
+pub fn signing_scope(authorization: &str) -> Option<(String, String)> {
     let credential = authorization.split("Credential=").nth(1)?;
     let scope: Vec<&str> = credential.split([',', ' ']).next()?.split('/').collect();
     match scope[..] {
