@@ -152,6 +152,7 @@ impl RegionSnapshot {
                 window_days: 0,
                 events: Vec::new(),
                 truncated: Vec::new(),
+                interrupted: None,
             }),
             log_groups: Observed::Value(Vec::new()),
             replication_tasks: Observed::Value(Vec::new()),
@@ -340,6 +341,12 @@ impl RegionSnapshot {
         push("alarms".into(), self.alarms.unavailable());
         push("metrics".into(), self.metrics.unavailable());
         push("changes".into(), self.changes.unavailable());
+        if let Some(cut) = self.changes.value().and_then(|h| h.interrupted.as_ref()) {
+            push(
+                format!("changes after the first {} events", cut.after_events),
+                Some(&cut.why),
+            );
+        }
         push("log_groups".into(), self.log_groups.unavailable());
         push(
             "replication_tasks".into(),
