@@ -2,7 +2,7 @@
 way rds-evidence reaches them: by assuming a role in each account.
 
     python build_accounts.py --endpoint-url URL --accounts 111111111111,222222222222 \
-        [--regions us-east-1,eu-west-1] [--instances-per-region 1]
+        [--regions us-east-1,eu-west-1] [--instances-per-region 1] [--trail-bucket-region R]
 
 Prints {account: {region: [instance ids]}} as JSON. moto keeps each account's state apart and
 serves it to credentials from an AssumeRole into that account. Accounts are built in parallel:
@@ -41,9 +41,26 @@ def session_in(endpoint_url, account, region):
     )
 
 
-def build_account(endpoint_url, account, regions, per_region):
+def build_trail(session, endpoint_url, account, home, bucket_region):
+    """A multi-region trail made in `home`, delivering to a bucket in `bucket_region`."""
+    config = Config(proxies={})
+    bucket = f"audit-logs-{account}"
+    s3 = session.client("s3", region_name=bucket_region, endpoint_url=endpoint_url, config=config)
+    location = {} if bucket_region == "us-east-1" else {
+        "CreateBucketConfiguration": {"LocationConstraint": bucket_region}}
+    s3.create_bucket(Bucket=bucket, **location)
+    cloudtrail = session.client(
+        "cloudtrail", region_name=home, endpoint_url=endpoint_url, config=config)
+    cloudtrail.create_trail(Name="audit", S3BucketName=bucket, IsMultiRegionTrail=True,
+                            EnableLogFileValidation=True)
+    cloudtrail.start_logging(Name="audit")
+
+
+def build_account(endpoint_url, account, regions, per_region, trail_bucket_region):
     session = session_in(endpoint_url, account, regions[0])
     config = Config(proxies={})
+    if trail_bucket_region:
+        build_trail(session, endpoint_url, account, regions[0], trail_bucket_region)
     # The tool reads the credential report but never generates one (not a read).
     session.client(
         "iam", region_name=regions[0], endpoint_url=endpoint_url, config=config
@@ -77,6 +94,9 @@ def main():
     parser.add_argument("--accounts", required=True, help="comma-separated account ids")
     parser.add_argument("--regions", default="us-east-1,eu-west-1", help="comma-separated")
     parser.add_argument("--instances-per-region", type=int, default=1)
+    parser.add_argument("--trail-bucket-region",
+                        help="also a multi-region trail in the first region, delivering to a "
+                        "bucket in this one")
     args = parser.parse_args()
     accounts = args.accounts.split(",")
     regions = args.regions.split(",")
@@ -84,7 +104,8 @@ def main():
         with ThreadPoolExecutor(max_workers=len(accounts)) as pool:
             built = dict(zip(accounts, pool.map(
                 lambda account: build_account(
-                    args.endpoint_url, account, regions, args.instances_per_region),
+                    args.endpoint_url, account, regions, args.instances_per_region,
+                    args.trail_bucket_region),
                 accounts)))
     except (ClientError, BotoCoreError) as err:
         print(f"build_accounts: failed against {args.endpoint_url}: {err}", file=sys.stderr)

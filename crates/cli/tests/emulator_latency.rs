@@ -2,7 +2,8 @@
 //! proxy in front of it (`tests/emulator/aws_proxy.py`) puts back what an account far away
 //! does: 40–150 ms a request, the per-API rates AWS documents, a per-account request rate,
 //! S3's region redirects and credentials that expire. Six accounts × three regions and 288
-//! databases, reached through roles assumed in each account.
+//! databases, reached through roles assumed in each account, each with a multi-region trail
+//! whose bucket lives in another region.
 //!
 //! Both runs of a comparison go through the proxy, the baseline with no latency and no limits:
 //! the proxy also answers the operations moto does not implement as not implemented rather
@@ -43,6 +44,8 @@ fn emulator() -> &'static Emulator {
             .args(["--endpoint-url", &emulator.endpoint])
             .args(["--accounts", &ACCOUNTS.join(",")])
             .args(["--regions", REGIONS, "--instances-per-region", PER_REGION])
+            // The trail is made in us-east-1, its bucket lives in ap-southeast-2.
+            .args(["--trail-bucket-region", "ap-southeast-2"])
             .output()
             .unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
@@ -219,5 +222,50 @@ fn credentials_expiring_mid_run_are_refreshed_and_queued_requests_do_not_time_ou
     assert!(
         stats["assumed_roles"].as_u64().unwrap() >= 2,
         "the run outlived its first credentials and refreshed them: {wall:?}, {stats}"
+    );
+}
+
+#[test]
+fn a_recording_made_far_from_us_east_1_replays() {
+    let emulator = emulator();
+    // S3 redirects a bucket addressed in the wrong region, as AWS does and moto does not.
+    let proxy = Proxy::start(&emulator.endpoint, &["--latency-ms", "0-0"]);
+    let dir = tempfile::tempdir().unwrap();
+    let account = ACCOUNTS[1];
+    let recording = dir.path().join("recording");
+    let recorded = dir.path().join("recorded");
+    // Home region eu-west-1: the trail's bucket answers from ap-southeast-2, and IAM, a global
+    // service, is signed for eu-west-1 through the endpoint (for us-east-1 on AWS, and when
+    // replayed).
+    let record = ["--record".to_owned(), recording.display().to_string()];
+    let record: Vec<&str> = record.iter().map(String::as_str).collect();
+    collect(&proxy.endpoint, &[account], "eu-west-1", &recorded, &record);
+    assert!(proxy.stats()["redirected"].as_u64().unwrap() > 0);
+    let live = snapshot(&recorded, account);
+    let buckets = &live.account_wide.trail_buckets;
+    assert_eq!(buckets.len(), 1);
+    assert!(
+        buckets[0].public_access_block.is_known(),
+        "read where the bucket lives: {buckets:?}"
+    );
+
+    let replayed = dir.path().join("replayed");
+    let output = common::rds_evidence(dir.path())
+        .args(["collect", "--account-ids", account, "--role-name", ROLE])
+        .arg("--replay")
+        .arg(&recording)
+        .arg("--out")
+        .arg(&replayed)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 4)),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(
+        common::comparable(&snapshot(&replayed, account)),
+        common::comparable(&live)
     );
 }
