@@ -10,6 +10,8 @@ away and limits requests per API, per account and per region. This proxy puts th
   work would impose; --throttle-account throttles every request of one account;
 - S3 answers a bucket addressed in the wrong region with 301 PermanentRedirect and
   x-amz-bucket-region, as S3 does (moto serves every bucket from every region);
+- STS refuses to assume a role whose ARN is in another partition than the region's (aws,
+  aws-us-gov, aws-cn), as AWS does (moto assumes any);
 - --credential-lifetime rewrites the expiry of AssumeRole credentials and refuses requests
   signed with expired ones (ExpiredToken), so that a short test is a long run;
 - an operation moto does not implement (its HTTP 500 page) is answered 501 NotImplemented,
@@ -40,6 +42,9 @@ import urllib.parse
 from dataclasses import dataclass
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's account for credentials it did not issue
+# Region prefixes of the partitions other than `aws`.
+PARTITIONS = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"),
+              ("us-iso-", "aws-iso"))
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
 
 
@@ -175,7 +180,8 @@ class Proxy:
         self.buckets = {}  # limit key -> Bucket
         self.bucket_regions = {}  # (account, bucket) -> region
         self.stats = {"requests": 0, "by_account": {}, "throttled": {}, "expired": 0,
-                      "assumed_roles": 0, "redirected": 0, "not_implemented": 0}
+                      "assumed_roles": 0, "redirected": 0, "not_implemented": 0,
+                      "other_partition": 0}
 
     def count(self, field, key=None):
         with self.lock:
@@ -211,6 +217,9 @@ class Proxy:
         redirect = self.redirect(request, account)
         if redirect:
             return redirect
+        refused = self.other_partition(request)
+        if refused:
+            return refused
         status, headers, body = self.forward(request)
         if status == 500 and body.lstrip().lower().startswith(b"<!doctype html"):
             self.count("not_implemented")
@@ -237,6 +246,19 @@ class Proxy:
                 self.count("throttled", "account rate")
                 return throttling(request)
         return None
+
+    def other_partition(self, request):
+        if (request.service, request.operation) != ("sts", "AssumeRole"):
+            return None
+        role = urllib.parse.parse_qs(request.body.decode()).get("RoleArn", [""])[0]
+        partition = next((p for prefix, p in PARTITIONS if request.region.startswith(prefix)),
+                         "aws")
+        named = (role.split(":") + ["", ""])[1]
+        if named == partition:
+            return None
+        self.count("other_partition")
+        return error(request, 400, "ValidationError",
+                     f'Partition "{named}" is not valid for resource "{role}"')
 
     def redirect(self, request, account):
         """S3 serves a bucket only in its own region's endpoint."""

@@ -11,9 +11,9 @@ use rds_evidence_bundle::{
 use rds_evidence_collector::faults::FaultPlan;
 use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
-    accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
-    Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection, RequestLimit,
-    Windows,
+    accounts_from_ids, caller_partition, load_accounts, parse_external_id, parse_role_arn,
+    parse_session_name, Access, AccountTarget, AssumeRole, CollectOptions, NoProgress,
+    RegionSelection, RequestLimit, TargetRole, Windows,
 };
 use rds_evidence_controls::Evaluation;
 use rds_evidence_history::{compare, HistoryTable, Shard, Store};
@@ -316,12 +316,23 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         return Ok(run.report(completion, vec![snapshot.account.id.clone()], Vec::new()));
     };
 
+    // A role given by name is in the partition of the caller's own identity (aws-us-gov,
+    // aws-cn, …); a replay assumes no role.
+    let named = targets
+        .iter()
+        .any(|t| matches!(t.role, TargetRole::Name(_)));
+    let partition = if named && args.replay.is_none() {
+        let lookup = caller_partition(&base.access, &base.regions);
+        Some(within(&runtime, args.timeout, lookup)??)
+    } else {
+        None
+    };
     let results = within(
         &runtime,
         args.timeout,
         stream::iter(targets)
             .map(|target| {
-                let options = options_for(&base, &target, &args.session_name);
+                let options = options_for(&base, &target, &args.session_name, partition.as_deref());
                 async move {
                     let result = rds_evidence_collector::collect(&options, &NoProgress).await;
                     (target.id, result)
@@ -412,14 +423,21 @@ fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarge
 }
 
 /// The run's options for one account: its role, regions and labels, and its own recording.
+/// `partition` is the caller's, known whenever a live run names a role; a replay assumes none.
 fn options_for(
     base: &CollectOptions,
     target: &AccountTarget,
     session_name: &str,
+    partition: Option<&str>,
 ) -> CollectOptions {
     let mut options = base.clone();
-    options.access.role = Some(AssumeRole {
-        role_arn: target.role_arn.clone(),
+    let role_arn = match (&target.role, partition) {
+        (TargetRole::Arn(arn), _) => Some(arn.clone()),
+        (TargetRole::Name(_), Some(partition)) => Some(target.role_arn(partition)),
+        (TargetRole::Name(_), None) => None,
+    };
+    options.access.role = role_arn.map(|role_arn| AssumeRole {
+        role_arn,
         external_id: target.external_id.clone(),
         session_name: session_name.to_owned(),
     });

@@ -269,3 +269,23 @@ fn a_recording_made_far_from_us_east_1_replays() {
         common::comparable(&live)
     );
 }
+
+#[test]
+fn roles_given_by_name_are_in_the_callers_partition() {
+    let emulator = emulator();
+    // The proxy refuses a role ARN of another partition than the region's, as STS does.
+    let proxy = Proxy::start(&emulator.endpoint, &["--latency-ms", "0-0"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let account = ACCOUNTS[2];
+    collect(&proxy.endpoint, &[account], "us-gov-west-1", &out, &[]);
+    let snapshot = snapshot(&out, account);
+    assert!(
+        snapshot.account.caller_arn.starts_with(&format!(
+            "arn:aws-us-gov:sts::{account}:assumed-role/{ROLE}/"
+        )),
+        "{}",
+        snapshot.account.caller_arn
+    );
+    assert_eq!(proxy.stats()["other_partition"], 0);
+}

@@ -13,12 +13,31 @@ use crate::input::{check_region, parse_external_id, parse_role_arn, RegionSelect
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountTarget {
     pub id: String,
-    pub role_arn: String,
+    pub role: TargetRole,
     pub external_id: Option<String>,
     /// `None`: the run's `--regions`.
     pub regions: Option<RegionSelection>,
     /// Free-form, e.g. `customer` and `environment`: carried into the snapshot.
     pub labels: BTreeMap<String, String>,
+}
+
+/// The role to assume in an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetRole {
+    Arn(String),
+    /// A role name (`--role-name`): its ARN is in the partition of the caller's identity,
+    /// known only once the caller's credentials are.
+    Name(String),
+}
+
+impl AccountTarget {
+    /// The role's ARN, a named role's built in `partition` (`aws`, `aws-us-gov`, `aws-cn`, …).
+    pub fn role_arn(&self, partition: &str) -> String {
+        match &self.role {
+            TargetRole::Arn(arn) => arn.clone(),
+            TargetRole::Name(name) => format!("arn:{partition}:iam::{}:role/{name}", self.id),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -156,10 +175,18 @@ fn target(
     if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("account id '{id}' is not 12 digits"));
     }
-    let role_arn = match (role_arn, role_name) {
-        (Some(arn), _) => parse_role_arn(&arn).map_err(|e| e.to_string())?,
+    let role = match (role_arn, role_name) {
+        (Some(arn), _) => {
+            let arn = parse_role_arn(&arn).map_err(|e| e.to_string())?;
+            if arn.split(':').nth(4) != Some(id.as_str()) {
+                return Err(format!("role {arn} is not in account {id}"));
+            }
+            TargetRole::Arn(arn)
+        }
         (None, Some(name)) => {
-            parse_role_arn(&format!("arn:aws:iam::{id}:role/{name}")).map_err(|e| e.to_string())?
+            // The name is checked as part of an ARN; the partition is the caller's, later.
+            parse_role_arn(&format!("arn:aws:iam::{id}:role/{name}")).map_err(|e| e.to_string())?;
+            TargetRole::Name(name.to_owned())
         }
         (None, None) => {
             return Err(format!(
@@ -167,9 +194,6 @@ fn target(
             ))
         }
     };
-    if role_arn.split(':').nth(4) != Some(id.as_str()) {
-        return Err(format!("role {role_arn} is not in account {id}"));
-    }
     let external_id = external_id
         .map(|e| parse_external_id(&e).map_err(|e| e.to_string()))
         .transpose()?;
@@ -182,7 +206,7 @@ fn target(
         .map_err(|e| e.to_string())?;
     Ok(AccountTarget {
         id,
-        role_arn,
+        role,
         external_id,
         regions,
         labels,
@@ -217,7 +241,11 @@ mod tests {
             Some(RegionSelection::Named(vec!["us-east-1".into()]))
         );
         assert_eq!(
-            targets[1].role_arn,
+            targets[0].role,
+            TargetRole::Arn("arn:aws:iam::111111111111:role/Audit".into())
+        );
+        assert_eq!(
+            targets[1].role_arn("aws"),
             "arn:aws:iam::222222222222:role/RdsEvidence"
         );
         assert_eq!(targets[1].regions, None);
@@ -261,7 +289,34 @@ mod tests {
             Some("x-1"),
         )
         .unwrap();
-        assert_eq!(targets[1].role_arn, "arn:aws:iam::222222222222:role/Audit");
+        assert_eq!(
+            targets[1].role_arn("aws"),
+            "arn:aws:iam::222222222222:role/Audit"
+        );
         assert!(accounts_from_ids(&["12".into()], "Audit", None).is_err());
+    }
+
+    #[test]
+    fn named_roles_are_in_the_callers_partition() {
+        let targets = accounts_from_ids(&["111111111111".into()], "Audit", None).unwrap();
+        assert_eq!(
+            targets[0].role_arn("aws-us-gov"),
+            "arn:aws-us-gov:iam::111111111111:role/Audit"
+        );
+        assert_eq!(
+            targets[0].role_arn("aws-cn"),
+            "arn:aws-cn:iam::111111111111:role/Audit"
+        );
+        let file = load(
+            "[[account]]\nid = \"111111111111\"\n\
+             role_arn = \"arn:aws-cn:iam::111111111111:role/Audit\"\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            file[0].role_arn("aws"),
+            "arn:aws-cn:iam::111111111111:role/Audit",
+            "an ARN given is used as given"
+        );
     }
 }

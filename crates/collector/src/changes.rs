@@ -117,10 +117,12 @@ fn change_event(event: &Event) -> ChangeEvent {
         .unwrap_or(Value::Null);
     let text = |pointer: &str| record.pointer(pointer).and_then(Value::as_str);
     let user_agent = text("/userAgent").map(str::to_owned);
+    // console.amazonaws.com, console.amazonaws.cn, console.amazonaws-us-gov.com: one per
+    // partition.
     let from_console = text("/sessionCredentialFromConsole") == Some("true")
         || user_agent
             .as_deref()
-            .is_some_and(|agent| agent.contains("console.amazonaws.com"));
+            .is_some_and(|agent| agent.contains("console.amazonaws"));
     ChangeEvent {
         event_name: event.event_name().unwrap_or_default().to_owned(),
         event_time: time(event.event_time()).unwrap_or_default(),
@@ -183,6 +185,14 @@ mod tests {
             Some("alice"),
             "username fallback"
         );
+    }
+
+    #[test]
+    fn every_partitions_console_is_the_console() {
+        for agent in ["console.amazonaws.cn", "console.amazonaws-us-gov.com"] {
+            let change = change_event(&event(&format!(r#"{{"userAgent":"{agent}"}}"#)));
+            assert!(change.from_console, "{agent}");
+        }
     }
 
     #[test]

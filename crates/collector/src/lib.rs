@@ -34,7 +34,7 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
 
-pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError};
+pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError, TargetRole};
 pub use call_log::CallLog;
 pub use convert::now as utc_now;
 pub use error::CollectError;
@@ -92,6 +92,63 @@ impl Progress for NoProgress {}
 /// Regions collected at once. Requests are bounded separately, by `Access::concurrency`.
 const REGIONS_AT_ONCE: usize = 4;
 
+/// Who the caller is; an unreachable endpoint is named as such.
+async fn caller_identity(
+    sts: &aws_sdk_sts::Client,
+    access: &Access,
+    home: &str,
+) -> Result<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput, CollectError> {
+    sts.get_caller_identity().send().await.map_err(|e| {
+        let why = unavailable("sts:GetCallerIdentity", &e);
+        match why.kind {
+            rds_evidence_inventory::FailureKind::Unreachable => CollectError::Unreachable {
+                endpoint: access
+                    .endpoint_url
+                    .clone()
+                    .unwrap_or_else(|| format!("the STS endpoint of {home}")),
+                message: why.message,
+            },
+            _ => CollectError::Identity(why),
+        }
+    })
+}
+
+/// The partition (`aws`, `aws-us-gov`, `aws-cn`, …) of the caller's own identity, from the ARN
+/// it names: where the ARN of a role given by name points. Asked live, with the caller's
+/// credentials, in the first of `regions` (else the configured region).
+pub async fn caller_partition(
+    access: &Access,
+    regions: &RegionSelection,
+) -> Result<String, CollectError> {
+    let access = Access {
+        role: None,
+        traffic: Traffic::Live,
+        ..access.clone()
+    };
+    let connection = session::connect(&access, regions.home()).await?;
+    let home = connection
+        .config
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .ok_or(CollectError::NoRegion)?;
+    let log = CallLog::new();
+    let sts = session::sts_client(&connection.config, &home, &log, &connection.transport);
+    let identity = caller_identity(&sts, &access, &home).await?;
+    let arn = identity.arn().unwrap_or_default();
+    match arn.split(':').nth(1) {
+        Some(partition) if arn.starts_with("arn:") && partition.starts_with("aws") => {
+            Ok(partition.to_owned())
+        }
+        _ => Err(CollectError::Identity(
+            rds_evidence_inventory::Unavailable {
+                action: "sts:GetCallerIdentity".to_owned(),
+                kind: rds_evidence_inventory::FailureKind::Other,
+                message: format!("the caller's ARN '{arn}' names no partition"),
+            },
+        )),
+    }
+}
+
 /// Collects one account. Fails only when nothing can be collected (no credentials, no such
 /// region, endpoint unreachable); narrower failures are recorded in the snapshot.
 pub async fn collect(
@@ -99,10 +156,7 @@ pub async fn collect(
     progress: &dyn Progress,
 ) -> Result<Snapshot, CollectError> {
     let log = CallLog::new();
-    let home = match &options.regions {
-        RegionSelection::Named(regions) => regions.first().map(String::as_str),
-        RegionSelection::Configured | RegionSelection::All => None,
-    };
+    let home = options.regions.home();
     let replay_manifest = match &options.access.traffic {
         Traffic::Replay { dir, .. } => {
             Some(RecordingManifest::read(dir).map_err(CollectError::Recording)?)
@@ -127,25 +181,7 @@ pub async fn collect(
     let transport = &connection.transport;
     let home_clients = Clients::new(config, &home, &log, transport);
 
-    let identity = home_clients
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| {
-            let why = unavailable("sts:GetCallerIdentity", &e);
-            match why.kind {
-                rds_evidence_inventory::FailureKind::Unreachable => CollectError::Unreachable {
-                    endpoint: options
-                        .access
-                        .endpoint_url
-                        .clone()
-                        .unwrap_or_else(|| format!("the STS endpoint of {home}")),
-                    message: why.message,
-                },
-                _ => CollectError::Identity(why),
-            }
-        })?;
+    let identity = caller_identity(&home_clients.sts, &options.access, &home).await?;
     let account = Account {
         id: identity.account().unwrap_or_default().to_owned(),
         caller_arn: identity.arn().unwrap_or_default().to_owned(),

@@ -300,6 +300,16 @@ pub(crate) fn s3_client(
     )
 }
 
+/// An STS client for `region`: who the caller is.
+pub(crate) fn sts_client(
+    config: &SdkConfig,
+    region: &str,
+    log: &CallLog,
+    transport: &Transport,
+) -> aws_sdk_sts::Client {
+    client!(aws_sdk_sts, config, region, log, transport)
+}
+
 impl Clients {
     pub(crate) fn new(
         config: &SdkConfig,
@@ -311,7 +321,7 @@ impl Clients {
             rds: client!(aws_sdk_rds, config, region, log, transport),
             ec2: client!(aws_sdk_ec2, config, region, log, transport),
             kms: client!(aws_sdk_kms, config, region, log, transport),
-            sts: client!(aws_sdk_sts, config, region, log, transport),
+            sts: sts_client(config, region, log, transport),
             cloudtrail: client!(aws_sdk_cloudtrail, config, region, log, transport),
             s3: s3_client(config, region, log, transport),
             iam: client!(aws_sdk_iam, config, region, log, transport),
