@@ -8,6 +8,9 @@ recording of the same fleet, which leaves only the tool's own cost. It prints a 
 requests per operation against the floor (see docs/PERFORMANCE.md), and writes the figures as
 JSON.
 
+Then the same fleet of UNRELATED_FLEET databases without and with --unrelated secrets and stacks
+per region (an application's, nothing the databases use): the requests must not grow.
+
 Then an organization far away: six accounts × three regions with --per-region databases each,
 reached through roles, collected through the latency and throttling proxy
 (tests/emulator/aws_proxy.py) without latency, at 40-150 ms a request, and with each account
@@ -30,11 +33,21 @@ import time
 import urllib.request
 from pathlib import Path
 
-from floor import compare, critical_path
+from floor import compare, critical_path, requests
 
 ROOT = Path(__file__).resolve().parent.parent
 EMULATOR = ROOT / "tests" / "emulator"
 REGION = "us-east-1"
+
+# The unrelated scenario: a fleet, and how many application secrets and stacks join it.
+UNRELATED_FLEET = 50
+UNRELATED = 300
+# The operations whose requests would grow with them.
+UNRELATED_OPERATIONS = [
+    "secretsmanager:ListSecrets",
+    "cloudformation:DescribeStacks",
+    "cloudformation:ListStackResources",
+]
 
 # The organization scenario: accounts, their regions, and how far away they are.
 ACCOUNTS = [digit * 12 for digit in "123456"]
@@ -205,6 +218,31 @@ def bench_size(args, instances, work):
     }
 
 
+def bench_unrelated(args, work):
+    """Requests of one fleet, then of the same fleet beside UNRELATED secrets and stacks."""
+    counts = {}
+    for unrelated in (0, UNRELATED):
+        with Emulator(args.python) as emulator:
+            built = subprocess.run(
+                [args.python, str(EMULATOR / "build_fleet.py"), "--endpoint-url",
+                 emulator.endpoint, "--instances", str(UNRELATED_FLEET), "--regions", REGION,
+                 "--unrelated", str(unrelated)],
+                capture_output=True, text=True,
+            )
+            if built.returncode != 0:
+                raise BenchError(f"build_fleet.py failed:\n{built.stderr}")
+            out = work / f"unrelated-{unrelated}"
+            measure([str(args.binary), "collect", "--endpoint-url", emulator.endpoint,
+                     "--regions", REGION, "--max-attempts", "1", "--no-evaluate",
+                     "--out", str(out)], sealed_environment(work), work / f"{out.name}.log")
+        made, _ = requests(json.loads((out / "snapshot.json").read_text()))
+        counts[unrelated] = {
+            "total": sum(made.values()),
+            **{action: made[action] for action in UNRELATED_OPERATIONS},
+        }
+    return {"fleet": UNRELATED_FLEET, "unrelated": UNRELATED, "requests": counts}
+
+
 def bench_accounts(args, work):
     """The organization far away: one collection of every account per distance."""
     with Emulator(args.python) as emulator:
@@ -252,6 +290,14 @@ def print_table(rows, header):
     for row in [header, *rows]:
         print("  ".join(str(x).rjust(w) if i else str(x).ljust(w)
                         for i, (x, w) in enumerate(zip(row, widths))))
+
+
+def report_unrelated(unrelated):
+    print(f"\nRequests of {unrelated['fleet']} databases, beside 0 and {unrelated['unrelated']} "
+          "unrelated secrets and stacks:")
+    before, after = (unrelated["requests"][n] for n in sorted(unrelated["requests"]))
+    print_table([[name, before[name], after[name]] for name in ["total", *UNRELATED_OPERATIONS]],
+                ["requests", "0 unrelated", f"{unrelated['unrelated']} unrelated"])
 
 
 def report_accounts(accounts):
@@ -329,13 +375,16 @@ def main():
         return 1
     work_root = Path(tempfile.mkdtemp(prefix="rds-evidence-bench-"))
     results = []
-    accounts = None
+    unrelated = accounts = None
     try:
         for instances in args.sizes:
             print(f"N={instances}: building the fleet and collecting it …", file=sys.stderr)
             work = work_root / str(instances)
             work.mkdir()
             results.append(bench_size(args, instances, work))
+        print("Unrelated secrets and stacks: two fleets …", file=sys.stderr)
+        (work_root / "unrelated").mkdir()
+        unrelated = bench_unrelated(args, work_root / "unrelated")
         if args.per_region:
             print("The organization: building six accounts and collecting them …",
                   file=sys.stderr)
@@ -352,6 +401,7 @@ def main():
             shutil.rmtree(work_root, ignore_errors=True)
 
     report(results)
+    report_unrelated(unrelated)
     if accounts:
         report_accounts(accounts)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -363,6 +413,7 @@ def main():
             "max_attempts": args.max_attempts,
         },
         "results": results,
+        "unrelated": unrelated,
         "accounts": accounts,
     }, indent=2) + "\n")
     print(f"\nwrote {args.out}")

@@ -68,7 +68,6 @@ PER_REGION = [
     "backup:ListBackupVaults",
     "backup:ListProtectedResources",
     "application-autoscaling:DescribeScalableTargets",
-    "cloudformation:DescribeStacks",
     "cloudwatch:DescribeAlarms",
     "logs:DescribeLogGroups",
     "dms:DescribeReplicationTasks",
@@ -176,6 +175,8 @@ def floor(snapshot):
         targets = value(region["scalable_targets"]) or []
         if targets:
             need["application-autoscaling:DescribeScalingPolicies"] += 1
+        # Stacks are read by name, those the databases' tags name: described, then listed.
+        need["cloudformation:DescribeStacks"] += count(region["stacks"])
         need["cloudformation:ListStackResources"] += count(region["stacks"])
         need["cloudtrail:LookupEvents"] += CHANGE_EVENTS
         queries = METRIC_QUERIES_PER_INSTANCE * count(region["db_instances"]) + (
@@ -253,15 +254,16 @@ def region_chain(region, made):
         dependent.append(3)  # plans, then each plan's selections, then each selection
     if value(region["scalable_targets"]):
         dependent.append(2)
-    if count(region["stacks"]):
-        dependent.append(2)
     if made.get("cloudwatch:GetMetricData", 0) > 1:
         dependent.append(2)  # the first batch alone, then the others at once
     snapshots = max(
         pages(count(region["db_snapshots"]) + excluded["db_snapshot"], RDS_PAGE),
         pages(count(region["db_cluster_snapshots"]) + excluded["db_cluster_snapshot"], RDS_PAGE),
     ) + 1
-    return max(listings + max(dependent), snapshots, made.get("cloudtrail:LookupEvents", 0))
+    # The stacks, named by the tags of what the stage above read: described, then listed.
+    stacks = 2 if count(region["stacks"]) else 0
+    return max(listings + max(dependent) + stacks, snapshots,
+               made.get("cloudtrail:LookupEvents", 0))
 
 
 def account_chain(snapshot):

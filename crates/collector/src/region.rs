@@ -1,14 +1,17 @@
-//! One region: the databases first, then — concurrently — everything they reference.
+//! One region: the databases first, then — concurrently — everything they reference, then the
+//! CloudFormation stacks that the tags of all that name.
 
 use std::collections::BTreeSet;
 
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use futures::{stream, StreamExt};
+use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{
     DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
 };
-use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
+use rds_evidence_inventory::services::Secret;
+use rds_evidence_inventory::{Network, Observed, RegionSnapshot, Unavailable};
 
 use crate::cloudwatch::{MetricsOf, Window};
 use crate::session::Clients;
@@ -103,7 +106,6 @@ pub(crate) async fn collect(
         secrets,
         backup,
         scalable_targets,
-        stacks,
         alarms,
         metrics,
     ) = tokio::join!(
@@ -124,7 +126,6 @@ pub(crate) async fn collect(
         services::secrets(&clients.secrets, &secret_arns),
         services::backup(&clients.backup, concurrency),
         services::scalable_targets(&clients.autoscaling),
-        services::stacks(&clients.cloudformation, concurrency),
         cloudwatch::alarms(&clients.cloudwatch),
         cloudwatch::metrics(
             &clients.cloudwatch,
@@ -133,6 +134,10 @@ pub(crate) async fn collect(
             concurrency
         ),
     );
+
+    // The stacks are known from the tags of what the databases use, read above.
+    let stack_names = stacks_named(instances, clusters, &kms_keys, &network, &secrets);
+    let stacks = services::stacks(&clients.cloudformation, stack_names, concurrency).await;
 
     RegionSnapshot {
         region: region.to_owned(),
@@ -163,6 +168,31 @@ pub(crate) async fn collect(
         log_groups: log_groups.into(),
         replication_tasks: replication_tasks.into(),
     }
+}
+
+/// The stacks that made the databases, their keys, secrets or network, by the tag
+/// CloudFormation puts on what it makes.
+fn stacks_named(
+    instances: &[DbInstance],
+    clusters: &[DbCluster],
+    keys: &[KmsKey],
+    network: &Network,
+    secrets: &Observed<Vec<Secret>>,
+) -> BTreeSet<String> {
+    fn listed<T>(listing: &Observed<Vec<T>>) -> impl Iterator<Item = &T> {
+        listing.value().into_iter().flatten()
+    }
+    instances
+        .iter()
+        .map(|i| &i.tags)
+        .chain(clusters.iter().map(|c| &c.tags))
+        .chain(keys.iter().filter_map(|k| k.tags.value()))
+        .chain(listed(&network.vpcs).map(|v| &v.tags))
+        .chain(listed(&network.subnets).map(|s| &s.tags))
+        .chain(listed(&network.security_groups).map(|g| &g.tags))
+        .chain(listed(secrets).map(|s| &s.tags))
+        .filter_map(|tags| tags.get(services::STACK_NAME_TAG).cloned())
+        .collect()
 }
 
 /// Every instance, and every Aurora cluster for its volume.

@@ -78,7 +78,9 @@ pub struct RegionSnapshot {
     pub backup: BackupSetup,
     /// Aurora replica auto scaling.
     pub scalable_targets: Observed<Vec<ScalableTarget>>,
-    /// CloudFormation stacks that own databases, keys or network resources.
+    /// CloudFormation stacks that own databases, keys or network resources: those the
+    /// `aws:cloudformation:stack-name` tags of the databases, their keys, secrets and network
+    /// name.
     pub stacks: Observed<Vec<Stack>>,
     /// CloudWatch alarms on RDS metrics.
     pub alarms: Observed<Vec<Alarm>>,
