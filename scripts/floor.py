@@ -69,6 +69,7 @@ PER_REGION = [
     "backup:ListProtectedResources",
     "application-autoscaling:DescribeScalableTargets",
     "cloudwatch:DescribeAlarms",
+    "cloudtrail:ListEventDataStores",
     "logs:DescribeLogGroups",
     "dms:DescribeReplicationTasks",
     "dms:DescribeEndpoints",
@@ -175,6 +176,7 @@ def floor(snapshot):
         targets = value(region["scalable_targets"]) or []
         if targets:
             need["application-autoscaling:DescribeScalingPolicies"] += 1
+        need["cloudtrail:GetEventDataStore"] += count(region.get("event_data_stores"))
         # Stacks are read by name, those the databases' tags name: described, then listed.
         need["cloudformation:DescribeStacks"] += count(region["stacks"])
         need["cloudformation:ListStackResources"] += count(region["stacks"])

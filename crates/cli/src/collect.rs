@@ -1,5 +1,5 @@
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -12,8 +12,8 @@ use rds_evidence_collector::faults::FaultPlan;
 use rds_evidence_collector::traffic::{MissingResponse, Traffic};
 use rds_evidence_collector::{
     accounts_from_ids, caller_partition, load_accounts, parse_external_id, parse_role_arn,
-    parse_session_name, Access, AccountTarget, AssumeRole, CollectOptions, NoProgress,
-    RegionSelection, RequestLimit, TargetRole, Windows,
+    parse_session_name, Access, AccountTarget, Accounts, AssumeRole, CollectOptions, NoProgress,
+    Organization, OrganizationAccounts, RegionSelection, RequestLimit, TargetRole, Windows,
 };
 use rds_evidence_controls::Evaluation;
 use rds_evidence_history::{compare, HistoryTable, Shard, Store};
@@ -263,18 +263,18 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         store: store.as_ref(),
         regressed: Mutex::default(),
     };
-    let targets = account_targets(&args)?;
+    let accounts = account_targets(&args)?;
     if let Some(out) = &args.out {
-        match &targets {
+        match &accounts {
             None => check_destination(out)?,
-            Some(targets) => {
-                for target in targets {
+            Some(accounts) => {
+                for target in &accounts.targets {
                     check_destination(&out.join(&target.id))?;
                 }
             }
         }
     }
-    let base = CollectOptions {
+    let mut base = CollectOptions {
         access: Access {
             profile: args.profile.clone(),
             role: args.role_arn.clone().map(|role_arn| AssumeRole {
@@ -302,12 +302,17 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
             metrics_days: args.metrics_days,
             changes_days: args.changes_days,
         },
+        organization: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let Some(targets) = targets else {
+    let Some(Accounts {
+        targets,
+        organization,
+    }) = accounts
+    else {
         let progress = TerminalProgress::new();
         let collection = rds_evidence_collector::collect(&base, &progress);
         let snapshot = within(&runtime, args.timeout, collection)??;
@@ -320,6 +325,8 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     // aws-cn, …); a replay assumes no role.
     let named = targets
         .iter()
+        .chain(&organization.management)
+        .chain(&organization.log_archive)
         .any(|t| matches!(t.role, TargetRole::Name(_)));
     let partition = if named && args.replay.is_none() {
         let lookup = caller_partition(&base.access, &base.regions);
@@ -327,6 +334,17 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     } else {
         None
     };
+    // The organization's accounts, reached like the others: their reads are shared by all.
+    let reach = |target: &AccountTarget| {
+        let access = options_for(&base, target, &args.session_name, partition.as_deref()).access;
+        (target.id.clone(), access)
+    };
+    if organization.management.is_some() || organization.log_archive.is_some() {
+        base.organization = Some(Arc::new(Organization::new(
+            organization.management.as_ref().map(reach),
+            organization.log_archive.as_ref().map(reach),
+        )));
+    }
     let results = within(
         &runtime,
         args.timeout,
@@ -393,17 +411,23 @@ fn within<T>(
         })
 }
 
-/// The accounts of --accounts or --account-ids, of this job's shard; `None` for a
-/// single-account run.
-fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarget>>> {
+/// The accounts of --accounts or --account-ids, of this job's shard, and the organization's
+/// accounts the accounts file names; `None` for a single-account run.
+fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Accounts>> {
     let role_name = args.role_name.as_deref();
-    let targets = match (&args.accounts, args.account_ids.is_empty()) {
+    let Accounts {
+        targets,
+        organization,
+    } = match (&args.accounts, args.account_ids.is_empty()) {
         (Some(path), _) => load_accounts(path, role_name)?,
-        (None, false) => accounts_from_ids(
-            &args.account_ids,
-            role_name.unwrap_or_default(),
-            args.external_id.as_deref(),
-        )?,
+        (None, false) => Accounts {
+            targets: accounts_from_ids(
+                &args.account_ids,
+                role_name.unwrap_or_default(),
+                args.external_id.as_deref(),
+            )?,
+            organization: OrganizationAccounts::default(),
+        },
         (None, true) => {
             if args.shard.is_some() {
                 anyhow::bail!("--shard splits an account list: give --accounts or --account-ids");
@@ -412,14 +436,20 @@ fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarge
         }
     };
     let Some(shard) = args.shard else {
-        return Ok(Some(targets));
+        return Ok(Some(Accounts {
+            targets,
+            organization,
+        }));
     };
     let mine: Vec<AccountTarget> = targets
         .into_iter()
         .filter(|target| shard.contains(&target.id))
         .collect();
     println!("Shard {shard}: {} account(s)", mine.len());
-    Ok(Some(mine))
+    Ok(Some(Accounts {
+        targets: mine,
+        organization,
+    }))
 }
 
 /// The run's options for one account: its role, regions and labels, and its own recording.

@@ -1,5 +1,8 @@
 //! Many accounts in one run: the accounts file (`--accounts`), or account ids with one role
-//! name (`--role-name` and `--account-ids`).
+//! name (`--role-name` and `--account-ids`). The accounts file may also name the
+//! organization's management and log-archive accounts (`[organization]`), where an
+//! organization trail's selectors, its bucket and the organization's event data stores are
+//! read for every member.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -57,11 +60,44 @@ pub enum AccountsError {
     Argument(String),
 }
 
+/// An accounts file: the accounts to collect, and the organization's accounts if named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accounts {
+    pub targets: Vec<AccountTarget>,
+    pub organization: OrganizationAccounts,
+}
+
+/// The organization's accounts that hold what its member accounts cannot read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrganizationAccounts {
+    /// Owns the organization trail (its event selectors) and the organization's CloudTrail
+    /// Lake event data stores: the management or delegated administrator account.
+    pub management: Option<AccountTarget>,
+    /// Holds the organization trail's bucket.
+    pub log_archive: Option<AccountTarget>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AccountsFile {
     #[serde(rename = "account", default)]
     accounts: Vec<AccountEntry>,
+    organization: Option<OrganizationEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationEntry {
+    management: Option<OrganizationAccountEntry>,
+    log_archive: Option<OrganizationAccountEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationAccountEntry {
+    id: String,
+    role_arn: Option<String>,
+    external_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -84,11 +120,12 @@ struct AccountEntry {
 /// external_id = "partner-7f3a"
 /// regions = ["us-east-1", "eu-west-1"]                               # or --regions
 /// labels = { customer = "Acme", environment = "prod" }
+///
+/// [organization]                        # optional: where member accounts cannot read
+/// management = { id = "111111111111" }  # role_arn and external_id as above, or --role-name
+/// log_archive = { id = "222222222222", role_arn = "arn:aws:iam::222222222222:role/Audit" }
 /// ```
-pub fn load_accounts(
-    path: &Path,
-    role_name: Option<&str>,
-) -> Result<Vec<AccountTarget>, AccountsError> {
+pub fn load_accounts(path: &Path, role_name: Option<&str>) -> Result<Accounts, AccountsError> {
     let text = rds_evidence_inventory::input::read_to_string(path).map_err(|source| {
         AccountsError::Read {
             path: path.to_owned(),
@@ -134,7 +171,33 @@ pub fn load_accounts(
         }
         targets.push(target);
     }
-    Ok(targets)
+    let mut organization = OrganizationAccounts::default();
+    if let Some(entry) = file.organization {
+        for (slot, account) in [
+            (&mut organization.management, entry.management),
+            (&mut organization.log_archive, entry.log_archive),
+        ] {
+            let Some(account) = account else { continue };
+            let line = text
+                .find(&format!("\"{}\"", account.id))
+                .map_or(1, |offset| text[..offset].matches('\n').count() + 1);
+            *slot = Some(
+                target(
+                    account.id,
+                    account.role_arn,
+                    account.external_id,
+                    None,
+                    BTreeMap::new(),
+                    role_name,
+                )
+                .map_err(|message| invalid(line, message))?,
+            );
+        }
+    }
+    Ok(Accounts {
+        targets,
+        organization,
+    })
 }
 
 /// Accounts given as ids, all reached through the role `role_name`.
@@ -217,11 +280,15 @@ fn target(
 mod tests {
     use super::*;
 
-    fn load(text: &str, role_name: Option<&str>) -> Result<Vec<AccountTarget>, String> {
+    fn load_file(text: &str, role_name: Option<&str>) -> Result<Accounts, String> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("accounts.toml");
         std::fs::write(&path, text).unwrap();
         load_accounts(&path, role_name).map_err(|e| e.to_string())
+    }
+
+    fn load(text: &str, role_name: Option<&str>) -> Result<Vec<AccountTarget>, String> {
+        load_file(text, role_name).map(|accounts| accounts.targets)
     }
 
     #[test]
@@ -279,6 +346,48 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("twice"), "{err}");
         assert!(load("", Some("R")).unwrap_err().contains("no [[account]]"));
+    }
+
+    #[test]
+    fn the_organizations_accounts() {
+        let accounts = load_file(
+            "[[account]]\nid = \"333333333333\"\n\n[organization]\n\
+             management = { id = \"111111111111\", external_id = \"org-1\" }\n\
+             log_archive = { id = \"222222222222\", \
+             role_arn = \"arn:aws:iam::222222222222:role/LogReader\" }\n",
+            Some("Audit"),
+        )
+        .unwrap();
+        let management = accounts.organization.management.unwrap();
+        assert_eq!(
+            management.role_arn("aws"),
+            "arn:aws:iam::111111111111:role/Audit"
+        );
+        assert_eq!(management.external_id.as_deref(), Some("org-1"));
+        let log_archive = accounts.organization.log_archive.unwrap();
+        assert_eq!(
+            log_archive.role_arn("aws"),
+            "arn:aws:iam::222222222222:role/LogReader"
+        );
+        let none = load_file("[[account]]\nid = \"333333333333\"\n", Some("Audit")).unwrap();
+        assert_eq!(none.organization, OrganizationAccounts::default());
+        let err = load_file(
+            "[[account]]\nid = \"333333333333\"\n\
+             role_arn = \"arn:aws:iam::333333333333:role/Audit\"\n[organization]\n\
+             management = { id = \"111111111111\" }\n",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("accounts.toml:5:") && err.contains("--role-name"),
+            "{err}"
+        );
+        let err = load_file(
+            "[[account]]\nid = \"333333333333\"\n[organization]\nmanager = { id = \"1\" }\n",
+            Some("Audit"),
+        )
+        .unwrap_err();
+        assert!(err.contains("accounts.toml:4:"), "{err}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod iam;
 mod input;
 mod kms;
 mod logs;
+mod organization;
 mod pages;
 pub mod permissions;
 mod rds;
@@ -34,7 +35,10 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
 
-pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError, TargetRole};
+pub use accounts::{
+    accounts_from_ids, load_accounts, AccountTarget, Accounts, AccountsError, OrganizationAccounts,
+    TargetRole,
+};
 pub use call_log::CallLog;
 pub use convert::now as utc_now;
 pub use error::CollectError;
@@ -44,6 +48,7 @@ pub use input::{
     check_region, parse_external_id, parse_role_arn, parse_session_name, InvalidInput,
     RegionSelection,
 };
+pub use organization::Organization;
 pub use session::{Access, AssumeRole};
 
 use crate::failure::unavailable;
@@ -58,6 +63,9 @@ pub struct CollectOptions {
     /// Carried into the snapshot's account, e.g. the customer's name.
     pub labels: std::collections::BTreeMap<String, String>,
     pub windows: Windows,
+    /// The organization's management and log-archive accounts, shared by every account of
+    /// the run: what a member cannot read is read there, once.
+    pub organization: Option<std::sync::Arc<Organization>>,
 }
 
 /// How far back activity is read, in whole days before the collection.
@@ -217,13 +225,20 @@ pub async fn collect(
     let activity = region::Activity::before(&collected_at, options.windows);
     let activity = &activity;
     let s3_in = |region: &str| session::s3_client(config, region, &log, transport);
+    let member = governance::Member {
+        account: &account.id,
+        organization: options.organization.as_deref(),
+        log: &log,
+    };
+    let member = &member;
     let account_wide = async {
         let ((trails, trail_buckets), iam, contacts) = tokio::join!(
             governance::trails_and_buckets(
                 &home_clients.cloudtrail,
                 &home_clients.s3,
                 &s3_in,
-                concurrency
+                concurrency,
+                member,
             ),
             iam::iam(&home_clients.iam, &collected_at),
             governance::contacts(&home_clients.account),
@@ -239,7 +254,8 @@ pub async fn collect(
         .map(|region| {
             let clients = Clients::new(config, &region, &log, transport);
             async move {
-                let snapshot = region::collect(&clients, &region, concurrency, activity).await;
+                let snapshot =
+                    region::collect(&clients, &region, concurrency, activity, member).await;
                 progress.region_collected(&region);
                 snapshot
             }
@@ -272,10 +288,20 @@ pub async fn collect(
             )));
         }
     }
+    let (mut unanswered, unwritten) = options
+        .organization
+        .as_deref()
+        .map(Organization::problems)
+        .unwrap_or_default();
+    if let Some(first) = unwritten.first() {
+        return Err(CollectError::Recording(format!(
+            "the organization accounts' recording is incomplete: cannot write {first}"
+        )));
+    }
     if let (Some(replayer), Traffic::Replay { missing, .. }) =
         (&connection.replayer, &options.access.traffic)
     {
-        let unanswered = replayer.missing();
+        unanswered.extend(replayer.missing());
         if *missing == MissingResponse::Fail && !unanswered.is_empty() {
             return Err(CollectError::ReplayMissing {
                 count: unanswered.len(),

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use futures::{stream, StreamExt};
+use rds_evidence_inventory::governance::EventDataStore;
 use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{
     DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
@@ -14,8 +15,11 @@ use rds_evidence_inventory::services::Secret;
 use rds_evidence_inventory::{Network, Observed, RegionSnapshot, Unavailable};
 
 use crate::cloudwatch::{MetricsOf, Window};
+use crate::governance::Member;
 use crate::session::Clients;
-use crate::{changes, cloudwatch, dms, ec2, kms, logs, rds, rds_extras, services, Windows};
+use crate::{
+    changes, cloudwatch, dms, ec2, governance, kms, logs, rds, rds_extras, services, Windows,
+};
 
 /// The windows of activity to read, ending at the day the collection started.
 pub(crate) struct Activity {
@@ -42,13 +46,14 @@ pub(crate) async fn collect(
     region: &str,
     concurrency: usize,
     activity: &Activity,
+    member: &Member<'_>,
 ) -> RegionSnapshot {
     let client = &clients.rds;
     // The region-wide extras need nothing from the listings: read them alongside.
     let (
         (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies),
         (global_clusters, pending_maintenance, certificates, reserved_instances),
-        (changes, log_groups, replication_tasks),
+        (changes, log_groups, replication_tasks, event_data_stores),
     ) = tokio::join!(
         async {
             tokio::join!(
@@ -74,6 +79,7 @@ pub(crate) async fn collect(
                 changes::changes(&clients.cloudtrail, activity.changes, activity.changes_days),
                 logs::rds_log_groups(&clients.logs),
                 dms::replication_tasks(&clients.dms),
+                event_data_stores(clients, region, concurrency, member),
             )
         },
     );
@@ -165,8 +171,47 @@ pub(crate) async fn collect(
         alarms,
         metrics,
         changes: changes.into(),
+        event_data_stores,
         log_groups: log_groups.into(),
         replication_tasks: replication_tasks.into(),
+    }
+}
+
+/// The account's own event data stores of the region, and the organization's when its
+/// management account is named. Either listing unknown leaves the whole unknown: a shorter
+/// list could hide the store that is the evidence.
+async fn event_data_stores(
+    clients: &Clients,
+    region: &str,
+    concurrency: usize,
+    member: &Member<'_>,
+) -> Observed<Vec<EventDataStore>> {
+    let organization = async {
+        match member.organization {
+            Some(organization) => {
+                organization
+                    .event_data_stores(region, concurrency, member.log)
+                    .await
+            }
+            None => None,
+        }
+    };
+    let (own, organization) = tokio::join!(
+        governance::event_data_stores(&clients.cloudtrail, concurrency),
+        organization
+    );
+    match (own, organization) {
+        (Observed::Unknown(why), _) | (_, Some(Observed::Unknown(why))) => Observed::Unknown(why),
+        (Observed::Value(mut stores), Some(Observed::Value(credited))) => {
+            // The management account collected itself lists its stores as its own.
+            let new: Vec<EventDataStore> = credited
+                .into_iter()
+                .filter(|c| !stores.iter().any(|s| s.arn == c.arn))
+                .collect();
+            stores.extend(new);
+            Observed::Value(stores)
+        }
+        (own, None) => own,
     }
 }
 

@@ -81,6 +81,7 @@ pub struct AssumeRole {
 
 /// The shared SDK configuration, the transport of the account's data clients, and the
 /// recorder or replayer behind them if any.
+#[derive(Debug)]
 pub(crate) struct Connection {
     pub config: SdkConfig,
     pub transport: Transport,
@@ -92,6 +93,7 @@ pub(crate) struct Connection {
 /// region a retry partition of the account's own. The SDK's default partition is one per
 /// service and region for the whole process: one throttled account would drain the retry
 /// quota of every other account of the run.
+#[derive(Debug)]
 pub(crate) struct Transport {
     http: SharedHttpClient,
     partitions: Mutex<HashMap<(&'static str, String), RetryPartition>>,

@@ -211,7 +211,8 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// What moto 5.2.5 cannot answer, so that a collection against it (or a recording of one) has
-/// these unknowns and no others: CloudWatch over rpc-v2-cbor, Account contact information,
+/// these unknowns and no others: CloudTrail Lake, CloudWatch over rpc-v2-cbor, Account contact
+/// information,
 /// Backup selections and protected resources, and S3 versioning, whose response moto wraps
 /// in an element the SDK does not accept; RDS certificates, engine versions, pending
 /// maintenance and reserved instances (not implemented), and the engines' default option
@@ -220,6 +221,7 @@ pub const EMULATOR_GAPS: &[&str] = &[
     "account:GetContactInformation",
     "backup:ListBackupSelections",
     "backup:ListProtectedResources",
+    "cloudtrail:ListEventDataStores",
     "cloudtrail:LookupEvents",
     "cloudwatch:DescribeAlarms",
     "cloudwatch:GetMetricData",
