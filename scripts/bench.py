@@ -6,15 +6,23 @@ instances in us-east-1 with tests/emulator/build_fleet.py, and times `rds-eviden
 from process start to bundle written: against the emulator, then again with --replay of a
 recording of the same fleet, which leaves only the tool's own cost. It prints a table, the
 requests per operation against the floor (see docs/PERFORMANCE.md), and writes the figures as
-JSON. Run it through `make bench`:
+JSON.
+
+Then the same fleet of UNRELATED_FLEET databases without and with --unrelated secrets and stacks
+per region (an application's, nothing the databases use): the requests must not grow.
+
+Then an organization far away: six accounts × three regions with --per-region databases each,
+reached through roles, collected through the latency and throttling proxy
+(tests/emulator/aws_proxy.py) without latency, at 40-150 ms a request, and with each account
+also limited to 20 requests a second; each wall time against the critical path the floor
+predicts (scripts/floor.py). Run it through `make bench`:
 
     scripts/bench.py --binary target/release/rds-evidence [--sizes 50,500,2000] [--runs 3]
+        [--per-region 50]
 """
 
 import argparse
-import collections
 import json
-import math
 import os
 import platform
 import shutil
@@ -22,210 +30,40 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
+
+from floor import compare, critical_path, requests
 
 ROOT = Path(__file__).resolve().parent.parent
 EMULATOR = ROOT / "tests" / "emulator"
 REGION = "us-east-1"
 
-# The largest page each listing API allows.
-RDS_PAGE = 100
-EC2_PAGES = {
-    "ec2:DescribeVpcs": 1000,
-    "ec2:DescribeSubnets": 1000,
-    "ec2:DescribeRouteTables": 100,
-    "ec2:DescribeNetworkAcls": 100,
-    "ec2:DescribeSecurityGroups": 1000,
-    "ec2:DescribeFlowLogs": 1000,
-}
-# Per KMS key, with the largest page of the paginated ones.
-KMS_PER_KEY = {
-    "kms:DescribeKey": None,
-    "kms:GetKeyPolicy": None,
-    "kms:GetKeyRotationStatus": None,
-    "kms:ListGrants": 100,
-    "kms:ListResourceTags": 50,
-}
-# Per CloudTrail bucket, one request each.
-S3_PER_BUCKET = [
-    "s3:GetBucketEncryption",
-    "s3:GetBucketPolicy",
-    "s3:GetBucketVersioning",
-    "s3:GetObjectLockConfiguration",
-    "s3:GetPublicAccessBlock",
-]
-# Once per account, from the home region; GetAlternateContact once per contact type.
-ACCOUNT_WIDE = {
-    "sts:GetCallerIdentity": 1,
-    "ec2:DescribeRegions": 1,
-    "cloudtrail:DescribeTrails": 1,
-    "iam:GetAccountSummary": 1,
-    "iam:GetAccountPasswordPolicy": 1,
-    "iam:GetAccountAuthorizationDetails": 1,
-    "iam:GetCredentialReport": 1,
-    "iam:ListSAMLProviders": 1,
-    "iam:ListOpenIDConnectProviders": 1,
-    "account:GetContactInformation": 1,
-    "account:GetAlternateContact": 3,
-}
-# Once per region: listings of which the snapshot keeps only the databases' part, so that
-# their full length is unknown and one page is the floor.
-PER_REGION = [
-    "rds:DescribeCertificates",
-    "rds:DescribeGlobalClusters",
-    "rds:DescribePendingMaintenanceActions",
-    "rds:DescribeReservedDBInstances",
+# The unrelated scenario: a fleet, and how many application secrets and stacks join it.
+UNRELATED_FLEET = 50
+UNRELATED = 300
+# The operations whose requests would grow with them.
+UNRELATED_OPERATIONS = [
     "secretsmanager:ListSecrets",
-    "backup:ListBackupPlans",
-    "backup:ListBackupVaults",
-    "backup:ListProtectedResources",
-    "application-autoscaling:DescribeScalableTargets",
     "cloudformation:DescribeStacks",
-    "cloudwatch:DescribeAlarms",
-    "logs:DescribeLogGroups",
-    "dms:DescribeReplicationTasks",
-    "dms:DescribeEndpoints",
+    "cloudformation:ListStackResources",
 ]
-# CloudTrail's event history is asked once per RDS change event name (collector/changes.rs).
-CHANGE_EVENTS = 15
-# GetMetricData: 4 statistics of 7 metrics per instance, of 1 per Aurora cluster, 500 a request.
-METRIC_QUERIES_PER_INSTANCE = 28
-METRIC_QUERIES_PER_AURORA_CLUSTER = 4
-METRIC_QUERIES_PER_REQUEST = 500
 
+# The organization scenario: accounts, their regions, and how far away they are.
+ACCOUNTS = [digit * 12 for digit in "123456"]
+ACCOUNT_REGIONS = "us-east-1,eu-west-1,ap-southeast-2"
+ROLE = "RdsEvidenceReadOnly"
+LATENCY = "40-150"
+ACCOUNT_RATE = 20
+DISTANCES = {
+    "no latency": ["--latency-ms", "0-0"],
+    f"{LATENCY} ms": ["--latency-ms", LATENCY],
+    f"{LATENCY} ms, {ACCOUNT_RATE}/s per account": [
+        "--latency-ms", LATENCY, "--account-rate", str(ACCOUNT_RATE)],
+}
 
 class BenchError(Exception):
     pass
-
-
-def pages(items, page_size):
-    """Requests to list `items` at `page_size`: an empty listing still takes one."""
-    return max(1, math.ceil(items / page_size))
-
-
-def value(observed):
-    """The value of an `Observed` (serialized as {"value": …}), or None when unknown."""
-    return observed.get("value") if isinstance(observed, dict) else None
-
-
-def count(observed):
-    return len(value(observed) or [])
-
-
-def floor(snapshot):
-    """The fewest requests that observe what `snapshot` holds, per action.
-
-    Listings cost their pages at the largest page size; each distinct shared object (parameter
-    group, KMS key, manual snapshot, trail, bucket, stack, backup plan) one request per thing
-    read about it; everything else one request per region or per account.
-    """
-    need = collections.Counter(ACCOUNT_WIDE)
-    trails = value(snapshot["account_wide"]["trails"]) or []
-    need["cloudtrail:GetTrailStatus"] += len(trails)
-    need["cloudtrail:GetEventSelectors"] += len(trails)
-    for action in S3_PER_BUCKET:
-        need[action] += len(snapshot["account_wide"]["trail_buckets"])
-
-    for region in snapshot["regions"]:
-        excluded = collections.Counter(e["kind"] for e in region["excluded"])
-        listings = {
-            "rds:DescribeDBInstances": count(region["db_instances"]) + excluded["db_instance"],
-            "rds:DescribeDBClusters": count(region["db_clusters"]) + excluded["db_cluster"],
-            "rds:DescribeDBSnapshots": count(region["db_snapshots"]) + excluded["db_snapshot"],
-            "rds:DescribeDBClusterSnapshots": count(region["db_cluster_snapshots"])
-            + excluded["db_cluster_snapshot"],
-            "rds:DescribeDBSubnetGroups": count(region["db_subnet_groups"]),
-            "rds:DescribeEventSubscriptions": count(region["event_subscriptions"]),
-            "rds:DescribeDBProxies": count(region["db_proxies"]),
-        }
-        for action, items in listings.items():
-            need[action] += pages(items, RDS_PAGE)
-        for group in region["parameter_groups"]:
-            action = (
-                "rds:DescribeDBParameters"
-                if group["kind"] == "instance"
-                else "rds:DescribeDBClusterParameters"
-            )
-            need[action] += pages(count(group["parameters"]), RDS_PAGE)
-        databases = (value(region["db_instances"]) or []) + (value(region["db_clusters"]) or [])
-        need["rds:DescribeDBEngineVersions"] += len({d["engine"] for d in databases})
-        need["rds:DescribeOptionGroups"] += len(
-            {g for i in value(region["db_instances"]) or [] for g in i["option_groups"]}
-        )
-        # Automated snapshots cannot be shared: only manual ones have attributes to read.
-        for listing, action in (
-            ("db_snapshots", "rds:DescribeDBSnapshotAttributes"),
-            ("db_cluster_snapshots", "rds:DescribeDBClusterSnapshotAttributes"),
-        ):
-            need[action] += sum(
-                1 for s in value(region[listing]) or [] if s["shared_with"] is not None
-            )
-
-        keys = region["kms_keys"]
-        if keys:
-            aliases = sum(count(key["aliases"]) for key in keys)
-            need["kms:ListAliases"] += pages(aliases, 100)
-        for key in keys:
-            for action, page_size in KMS_PER_KEY.items():
-                items = count(key["grants"]) if action == "kms:ListGrants" else 0
-                need[action] += pages(items, page_size) if page_size else 1
-
-        network = region["network"]
-        if count(network["vpcs"]):
-            for action, page_size in EC2_PAGES.items():
-                listing = action.removeprefix("ec2:Describe")
-                field = {
-                    "Vpcs": "vpcs",
-                    "Subnets": "subnets",
-                    "RouteTables": "route_tables",
-                    "NetworkAcls": "network_acls",
-                    "SecurityGroups": "security_groups",
-                    "FlowLogs": "flow_logs",
-                }[listing]
-                need[action] += pages(count(network[field]), page_size)
-
-        for action in PER_REGION:
-            need[action] += 1
-        plans = value(region["backup"]["plans"]) or []
-        need["backup:GetBackupPlan"] += len(plans)
-        need["backup:ListBackupSelections"] += len(plans)
-        targets = value(region["scalable_targets"]) or []
-        if targets:
-            need["application-autoscaling:DescribeScalingPolicies"] += 1
-        need["cloudformation:ListStackResources"] += count(region["stacks"])
-        need["cloudtrail:LookupEvents"] += CHANGE_EVENTS
-        queries = METRIC_QUERIES_PER_INSTANCE * count(region["db_instances"]) + (
-            METRIC_QUERIES_PER_AURORA_CLUSTER
-            * sum(1 for c in value(region["db_clusters"]) or [] if c["engine"].startswith("aurora"))
-        )
-        if queries:
-            need["cloudwatch:GetMetricData"] += math.ceil(queries / METRIC_QUERIES_PER_REQUEST)
-    return need
-
-
-def requests(snapshot):
-    """Requests made per action, retries included, and the regions each action was called in."""
-    made = collections.Counter()
-    regions = collections.defaultdict(set)
-    for call in snapshot["calls"]:
-        made[call["action"]] += call["attempts"]
-        regions[call["action"]].add(call["region"])
-    return made, regions
-
-
-def compare(snapshot):
-    """Per action: requests made and the floor. An action the floor does not model is taken
-    to need one request per region it was called in, and is marked."""
-    made, regions = requests(snapshot)
-    need = floor(snapshot)
-    return {
-        action: {
-            "actual": made.get(action, 0),
-            "floor": need[action] if action in need else len(regions[action]),
-            "modelled": action in need,
-        }
-        for action in sorted(set(made) | set(need))
-    }
 
 
 # --------------------------------------------------------------------------
@@ -233,13 +71,13 @@ def compare(snapshot):
 # --------------------------------------------------------------------------
 
 
-class Emulator:
-    """A fresh moto server on a free loopback port; it stops when its stdin closes."""
+class LoopbackServer:
+    """One of the servers of tests/emulator on a free loopback port; it stops when its stdin
+    closes."""
 
-    def __init__(self, python):
-        env = dict(os.environ, MOTO_RDS_SNAPSHOT_LIMIT="100000")
+    def __init__(self, python, script, *args, env=None):
         self.process = subprocess.Popen(
-            [python, str(EMULATOR / "moto_server.py")],
+            [python, str(EMULATOR / script), *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -249,7 +87,7 @@ class Emulator:
         port = self.process.stdout.readline().strip()
         if not port.isdigit():
             self.close()
-            raise BenchError("moto did not start: run `make venv`")
+            raise BenchError(f"{script} did not start: run `make venv`")
         self.endpoint = f"http://127.0.0.1:{port}"
 
     def close(self):
@@ -261,6 +99,25 @@ class Emulator:
 
     def __exit__(self, *_):
         self.close()
+
+
+class Emulator(LoopbackServer):
+    """A fresh moto server."""
+
+    def __init__(self, python):
+        super().__init__(python, "moto_server.py",
+                         env=dict(os.environ, MOTO_RDS_SNAPSHOT_LIMIT="100000"))
+
+
+class Proxy(LoopbackServer):
+    """The latency and throttling proxy in front of `upstream`."""
+
+    def __init__(self, python, upstream, *args):
+        super().__init__(python, "aws_proxy.py", "--upstream", upstream, *args)
+
+    def stats(self):
+        with urllib.request.urlopen(f"{self.endpoint}/__proxy__/stats") as response:
+            return json.load(response)
 
 
 def sealed_environment(home):
@@ -361,6 +218,68 @@ def bench_size(args, instances, work):
     }
 
 
+def bench_unrelated(args, work):
+    """Requests of one fleet, then of the same fleet beside UNRELATED secrets and stacks."""
+    counts = {}
+    for unrelated in (0, UNRELATED):
+        with Emulator(args.python) as emulator:
+            built = subprocess.run(
+                [args.python, str(EMULATOR / "build_fleet.py"), "--endpoint-url",
+                 emulator.endpoint, "--instances", str(UNRELATED_FLEET), "--regions", REGION,
+                 "--unrelated", str(unrelated)],
+                capture_output=True, text=True,
+            )
+            if built.returncode != 0:
+                raise BenchError(f"build_fleet.py failed:\n{built.stderr}")
+            out = work / f"unrelated-{unrelated}"
+            measure([str(args.binary), "collect", "--endpoint-url", emulator.endpoint,
+                     "--regions", REGION, "--max-attempts", "1", "--no-evaluate",
+                     "--out", str(out)], sealed_environment(work), work / f"{out.name}.log")
+        made, _ = requests(json.loads((out / "snapshot.json").read_text()))
+        counts[unrelated] = {
+            "total": sum(made.values()),
+            **{action: made[action] for action in UNRELATED_OPERATIONS},
+        }
+    return {"fleet": UNRELATED_FLEET, "unrelated": UNRELATED, "requests": counts}
+
+
+def bench_accounts(args, work):
+    """The organization far away: one collection of every account per distance."""
+    with Emulator(args.python) as emulator:
+        built = subprocess.run(
+            [args.python, str(EMULATOR / "build_accounts.py"), "--endpoint-url", emulator.endpoint,
+             "--accounts", ",".join(ACCOUNTS), "--regions", ACCOUNT_REGIONS,
+             "--instances-per-region", str(args.per_region)],
+            capture_output=True, text=True,
+        )
+        if built.returncode != 0:
+            raise BenchError(f"build_accounts.py failed:\n{built.stderr}")
+        env = sealed_environment(work)
+        runs = []
+        for label, distance in DISTANCES.items():
+            with Proxy(args.python, emulator.endpoint, *distance) as proxy:
+                out = work / label.replace(" ", "-").replace("/", "-")
+                run = measure([str(args.binary), "collect", "--regions", ACCOUNT_REGIONS,
+                               "--role-name", ROLE, "--account-ids", ",".join(ACCOUNTS),
+                               "--endpoint-url", proxy.endpoint, "--out", str(out)],
+                              env, work / f"{out.name}.log")
+                stats = proxy.stats()
+            snapshots = [json.loads((out / a / "snapshot.json").read_text()) for a in ACCOUNTS]
+            latency = [float(x) for x in distance[1].split("-")]
+            rate = ACCOUNT_RATE if "--account-rate" in distance else None
+            path = critical_path(snapshots, sum(latency) / 2 / 1000, 16, 4, True,
+                                 rate and (rate, 2 * rate))
+            runs.append({
+                "distance": label,
+                **run,
+                "requests": sum(c["attempts"] for s in snapshots for c in s["calls"]),
+                "throttled": sum(stats["throttled"].values()),
+                **path,
+            })
+    return {"accounts": len(ACCOUNTS), "regions": ACCOUNT_REGIONS.split(","),
+            "databases": len(ACCOUNTS) * 3 * args.per_region, "runs": runs}
+
+
 # --------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------
@@ -371,6 +290,25 @@ def print_table(rows, header):
     for row in [header, *rows]:
         print("  ".join(str(x).rjust(w) if i else str(x).ljust(w)
                         for i, (x, w) in enumerate(zip(row, widths))))
+
+
+def report_unrelated(unrelated):
+    print(f"\nRequests of {unrelated['fleet']} databases, beside 0 and {unrelated['unrelated']} "
+          "unrelated secrets and stacks:")
+    before, after = (unrelated["requests"][n] for n in sorted(unrelated["requests"]))
+    print_table([[name, before[name], after[name]] for name in ["total", *UNRELATED_OPERATIONS]],
+                ["requests", "0 unrelated", f"{unrelated['unrelated']} unrelated"])
+
+
+def report_accounts(accounts):
+    print(f"\n{accounts['accounts']} accounts × {len(accounts['regions'])} regions, "
+          f"{accounts['databases']} databases, through roles, through the proxy:")
+    print_table([[r["distance"], f"{r['wall_s']:.2f}", f"{r['critical_path_s']:.2f}",
+                  f"{r['wall_s'] / r['critical_path_s']:.1f}" if r["critical_path_s"] else "-",
+                  r["requests"], r["throttled"], f"{r['user_s']:.2f}", f"{r['peak_rss_mib']:.1f}"]
+                 for r in accounts["runs"]],
+                ["distance", "wall s", "critical path s", "wall / path", "requests", "throttled",
+                 "user s", "peak RSS MiB"])
 
 
 def report(results):
@@ -421,6 +359,9 @@ def parse_args():
     parser.add_argument("--python", default=sys.executable,
                         help="a Python with moto and boto3 (default: this one)")
     parser.add_argument("--out", type=Path, default=ROOT / "target" / "bench" / "results.json")
+    parser.add_argument("--per-region", type=int, default=50,
+                        help="databases per region of each account of the organization scenario "
+                        "(default 50; 0 skips it)")
     parser.add_argument("--keep", action="store_true",
                         help="keep bundles and recordings (their directory is printed)")
     return parser.parse_args()
@@ -434,12 +375,22 @@ def main():
         return 1
     work_root = Path(tempfile.mkdtemp(prefix="rds-evidence-bench-"))
     results = []
+    unrelated = accounts = None
     try:
         for instances in args.sizes:
             print(f"N={instances}: building the fleet and collecting it …", file=sys.stderr)
             work = work_root / str(instances)
             work.mkdir()
             results.append(bench_size(args, instances, work))
+        print("Unrelated secrets and stacks: two fleets …", file=sys.stderr)
+        (work_root / "unrelated").mkdir()
+        unrelated = bench_unrelated(args, work_root / "unrelated")
+        if args.per_region:
+            print("The organization: building six accounts and collecting them …",
+                  file=sys.stderr)
+            work = work_root / "accounts"
+            work.mkdir()
+            accounts = bench_accounts(args, work)
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
         return 1
@@ -450,6 +401,9 @@ def main():
             shutil.rmtree(work_root, ignore_errors=True)
 
     report(results)
+    report_unrelated(unrelated)
+    if accounts:
+        report_accounts(accounts)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "machine": {
@@ -459,6 +413,8 @@ def main():
             "max_attempts": args.max_attempts,
         },
         "results": results,
+        "unrelated": unrelated,
+        "accounts": accounts,
     }, indent=2) + "\n")
     print(f"\nwrote {args.out}")
     return 0

@@ -3,7 +3,7 @@
 
 Usage:
     python build_fleet.py --endpoint-url http://127.0.0.1:PORT \\
-        [--instances 50] [--regions us-east-1,eu-west-1] [--workers 8]
+        [--instances 50] [--regions us-east-1,eu-west-1] [--workers 8] [--unrelated 0]
 
 Each region gets one VPC with three private subnets in three AZs, a DB subnet
 group, an application and a database security group (the latter open on
@@ -18,7 +18,9 @@ prod/dev; about a fifth of the databases are unencrypted; about a tenth of
 the standalone primaries have one manual snapshot, the first of them per
 region shared publicly and every fifth one shared with another account.
 Names and settings depend only on the arguments: identifiers look like
-fleet-use1-postgres-0004.
+fleet-use1-postgres-0004. --unrelated N adds, per region, N secrets and N
+CloudFormation stacks that have nothing to do with the databases (an
+application's), which a collector must not pay for.
 
 moto caps the DB snapshots of a region at MOTO_RDS_SNAPSHOT_LIMIT (default
 1000), and every created instance except a read replica comes with an
@@ -482,7 +484,21 @@ def summarize(region, slots, infra):
     }
 
 
-def build(clients, instances, regions, workers):
+def build_unrelated(clients, region, count):
+    """`count` application secrets and stacks of one region: nothing a database uses."""
+    secrets = clients("secretsmanager", region)
+    cfn = clients("cloudformation", region)
+    queue = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {}}}})
+    for index in range(count):
+        secrets.create_secret(
+            Name=f"app/unrelated-{index:04d}",
+            SecretString="not-a-database-secret",
+            Tags=[{"Key": "team", "Value": "apps"}],
+        )
+        cfn.create_stack(StackName=f"app-unrelated-{index:04d}", TemplateBody=queue)
+
+
+def build(clients, instances, regions, workers, unrelated=0):
     counts = split_evenly(instances, regions)
     plans = {region: plan_region(region, counts[region]) for region in regions}
     aurora = {r: [s for s in plans[r] if s["kind"] == "aurora"] for r in regions}
@@ -491,6 +507,7 @@ def build(clients, instances, regions, workers):
         infras = dict(zip(regions, run_all(pool, [
             (build_region, clients, region, i) for i, region in enumerate(regions)
         ])))
+        run_all(pool, [(build_unrelated, clients, region, unrelated) for region in regions])
         run_all(pool, [
             (build_clusters, clients, region, aurora[region], infras[region])
             for region in regions
@@ -566,6 +583,10 @@ def parse_args():
     parser.add_argument(
         "--workers", type=positive, default=8, help="parallel API calls (default 8)"
     )
+    parser.add_argument(
+        "--unrelated", type=int, default=0,
+        help="secrets and stacks per region that no database uses (default 0)",
+    )
     return parser.parse_args()
 
 
@@ -574,7 +595,8 @@ def main():
     isolate_from_caller_aws_config()
     try:
         summary = build(
-            Clients(args.endpoint_url, args.workers), args.instances, args.regions, args.workers
+            Clients(args.endpoint_url, args.workers), args.instances, args.regions, args.workers,
+            args.unrelated,
         )
     except (ClientError, BotoCoreError, ResponseParserError, FleetError) as err:
         message = " ".join(str(err).split())

@@ -152,10 +152,13 @@ def build_autoscaling(clients):
     return {"cluster:prod-aurora": ["prod-aurora-reader-cpu"]}
 
 
-def build_stacks(clients):
-    """demo-db-stack owns an RDS parameter group; demo-queue-stack owns only a queue, which is
-    no evidence about the databases, so the collector leaves it out. (A subnet group would join
-    the region's subnet-group listing, which the other parts of the demo describe.)"""
+def build_stacks(clients, estate):
+    """demo-db-stack owns an RDS parameter group and a security group in demo-vpc; the security
+    group carries the aws:cloudformation:stack-name tag CloudFormation puts on what it makes,
+    which is how the collector finds the stack (moto tags EC2 resources so, not RDS ones).
+    demo-queue-stack owns only a queue and is named by nothing the databases use: the collector
+    never reads it. (A subnet group would join the region's subnet-group listing, which the
+    other parts of the demo describe.)"""
     db_stack = {
         "Resources": {
             "DbParameters": {
@@ -166,17 +169,32 @@ def build_stacks(clients):
                     "Parameters": {"rds.force_ssl": "1"},
                 },
             },
+            "DbSecurityGroup": {
+                "Type": "AWS::EC2::SecurityGroup",
+                "Properties": {
+                    "GroupDescription": "Managed by demo-db-stack",
+                    "VpcId": estate["vpcs"]["demo-vpc"],
+                },
+            },
         }
     }
     queue_stack = {"Resources": {"Events": {"Type": "AWS::SQS::Queue", "Properties": {}}}}
     cfn = clients("cloudformation")
+    db_stack_id = cfn.create_stack(
+        StackName="demo-db-stack", TemplateBody=json.dumps(db_stack)
+    )["StackId"]
+    security_group = next(
+        r["PhysicalResourceId"]
+        for r in cfn.describe_stack_resources(StackName="demo-db-stack")["StackResources"]
+        if r["LogicalResourceId"] == "DbSecurityGroup"
+    )
     return {
-        "demo-db-stack": cfn.create_stack(
-            StackName="demo-db-stack", TemplateBody=json.dumps(db_stack)
-        )["StackId"],
-        "demo-queue-stack": cfn.create_stack(
-            StackName="demo-queue-stack", TemplateBody=json.dumps(queue_stack)
-        )["StackId"],
+        "demo-db-stack": {"id": db_stack_id, "security_group": security_group},
+        "demo-queue-stack": {
+            "id": cfn.create_stack(
+                StackName="demo-queue-stack", TemplateBody=json.dumps(queue_stack)
+            )["StackId"]
+        },
     }
 
 
@@ -245,7 +263,7 @@ def build(clients, account_id, estate):
             "secret_values_never_to_leak": [APP_USER_SECRET, DEV_ADMIN_SECRET],
             "backup": build_backup(clients, estate),
             "scalable_targets": build_autoscaling(clients),
-            "stacks": build_stacks(clients),
+            "stacks": build_stacks(clients, estate),
             "log_groups": build_logs(clients),
             "migration": build_migration(clients),
         }

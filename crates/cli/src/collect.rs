@@ -1,5 +1,5 @@
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -14,9 +14,9 @@ use rds_evidence_collector::traffic::{
     check_recording_destination, check_recordings_destination, MissingResponse, Traffic,
 };
 use rds_evidence_collector::{
-    accounts_from_ids, load_accounts, parse_external_id, parse_role_arn, parse_session_name,
-    Access, AccountTarget, AssumeRole, CollectOptions, NoProgress, RegionSelection, RequestLimit,
-    Windows,
+    accounts_from_ids, caller_partition, load_accounts, parse_external_id, parse_role_arn,
+    parse_session_name, Access, AccountTarget, Accounts, AssumeRole, CollectOptions, NoProgress,
+    Organization, OrganizationAccounts, RegionSelection, RequestLimit, TargetRole, Windows,
 };
 use rds_evidence_controls::Evaluation;
 use rds_evidence_history::{compare, HistoryTable, IndexEntry, Shard, Store};
@@ -101,9 +101,15 @@ pub struct CollectArgs {
     #[arg(long, value_name = "URL", value_parser = parse_endpoint_url)]
     endpoint_url: Option<String>,
 
-    /// AWS requests in flight at once, across all regions and accounts.
+    /// AWS requests in flight at once, across all regions and accounts. Time a request waits
+    /// for its turn does not count against --call-timeout.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
+
+    /// AWS requests of one service in one region of an account in flight at once: AWS limits
+    /// request rates per service (or operation), account and region.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    service_concurrency: u16,
 
     /// Days of CloudWatch statistics summarised per database (peaks, growth, rightsizing).
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=455))]
@@ -114,7 +120,7 @@ pub struct CollectArgs {
     changes_days: u32,
 
     /// Attempts per request, the first included; throttling and transient errors are retried
-    /// with adaptive backoff.
+    /// with exponential backoff and jitter.
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
 
@@ -174,7 +180,8 @@ pub struct CollectArgs {
     #[arg(long, value_name = "SPEC", hide = true, value_parser = FaultPlan::parse)]
     inject_faults: Option<FaultPlan>,
 
-    /// Seconds allowed for one attempt of one request.
+    /// Seconds allowed for one attempt of one request, from when it is sent (time queued
+    /// behind --concurrency and --service-concurrency does not count).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     call_timeout: u64,
 }
@@ -282,20 +289,20 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         store: store.as_ref(),
         regressed: Mutex::default(),
     };
-    let targets = account_targets(&args)?;
+    let accounts = account_targets(&args)?;
     // Where the run writes is checked before collecting: nothing that is not the tool's is
     // ever overwritten.
-    match (&args.out, &targets) {
+    match (&args.out, &accounts) {
         (Some(out), None) => writer.check_destination(out)?,
         (Some(out), Some(_)) => check_accounts_destination(out)?,
         (None, _) => {}
     }
-    match (&args.record, &targets) {
+    match (&args.record, &accounts) {
         (Some(dir), None) => check_recording_destination(dir).map_err(anyhow::Error::msg)?,
         (Some(dir), Some(_)) => check_recordings_destination(dir).map_err(anyhow::Error::msg)?,
         (None, _) => {}
     }
-    let base = CollectOptions {
+    let mut base = CollectOptions {
         access: Access {
             profile: args.profile.clone(),
             role: args.role_arn.clone().map(|role_arn| AssumeRole {
@@ -306,6 +313,7 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
             endpoint_url: args.endpoint_url.clone(),
             concurrency: usize::from(args.concurrency),
             request_limit: RequestLimit::new(usize::from(args.concurrency)),
+            service_concurrency: usize::from(args.service_concurrency),
             max_attempts: args.max_attempts,
             call_timeout: Duration::from_secs(args.call_timeout),
             traffic: traffic(
@@ -323,12 +331,17 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
             metrics_days: args.metrics_days,
             changes_days: args.changes_days,
         },
+        organization: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let Some(targets) = targets else {
+    let Some(Accounts {
+        targets,
+        organization,
+    }) = accounts
+    else {
         let progress = TerminalProgress::new();
         let collection = rds_evidence_collector::collect(&base, &progress);
         let snapshot = within(&runtime, args.timeout, collection)??;
@@ -343,12 +356,36 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         ));
     };
 
+    // A role given by name is in the partition of the caller's own identity (aws-us-gov,
+    // aws-cn, …); a replay assumes no role.
+    let named = targets
+        .iter()
+        .chain(&organization.management)
+        .chain(&organization.log_archive)
+        .any(|t| matches!(t.role, TargetRole::Name(_)));
+    let partition = if named && args.replay.is_none() {
+        let lookup = caller_partition(&base.access, &base.regions);
+        Some(within(&runtime, args.timeout, lookup)??)
+    } else {
+        None
+    };
+    // The organization's accounts, reached like the others: their reads are shared by all.
+    let reach = |target: &AccountTarget| {
+        let access = options_for(&base, target, &args.session_name, partition.as_deref()).access;
+        (target.id.clone(), access)
+    };
+    if organization.management.is_some() || organization.log_archive.is_some() {
+        base.organization = Some(Arc::new(Organization::new(
+            organization.management.as_ref().map(reach),
+            organization.log_archive.as_ref().map(reach),
+        )));
+    }
     let results = within(
         &runtime,
         args.timeout,
         stream::iter(targets)
             .map(|target| {
-                let options = options_for(&base, &target, &args.session_name);
+                let options = options_for(&base, &target, &args.session_name, partition.as_deref());
                 async move {
                     let result = rds_evidence_collector::collect(&options, &NoProgress).await;
                     (target.id, result)
@@ -414,17 +451,23 @@ fn within<T>(
         })
 }
 
-/// The accounts of --accounts or --account-ids, of this job's shard; `None` for a
-/// single-account run.
-fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarget>>> {
+/// The accounts of --accounts or --account-ids, of this job's shard, and the organization's
+/// accounts the accounts file names; `None` for a single-account run.
+fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Accounts>> {
     let role_name = args.role_name.as_deref();
-    let targets = match (&args.accounts, args.account_ids.is_empty()) {
+    let Accounts {
+        targets,
+        organization,
+    } = match (&args.accounts, args.account_ids.is_empty()) {
         (Some(path), _) => load_accounts(path, role_name)?,
-        (None, false) => accounts_from_ids(
-            &args.account_ids,
-            role_name.unwrap_or_default(),
-            args.external_id.as_deref(),
-        )?,
+        (None, false) => Accounts {
+            targets: accounts_from_ids(
+                &args.account_ids,
+                role_name.unwrap_or_default(),
+                args.external_id.as_deref(),
+            )?,
+            organization: OrganizationAccounts::default(),
+        },
         (None, true) => {
             if args.shard.is_some() {
                 anyhow::bail!("--shard splits an account list: give --accounts or --account-ids");
@@ -433,25 +476,38 @@ fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarge
         }
     };
     let Some(shard) = args.shard else {
-        return Ok(Some(targets));
+        return Ok(Some(Accounts {
+            targets,
+            organization,
+        }));
     };
     let mine: Vec<AccountTarget> = targets
         .into_iter()
         .filter(|target| shard.contains(&target.id))
         .collect();
     println!("Shard {shard}: {} account(s)", mine.len());
-    Ok(Some(mine))
+    Ok(Some(Accounts {
+        targets: mine,
+        organization,
+    }))
 }
 
 /// The run's options for one account: its role, regions and labels, and its own recording.
+/// `partition` is the caller's, known whenever a live run names a role; a replay assumes none.
 fn options_for(
     base: &CollectOptions,
     target: &AccountTarget,
     session_name: &str,
+    partition: Option<&str>,
 ) -> CollectOptions {
     let mut options = base.clone();
-    options.access.role = Some(AssumeRole {
-        role_arn: target.role_arn.clone(),
+    let role_arn = match (&target.role, partition) {
+        (TargetRole::Arn(arn), _) => Some(arn.clone()),
+        (TargetRole::Name(_), Some(partition)) => Some(target.role_arn(partition)),
+        (TargetRole::Name(_), None) => None,
+    };
+    options.access.role = role_arn.map(|role_arn| AssumeRole {
+        role_arn,
         external_id: target.external_id.clone(),
         session_name: session_name.to_owned(),
     });

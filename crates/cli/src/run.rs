@@ -58,6 +58,7 @@ struct RunConfig {
     store_bucket_owner: Option<String>,
     store_profile: Option<String>,
     concurrency: Option<u16>,
+    service_concurrency: Option<u16>,
     account_concurrency: Option<u16>,
     metrics_days: Option<u32>,
     changes_days: Option<u32>,
@@ -154,6 +155,10 @@ impl RunConfig {
         push("--store-region", self.store_region.clone());
         push("--store-profile", self.store_profile.clone());
         push("--concurrency", self.concurrency.map(|n| n.to_string()));
+        push(
+            "--service-concurrency",
+            self.service_concurrency.map(|n| n.to_string()),
+        );
         push(
             "--account-concurrency",
             self.account_concurrency.map(|n| n.to_string()),

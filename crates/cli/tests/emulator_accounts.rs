@@ -84,7 +84,10 @@ fn two_accounts_by_two_regions_concurrently() {
                 .iter()
                 .map(|i| i.identifier.as_str())
                 .collect();
-            assert_eq!(ids, [built[account][&region.region].as_str().unwrap()]);
+            assert_eq!(
+                ids,
+                built[account][&region.region].as_array().unwrap().to_vec()
+            );
         }
     }
     assert!(stdout(&output).contains(&format!("== Account {} ==", ACCOUNTS[0])));

@@ -178,10 +178,11 @@ fn only_trail_buckets_are_read_each_once() {
 #[test]
 fn governance_calls_are_made_in_the_home_region_and_trails_are_complete() {
     let snapshot = &collected().snapshot;
-    // The event history is regional (collector/changes.rs), not governance.
+    // The event history and the Lake event data stores are regional, not account-wide.
+    let regional = ["cloudtrail:LookupEvents", "cloudtrail:ListEventDataStores"];
     for call in snapshot.calls.iter().filter(|c| {
         (c.action.starts_with("cloudtrail:") || c.action.starts_with("s3:"))
-            && c.action != "cloudtrail:LookupEvents"
+            && !regional.contains(&c.action.as_str())
     }) {
         assert_eq!(call.region, "us-east-1", "{call:?}");
         // "Not configured" answers are errors on the wire, values in the snapshot.

@@ -257,21 +257,45 @@ fn aurora_replica_auto_scaling() {
 }
 
 #[test]
-fn only_the_stack_that_owns_database_resources_is_kept() {
+fn only_the_stack_named_by_what_the_databases_use_is_read() {
     let stacks = region("us-east-1").stacks.value().unwrap();
     assert_eq!(
         stacks,
         &[Stack {
             name: "demo-db-stack".into(),
-            id: Some(built_str(&["stacks", "demo-db-stack"]).to_owned()),
+            id: Some(built_str(&["stacks", "demo-db-stack", "id"]).to_owned()),
             status: Some("CREATE_COMPLETE".into()),
-            resources: Observed::Value(vec![StackResource {
-                logical_id: "DbParameters".into(),
-                // moto leaves the physical id of RDS groups empty.
-                physical_id: None,
-                resource_type: "AWS::RDS::DBParameterGroup".into(),
-            }]),
+            resources: Observed::Value(vec![
+                StackResource {
+                    logical_id: "DbParameters".into(),
+                    // moto leaves the physical id of RDS groups empty.
+                    physical_id: None,
+                    resource_type: "AWS::RDS::DBParameterGroup".into(),
+                },
+                StackResource {
+                    logical_id: "DbSecurityGroup".into(),
+                    physical_id: Some(
+                        built_str(&["stacks", "demo-db-stack", "security_group"]).to_owned()
+                    ),
+                    resource_type: "AWS::EC2::SecurityGroup".into(),
+                },
+            ]),
         }]
+    );
+    // demo-queue-stack is named by nothing: never asked about.
+    let asked: Vec<&str> = collected()
+        .snapshot
+        .calls
+        .iter()
+        .filter(|c| c.action.starts_with("cloudformation:"))
+        .map(|c| c.action.as_str())
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "cloudformation:DescribeStacks",
+            "cloudformation:ListStackResources"
+        ]
     );
     assert_eq!(region("eu-west-1").stacks, Observed::Value(Vec::new()));
 }
@@ -337,7 +361,6 @@ fn each_service_call_is_made_once_per_region_or_item() {
         "backup:ListBackupVaults",
         "backup:ListProtectedResources",
         "application-autoscaling:DescribeScalableTargets",
-        "cloudformation:DescribeStacks",
         "logs:DescribeLogGroups",
         "dms:DescribeReplicationTasks",
         "dms:DescribeEndpoints",
@@ -346,10 +369,13 @@ fn each_service_call_is_made_once_per_region_or_item() {
             assert_eq!(count(action, region), 1, "{action} in {region}");
         }
     }
-    // Per plan, per stack, and policies only where there is a target.
+    // Per plan, per stack a database's surroundings name, and policies only where there is a
+    // target: eu-west-1 has no stack to read.
     assert_eq!(count("backup:GetBackupPlan", "us-east-1"), 1);
     assert_eq!(count("backup:ListBackupSelections", "us-east-1"), 1);
-    assert_eq!(count("cloudformation:ListStackResources", "us-east-1"), 2);
+    assert_eq!(count("cloudformation:DescribeStacks", "us-east-1"), 1);
+    assert_eq!(count("cloudformation:ListStackResources", "us-east-1"), 1);
+    assert_eq!(count("cloudformation:DescribeStacks", "eu-west-1"), 0);
     assert_eq!(
         count(
             "application-autoscaling:DescribeScalingPolicies",

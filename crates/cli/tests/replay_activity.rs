@@ -161,3 +161,52 @@ fn the_activity_checks_judge_the_fixture() {
     let peaks = outcome("rds.database.utilisation", "orders-pg").1;
     assert!(peaks.contains("peak connections 179"), "{peaks}");
 }
+
+#[test]
+fn a_history_cut_short_keeps_what_was_read() {
+    // CloudTrail answers ten event names, then the quota runs out: every retry is throttled.
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = rds_evidence(dir.path());
+    command
+        .args(["collect", "--no-evaluate", "--max-attempts", "2"])
+        .args(["--inject-faults", "exhaust=cloudtrail:LookupEvents:10"])
+        .arg("--replay")
+        .arg(fixture("real-shapes"));
+    let (cut_short, output) = collect_snapshot(command, &dir.path().join("out"));
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "written, with what is missing"
+    );
+    let history = cut_short.regions[0]
+        .changes
+        .value()
+        .expect("the events read before the failure are kept");
+    let complete = region().changes.value().unwrap();
+    assert_eq!(history.events, complete.events, "all four came before it");
+    let cut = history.interrupted.as_ref().expect("marked as cut short");
+    assert_eq!(cut.after_events, 4);
+    assert_eq!(cut.why.kind, rds_evidence_inventory::FailureKind::Throttled);
+    assert_eq!(
+        cut.unread,
+        [
+            "ModifyDBSnapshotAttribute",
+            "RestoreDBClusterFromSnapshot",
+            "RestoreDBClusterToPointInTime",
+            "RestoreDBInstanceFromDBSnapshot",
+            "RestoreDBInstanceToPointInTime",
+        ]
+    );
+    assert!(cut_short
+        .gaps()
+        .iter()
+        .any(|gap| gap.subject == "changes after the first 4 events"));
+    // What was read proves the console change, however the history ends.
+    let evaluation = evaluate(&cut_short, &Profile::builtin(), &Attestations::default());
+    let console = evaluation
+        .findings
+        .iter()
+        .find(|f| f.check == "rds.changes.not_from_console")
+        .unwrap();
+    assert_eq!(console.outcome, Outcome::Fail);
+}

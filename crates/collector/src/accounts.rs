@@ -1,5 +1,8 @@
 //! Many accounts in one run: the accounts file (`--accounts`), or account ids with one role
-//! name (`--role-name` and `--account-ids`).
+//! name (`--role-name` and `--account-ids`). The accounts file may also name the
+//! organization's management and log-archive accounts (`[organization]`), where an
+//! organization trail's selectors, its bucket and the organization's event data stores are
+//! read for every member.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,7 +18,7 @@ use crate::input::{check_region, parse_external_id, parse_role_arn, RegionSelect
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountTarget {
     pub id: String,
-    pub role_arn: String,
+    pub role: TargetRole,
     pub external_id: Option<String>,
     /// `None`: the run's `--regions`.
     pub regions: Option<RegionSelection>,
@@ -23,6 +26,25 @@ pub struct AccountTarget {
     pub labels: BTreeMap<String, String>,
     /// Declared for the whole account: classifies every database in it.
     pub environment: Option<Environment>,
+}
+
+/// The role to assume in an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetRole {
+    Arn(String),
+    /// A role name (`--role-name`): its ARN is in the partition of the caller's identity,
+    /// known only once the caller's credentials are.
+    Name(String),
+}
+
+impl AccountTarget {
+    /// The role's ARN, a named role's built in `partition` (`aws`, `aws-us-gov`, `aws-cn`, …).
+    pub fn role_arn(&self, partition: &str) -> String {
+        match &self.role {
+            TargetRole::Arn(arn) => arn.clone(),
+            TargetRole::Name(name) => format!("arn:{partition}:iam::{}:role/{name}", self.id),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -42,11 +64,44 @@ pub enum AccountsError {
     Argument(String),
 }
 
+/// An accounts file: the accounts to collect, and the organization's accounts if named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accounts {
+    pub targets: Vec<AccountTarget>,
+    pub organization: OrganizationAccounts,
+}
+
+/// The organization's accounts that hold what its member accounts cannot read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrganizationAccounts {
+    /// Owns the organization trail (its event selectors) and the organization's CloudTrail
+    /// Lake event data stores: the management or delegated administrator account.
+    pub management: Option<AccountTarget>,
+    /// Holds the organization trail's bucket.
+    pub log_archive: Option<AccountTarget>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AccountsFile {
     #[serde(rename = "account", default)]
     accounts: Vec<AccountEntry>,
+    organization: Option<OrganizationEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationEntry {
+    management: Option<OrganizationAccountEntry>,
+    log_archive: Option<OrganizationAccountEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationAccountEntry {
+    id: String,
+    role_arn: Option<String>,
+    external_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -72,11 +127,12 @@ struct AccountEntry {
 /// regions = ["us-east-1", "eu-west-1"]                               # or --regions
 /// labels = { customer = "Acme" }
 /// environment = "production"        # optional: production or non-production, for everything
+///
+/// [organization]                        # optional: where member accounts cannot read
+/// management = { id = "111111111111" }  # role_arn and external_id as above, or --role-name
+/// log_archive = { id = "222222222222", role_arn = "arn:aws:iam::222222222222:role/Audit" }
 /// ```
-pub fn load_accounts(
-    path: &Path,
-    role_name: Option<&str>,
-) -> Result<Vec<AccountTarget>, AccountsError> {
+pub fn load_accounts(path: &Path, role_name: Option<&str>) -> Result<Accounts, AccountsError> {
     let text = rds_evidence_inventory::input::read_to_string(path, limits::ACCOUNTS).map_err(
         |source| AccountsError::Read {
             path: path.to_owned(),
@@ -130,7 +186,33 @@ pub fn load_accounts(
         }
         targets.push(target);
     }
-    Ok(targets)
+    let mut organization = OrganizationAccounts::default();
+    if let Some(entry) = file.organization {
+        for (slot, account) in [
+            (&mut organization.management, entry.management),
+            (&mut organization.log_archive, entry.log_archive),
+        ] {
+            let Some(account) = account else { continue };
+            let line = text
+                .find(&format!("\"{}\"", account.id))
+                .map_or(1, |offset| text[..offset].matches('\n').count() + 1);
+            *slot = Some(
+                target(
+                    account.id,
+                    account.role_arn,
+                    account.external_id,
+                    None,
+                    BTreeMap::new(),
+                    role_name,
+                )
+                .map_err(|message| invalid(line, message))?,
+            );
+        }
+    }
+    Ok(Accounts {
+        targets,
+        organization,
+    })
 }
 
 /// The 1-based line of a byte offset: counted only for the one error a load reports, so that
@@ -177,10 +259,18 @@ fn target(
     if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("account id '{id}' is not 12 digits"));
     }
-    let role_arn = match (role_arn, role_name) {
-        (Some(arn), _) => parse_role_arn(&arn).map_err(|e| e.to_string())?,
+    let role = match (role_arn, role_name) {
+        (Some(arn), _) => {
+            let arn = parse_role_arn(&arn).map_err(|e| e.to_string())?;
+            if arn.split(':').nth(4) != Some(id.as_str()) {
+                return Err(format!("role {arn} is not in account {id}"));
+            }
+            TargetRole::Arn(arn)
+        }
         (None, Some(name)) => {
-            parse_role_arn(&format!("arn:aws:iam::{id}:role/{name}")).map_err(|e| e.to_string())?
+            // The name is checked as part of an ARN; the partition is the caller's, later.
+            parse_role_arn(&format!("arn:aws:iam::{id}:role/{name}")).map_err(|e| e.to_string())?;
+            TargetRole::Name(name.to_owned())
         }
         (None, None) => {
             return Err(format!(
@@ -188,9 +278,6 @@ fn target(
             ))
         }
     };
-    if role_arn.split(':').nth(4) != Some(id.as_str()) {
-        return Err(format!("role {role_arn} is not in account {id}"));
-    }
     let external_id = external_id
         .map(|e| parse_external_id(&e).map_err(|e| e.to_string()))
         .transpose()?;
@@ -203,7 +290,7 @@ fn target(
         .map_err(|e| e.to_string())?;
     Ok(AccountTarget {
         id,
-        role_arn,
+        role,
         external_id,
         regions,
         labels,
@@ -215,11 +302,15 @@ fn target(
 mod tests {
     use super::*;
 
-    fn load(text: &str, role_name: Option<&str>) -> Result<Vec<AccountTarget>, String> {
+    fn load_file(text: &str, role_name: Option<&str>) -> Result<Accounts, String> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("accounts.toml");
         std::fs::write(&path, text).unwrap();
         load_accounts(&path, role_name).map_err(|e| e.to_string())
+    }
+
+    fn load(text: &str, role_name: Option<&str>) -> Result<Vec<AccountTarget>, String> {
+        load_file(text, role_name).map(|accounts| accounts.targets)
     }
 
     #[test]
@@ -240,7 +331,11 @@ mod tests {
             Some(RegionSelection::Named(vec!["us-east-1".into()]))
         );
         assert_eq!(
-            targets[1].role_arn,
+            targets[0].role,
+            TargetRole::Arn("arn:aws:iam::111111111111:role/Audit".into())
+        );
+        assert_eq!(
+            targets[1].role_arn("aws"),
             "arn:aws:iam::222222222222:role/RdsEvidence"
         );
         assert_eq!(targets[1].regions, None);
@@ -320,6 +415,48 @@ mod tests {
     }
 
     #[test]
+    fn the_organizations_accounts() {
+        let accounts = load_file(
+            "[[account]]\nid = \"333333333333\"\n\n[organization]\n\
+             management = { id = \"111111111111\", external_id = \"org-1\" }\n\
+             log_archive = { id = \"222222222222\", \
+             role_arn = \"arn:aws:iam::222222222222:role/LogReader\" }\n",
+            Some("Audit"),
+        )
+        .unwrap();
+        let management = accounts.organization.management.unwrap();
+        assert_eq!(
+            management.role_arn("aws"),
+            "arn:aws:iam::111111111111:role/Audit"
+        );
+        assert_eq!(management.external_id.as_deref(), Some("org-1"));
+        let log_archive = accounts.organization.log_archive.unwrap();
+        assert_eq!(
+            log_archive.role_arn("aws"),
+            "arn:aws:iam::222222222222:role/LogReader"
+        );
+        let none = load_file("[[account]]\nid = \"333333333333\"\n", Some("Audit")).unwrap();
+        assert_eq!(none.organization, OrganizationAccounts::default());
+        let err = load_file(
+            "[[account]]\nid = \"333333333333\"\n\
+             role_arn = \"arn:aws:iam::333333333333:role/Audit\"\n[organization]\n\
+             management = { id = \"111111111111\" }\n",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("accounts.toml:5:") && err.contains("--role-name"),
+            "{err}"
+        );
+        let err = load_file(
+            "[[account]]\nid = \"333333333333\"\n[organization]\nmanager = { id = \"1\" }\n",
+            Some("Audit"),
+        )
+        .unwrap_err();
+        assert!(err.contains("accounts.toml:4:"), "{err}");
+    }
+
+    #[test]
     fn ids_with_a_role_name() {
         let targets = accounts_from_ids(
             &["111111111111".into(), "222222222222".into()],
@@ -327,7 +464,34 @@ mod tests {
             Some("x-1"),
         )
         .unwrap();
-        assert_eq!(targets[1].role_arn, "arn:aws:iam::222222222222:role/Audit");
+        assert_eq!(
+            targets[1].role_arn("aws"),
+            "arn:aws:iam::222222222222:role/Audit"
+        );
         assert!(accounts_from_ids(&["12".into()], "Audit", None).is_err());
+    }
+
+    #[test]
+    fn named_roles_are_in_the_callers_partition() {
+        let targets = accounts_from_ids(&["111111111111".into()], "Audit", None).unwrap();
+        assert_eq!(
+            targets[0].role_arn("aws-us-gov"),
+            "arn:aws-us-gov:iam::111111111111:role/Audit"
+        );
+        assert_eq!(
+            targets[0].role_arn("aws-cn"),
+            "arn:aws-cn:iam::111111111111:role/Audit"
+        );
+        let file = load(
+            "[[account]]\nid = \"111111111111\"\n\
+             role_arn = \"arn:aws-cn:iam::111111111111:role/Audit\"\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            file[0].role_arn("aws"),
+            "arn:aws-cn:iam::111111111111:role/Audit",
+            "an ARN given is used as given"
+        );
     }
 }

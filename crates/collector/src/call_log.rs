@@ -55,6 +55,11 @@ impl CallLog {
         calls
     }
 
+    /// Calls made in another account whose results this collection is credited with.
+    pub(crate) fn credit(&self, calls: impl IntoIterator<Item = ApiCall>) {
+        self.lock().extend(calls);
+    }
+
     pub(crate) fn interceptor(&self, region: &str) -> CallLogInterceptor {
         CallLogInterceptor {
             region: region.to_owned(),
@@ -184,6 +189,7 @@ impl Intercept for CallLogInterceptor {
             outcome,
             http_status,
             request_id: response.and_then(request_id),
+            account: None,
         };
         self.log.lock().push(call);
         Ok(())

@@ -2,18 +2,20 @@
 //! infrastructure as code, or by hand in the console?).
 //!
 //! `LookupEvents` filters by one attribute only and is limited to two requests a second per
-//! account and region. Asking by event source would page through every read call monitoring
-//! tools make; asking by each change's event name reads only changes, at a known cost.
+//! account and region (the HTTP layer paces it: `http::PACED`). Asking by event source would
+//! page through every read call monitoring tools make; asking by each change's event name
+//! reads only changes, at a known cost. Pages are kept as they arrive: a lookup that fails
+//! after others answered ends the history there, marked as interrupted, not discarded.
 
 use aws_sdk_cloudtrail::types::{Event, LookupAttribute, LookupAttributeKey};
 use aws_sdk_cloudtrail::Client;
 use aws_smithy_types::DateTime;
-use rds_evidence_inventory::activity::{ChangeEvent, ChangeHistory};
+use rds_evidence_inventory::activity::{ChangeEvent, ChangeHistory, Interruption};
 use rds_evidence_inventory::{FailureKind, Unavailable};
 use serde_json::Value;
 
 use crate::cloudwatch::Window;
-use crate::convert::{owned, time};
+use crate::convert::{now, owned, time};
 use crate::failure::unavailable;
 
 /// The RDS calls that change a database, its recovery or its configuration.
@@ -40,7 +42,8 @@ const PAGES_PER_EVENT: usize = 10;
 const PAGE: i32 = 50;
 
 /// Every recorded change in the window, newest first. The event names are asked one after
-/// another: in parallel they would only meet CloudTrail's rate limit.
+/// another: in parallel they would only meet CloudTrail's rate limit. Unknown only when the
+/// first lookup fails.
 pub(crate) async fn changes(
     client: &Client,
     window: Window,
@@ -48,7 +51,9 @@ pub(crate) async fn changes(
 ) -> Result<ChangeHistory, Unavailable> {
     let mut events = Vec::new();
     let mut truncated = Vec::new();
-    for name in CHANGE_EVENTS {
+    let mut interrupted = None;
+    let mut answered = false;
+    'names: for (index, name) in CHANGE_EVENTS.iter().enumerate() {
         let attribute = LookupAttribute::builder()
             .attribute_key(LookupAttributeKey::EventName)
             .attribute_value(*name)
@@ -68,7 +73,23 @@ pub(crate) async fn changes(
             .send();
         let mut read = 0;
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| unavailable("cloudtrail:LookupEvents", &e))?;
+            let page = match page {
+                Ok(page) => page,
+                Err(e) if answered => {
+                    interrupted = Some(Interruption {
+                        after_events: events.len(),
+                        at: now(),
+                        unread: CHANGE_EVENTS[index..]
+                            .iter()
+                            .map(|n| (*n).to_owned())
+                            .collect(),
+                        why: unavailable("cloudtrail:LookupEvents", &e),
+                    });
+                    break 'names;
+                }
+                Err(e) => return Err(unavailable("cloudtrail:LookupEvents", &e)),
+            };
+            answered = true;
             events.extend(page.events().iter().map(change_event));
             read += 1;
             if read == PAGES_PER_EVENT && page.next_token().is_some() {
@@ -84,6 +105,7 @@ pub(crate) async fn changes(
         window_days,
         events,
         truncated,
+        interrupted,
     })
 }
 
@@ -95,10 +117,12 @@ fn change_event(event: &Event) -> ChangeEvent {
         .unwrap_or(Value::Null);
     let text = |pointer: &str| record.pointer(pointer).and_then(Value::as_str);
     let user_agent = text("/userAgent").map(str::to_owned);
+    // console.amazonaws.com, console.amazonaws.cn, console.amazonaws-us-gov.com: one per
+    // partition.
     let from_console = text("/sessionCredentialFromConsole") == Some("true")
         || user_agent
             .as_deref()
-            .is_some_and(|agent| agent.contains("console.amazonaws.com"));
+            .is_some_and(|agent| agent.contains("console.amazonaws"));
     ChangeEvent {
         event_name: event.event_name().unwrap_or_default().to_owned(),
         event_time: time(event.event_time()).unwrap_or_default(),
@@ -161,6 +185,14 @@ mod tests {
             Some("alice"),
             "username fallback"
         );
+    }
+
+    #[test]
+    fn every_partitions_console_is_the_console() {
+        for agent in ["console.amazonaws.cn", "console.amazonaws-us-gov.com"] {
+            let change = change_event(&event(&format!(r#"{{"userAgent":"{agent}"}}"#)));
+            assert!(change.from_console, "{agent}");
+        }
     }
 
     #[test]

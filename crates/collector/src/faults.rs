@@ -37,7 +37,8 @@ pub enum FaultKind {
     Slow,
 }
 
-/// `rate=0.3,seed=7,kinds=throttle+5xx+reset+slow,slow-ms=1500,deny=kms:GetKeyPolicy+…`
+/// `rate=0.3,seed=7,kinds=throttle+5xx+reset+slow,slow-ms=1500,deny=kms:GetKeyPolicy+…,
+/// exhaust=cloudtrail:LookupEvents:10+…`
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultPlan {
     /// Share of requests that fail transiently, 0 to 1.
@@ -47,6 +48,9 @@ pub struct FaultPlan {
     pub slow: Duration,
     /// Operations (`service:Operation`) always answered with AccessDenied.
     pub deny: Vec<String>,
+    /// Operations whose quota runs out: after this many answered requests, every further one
+    /// is throttled, however often it is retried.
+    pub exhaust: Vec<(String, u32)>,
 }
 
 impl FaultPlan {
@@ -61,6 +65,7 @@ impl FaultPlan {
             ],
             slow: Duration::from_millis(1500),
             deny: Vec::new(),
+            exhaust: Vec::new(),
         };
         for part in spec.split(',').filter(|p| !p.is_empty()) {
             let (name, value) = part
@@ -93,9 +98,23 @@ impl FaultPlan {
                         .collect::<Result<_, _>>()?;
                 }
                 "deny" => plan.deny = value.split('+').map(str::to_owned).collect(),
+                "exhaust" => {
+                    plan.exhaust = value
+                        .split('+')
+                        .map(|quota| {
+                            quota
+                                .rsplit_once(':')
+                                .and_then(|(action, n)| Some((action.to_owned(), n.parse().ok()?)))
+                                .ok_or_else(|| {
+                                    format!("'{quota}' is not service:Operation:REQUESTS")
+                                })
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
                 _ => {
                     return Err(format!(
-                        "'{name}' is not a fault setting (rate, seed, kinds, slow-ms, deny)"
+                        "'{name}' is not a fault setting (rate, seed, kinds, slow-ms, deny, \
+                         exhaust)"
                     ))
                 }
             }
@@ -112,6 +131,8 @@ pub(crate) struct FaultyHttpClient {
     inner: SharedHttpClient,
     plan: Arc<FaultPlan>,
     attempts: Arc<Mutex<HashMap<String, u32>>>,
+    /// Requests answered so far, by exhaustible action.
+    answered: Arc<Mutex<HashMap<String, u32>>>,
 }
 
 impl FaultyHttpClient {
@@ -120,6 +141,7 @@ impl FaultyHttpClient {
             inner,
             plan: Arc::new(plan),
             attempts: Arc::default(),
+            answered: Arc::default(),
         }
     }
 }
@@ -134,6 +156,7 @@ impl HttpClient for FaultyHttpClient {
             inner: self.inner.http_connector(settings, components),
             plan: self.plan.clone(),
             attempts: self.attempts.clone(),
+            answered: self.answered.clone(),
         })
     }
 }
@@ -143,9 +166,24 @@ struct FaultyConnector {
     inner: SharedHttpConnector,
     plan: Arc<FaultPlan>,
     attempts: Arc<Mutex<HashMap<String, u32>>>,
+    answered: Arc<Mutex<HashMap<String, u32>>>,
 }
 
 impl FaultyConnector {
+    /// Whether `action`'s quota has run out; counts this request as answered when not.
+    fn exhausted(&self, action: &str) -> bool {
+        let Some((_, quota)) = self.plan.exhaust.iter().find(|(a, _)| a == action) else {
+            return false;
+        };
+        let mut answered = self.answered.lock().unwrap_or_else(|p| p.into_inner());
+        let answered = answered.entry(action.to_owned()).or_insert(0);
+        if *answered >= *quota {
+            return true;
+        }
+        *answered += 1;
+        false
+    }
+
     /// The fault for this attempt of `key`, if any.
     fn choose(&self, key: &str) -> Option<FaultKind> {
         let attempt = {
@@ -171,6 +209,12 @@ impl HttpConnector for FaultyConnector {
             let code = error_code(&request, "AccessDenied");
             let message = format!("injected: {action} denied");
             let response = error_response(&request, &key.service, 403, &code, &message);
+            return HttpConnectorFuture::ready(Ok(response));
+        }
+        if self.exhausted(&action) {
+            let code = error_code(&request, "Throttling");
+            let message = format!("injected: {action} quota exhausted");
+            let response = error_response(&request, &key.service, 400, &code, &message);
             return HttpConnectorFuture::ready(Ok(response));
         }
         match self.choose(&key.to_string()) {
@@ -242,7 +286,13 @@ mod tests {
         assert_eq!(plan.kinds, [FaultKind::Throttle, FaultKind::Slow]);
         assert_eq!(plan.slow, Duration::from_millis(200));
         assert_eq!(plan.deny, ["kms:GetKeyPolicy"]);
+        let plan = FaultPlan::parse("exhaust=cloudtrail:LookupEvents:10").unwrap();
+        assert_eq!(plan.exhaust, [("cloudtrail:LookupEvents".to_owned(), 10)]);
         for (spec, says) in [
+            (
+                "exhaust=cloudtrail:LookupEvents",
+                "not service:Operation:REQUESTS",
+            ),
             ("rate=2", "between 0 and 1"),
             ("kinds=flood", "'flood' is not a fault kind"),
             ("speed=3", "'speed' is not a fault setting"),
@@ -255,20 +305,12 @@ mod tests {
 
     #[test]
     fn faults_follow_the_rate_and_never_exceed_the_streak_limit() {
-        let connector = FaultyConnector {
-            inner: SharedHttpConnector::new(Never),
-            plan: Arc::new(FaultPlan::parse("rate=0.3,seed=1").unwrap()),
-            attempts: Arc::default(),
-        };
+        let connector = faulty("rate=0.3,seed=1");
         let first_attempts = (0..10_000)
             .filter(|n| connector.choose(&format!("request-{n}")).is_some())
             .count();
         assert!((2_700..3_300).contains(&first_attempts), "{first_attempts}");
-        let always = FaultyConnector {
-            inner: SharedHttpConnector::new(Never),
-            plan: Arc::new(FaultPlan::parse("rate=1").unwrap()),
-            attempts: Arc::default(),
-        };
+        let always = faulty("rate=1");
         let streak: Vec<bool> = (0..5).map(|_| always.choose("one").is_some()).collect();
         assert_eq!(streak, [true, true, true, false, false]);
     }
@@ -276,17 +318,32 @@ mod tests {
     #[test]
     fn the_same_seed_fails_the_same_requests() {
         let run = |seed| {
-            let connector = FaultyConnector {
-                inner: SharedHttpConnector::new(Never),
-                plan: Arc::new(FaultPlan::parse(&format!("rate=0.5,seed={seed}")).unwrap()),
-                attempts: Arc::default(),
-            };
+            let connector = faulty(&format!("rate=0.5,seed={seed}"));
             (0..100)
                 .map(|n| connector.choose(&format!("r{n}")))
                 .collect::<Vec<_>>()
         };
         assert_eq!(run(3), run(3));
         assert_ne!(run(3), run(4));
+    }
+
+    #[test]
+    fn an_exhausted_quota_stays_exhausted() {
+        let connector = faulty("exhaust=cloudtrail:LookupEvents:2");
+        let exhausted: Vec<bool> = (0..4)
+            .map(|_| connector.exhausted("cloudtrail:LookupEvents"))
+            .collect();
+        assert_eq!(exhausted, [false, false, true, true]);
+        assert!(!connector.exhausted("cloudtrail:DescribeTrails"));
+    }
+
+    fn faulty(spec: &str) -> FaultyConnector {
+        FaultyConnector {
+            inner: SharedHttpConnector::new(Never),
+            plan: Arc::new(FaultPlan::parse(spec).unwrap()),
+            attempts: Arc::default(),
+            answered: Arc::default(),
+        }
     }
 
     #[derive(Debug)]

@@ -1,6 +1,7 @@
-//! Account-wide governance: CloudTrail trails, the S3 buckets they deliver to, contacts.
+//! Account-wide governance: CloudTrail trails, the S3 buckets they deliver to, CloudTrail Lake
+//! event data stores, contacts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use aws_sdk_account::types::{self as account_sdk, AlternateContactType};
 use aws_sdk_account::Client as AccountClient;
@@ -14,38 +15,192 @@ use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::{
-    AlternateContact, Contacts, PrimaryContact, PublicAccessBlock, Trail, TrailBucket,
+    AlternateContact, Contacts, EventDataStore, EventDataStoreSettings, PrimaryContact,
+    PublicAccessBlock, Trail, TrailBucket,
 };
 use rds_evidence_inventory::{FailureKind, Observed, Unavailable};
 
+use crate::call_log::CallLog;
 use crate::convert::owned;
 use crate::failure::unavailable;
+use crate::organization::Organization;
+use crate::pages::drain;
 
-/// Every trail with its status and event selectors, and each distinct trail bucket once.
+/// `ListEventDataStores` returns at most 1000 stores a page.
+const STORES_PAGE: i32 = 1000;
+
+/// The account being collected, and the organization accounts that read what it cannot.
+pub(crate) struct Member<'a> {
+    pub account: &'a str,
+    pub organization: Option<&'a Organization>,
+    /// Calls the organization accounts made are credited here.
+    pub log: &'a CallLog,
+}
+
+/// Every trail with its status and event selectors, and each distinct trail bucket once. An
+/// organization trail owned by another account has its selectors read in the management
+/// account and its bucket in the log-archive account when the accounts file names them;
+/// otherwise what the member cannot read says what to add.
 pub(crate) async fn trails_and_buckets(
     cloudtrail: &CloudTrailClient,
     s3: &S3Client,
     s3_in: &(dyn Fn(&str) -> S3Client + Sync),
     concurrency: usize,
+    member: &Member<'_>,
 ) -> (Observed<Vec<Trail>>, Vec<TrailBucket>) {
     let listed = match describe_trails(cloudtrail).await {
         Ok(listed) => listed,
         Err(why) => return (Observed::Unknown(why), Vec::new()),
     };
     let trails: Vec<Trail> = stream::iter(listed)
-        .map(|t| trail(cloudtrail, t))
+        .map(|t| trail(cloudtrail, t, member))
         .buffered(concurrency)
         .collect()
         .await;
-    // Trails often share one bucket: read each once, in name order.
-    let bucket_names: BTreeSet<String> =
-        trails.iter().filter_map(|t| t.s3_bucket.clone()).collect();
+    // Trails often share one bucket: read each once, in name order, with the trail whose
+    // bucket it is when that trail is another account's.
+    let mut bucket_names: BTreeMap<String, Option<&Trail>> = BTreeMap::new();
+    for trail in &trails {
+        if let Some(name) = &trail.s3_bucket {
+            let foreign = foreign_owner(trail, member.account).map(|_| trail);
+            let entry = bucket_names.entry(name.clone()).or_default();
+            *entry = entry.or(foreign);
+        }
+    }
     let buckets = stream::iter(bucket_names)
-        .map(|name| bucket(s3, s3_in, name))
+        .map(|(name, foreign)| async move {
+            let credited = match foreign {
+                Some(trail) => match member.organization {
+                    Some(organization) => {
+                        let region = trail.home_region.as_deref().unwrap_or_default();
+                        organization.bucket(&name, region, member.log).await
+                    }
+                    None => None,
+                },
+                None => None,
+            };
+            match (credited, foreign) {
+                (Some(bucket), _) => bucket,
+                (None, Some(trail)) => {
+                    with_hint(bucket(s3, s3_in, name).await, &log_archive_hint(trail))
+                }
+                (None, None) => bucket(s3, s3_in, name).await,
+            }
+        })
         .buffered(concurrency)
         .collect()
         .await;
     (Observed::Value(trails), buckets)
+}
+
+/// The account that owns `trail`, when not `account`: an organization trail seen from a
+/// member.
+fn foreign_owner<'t>(trail: &'t Trail, account: &str) -> Option<&'t str> {
+    trail.owner_account().filter(|owner| *owner != account)
+}
+
+/// What to add when a member cannot read an organization trail's event selectors.
+fn management_hint(trail: &Trail, owner: &str) -> String {
+    format!(
+        "trail {} belongs to account {owner}, the organization's: its event selectors are read \
+         there; name it in the accounts file ([organization] management = {{ id = \"{owner}\" }})",
+        trail.name
+    )
+}
+
+/// What to add when a member cannot read an organization trail's bucket.
+fn log_archive_hint(trail: &Trail) -> String {
+    format!(
+        "the bucket of trail {}, the organization's (account {}), lives in its log-archive \
+         account: name that account in the accounts file ([organization] log_archive = \
+         {{ id = \"…\" }}) to read the bucket there",
+        trail.name,
+        trail.owner_account().unwrap_or("?")
+    )
+}
+
+/// `hint` added to each setting of `bucket` that could not be read.
+fn with_hint(mut bucket: TrailBucket, hint: &str) -> TrailBucket {
+    fn add<T>(observed: &mut Observed<T>, hint: &str) {
+        if let Observed::Unknown(why) = observed {
+            why.message = format!("{}; {hint}", why.message);
+        }
+    }
+    add(&mut bucket.versioning, hint);
+    add(&mut bucket.mfa_delete, hint);
+    add(&mut bucket.object_lock, hint);
+    add(&mut bucket.public_access_block, hint);
+    add(&mut bucket.default_encryption, hint);
+    add(&mut bucket.has_policy, hint);
+    bucket
+}
+
+/// A bucket none of whose settings could be read, for `why`.
+pub(crate) fn unknown_bucket(name: &str, why: Unavailable) -> TrailBucket {
+    TrailBucket {
+        name: name.to_owned(),
+        versioning: Observed::Unknown(why.clone()),
+        mfa_delete: Observed::Unknown(why.clone()),
+        object_lock: Observed::Unknown(why.clone()),
+        public_access_block: Observed::Unknown(why.clone()),
+        default_encryption: Observed::Unknown(why.clone()),
+        has_policy: Observed::Unknown(why),
+        read_in: None,
+    }
+}
+
+/// The region's CloudTrail Lake event data stores, each with its settings. The listing's own
+/// fields beyond ARN and name are deprecated: `GetEventDataStore` gives them.
+pub(crate) async fn event_data_stores(
+    client: &CloudTrailClient,
+    concurrency: usize,
+) -> Observed<Vec<EventDataStore>> {
+    let listed = match drain(
+        client
+            .list_event_data_stores()
+            .max_results(STORES_PAGE)
+            .into_paginator()
+            .send(),
+        "cloudtrail:ListEventDataStores",
+    )
+    .await
+    {
+        Ok(pages) => pages,
+        Err(why) => return Observed::Unknown(why),
+    };
+    let arns: Vec<(String, Option<String>)> = listed
+        .iter()
+        .flat_map(|page| page.event_data_stores())
+        .filter_map(|s| Some((owned(s.event_data_store_arn())?, owned(s.name()))))
+        .collect();
+    Observed::Value(
+        stream::iter(arns)
+            .map(|(arn, name)| async move {
+                let settings = client
+                    .get_event_data_store()
+                    .event_data_store(&arn)
+                    .send()
+                    .await
+                    .map(|out| EventDataStoreSettings {
+                        status: out.status().map(|s| s.as_str().to_owned()),
+                        multi_region: out.multi_region_enabled(),
+                        organization: out.organization_enabled(),
+                        termination_protection: out.termination_protection_enabled(),
+                        retention_days: out.retention_period(),
+                        management_events: management_scope(&[], out.advanced_event_selectors()),
+                    })
+                    .map_err(|e| unavailable("cloudtrail:GetEventDataStore", &e));
+                EventDataStore {
+                    arn,
+                    name,
+                    settings: settings.into(),
+                    read_in: None,
+                }
+            })
+            .buffered(concurrency)
+            .collect()
+            .await,
+    )
 }
 
 /// DescribeTrails is not paginated. With shadow trails included, the home region lists its own
@@ -75,16 +230,39 @@ fn distinct_trails(listed: &[trail_sdk::Trail]) -> Vec<trail_sdk::Trail> {
     trails
 }
 
-async fn trail(client: &CloudTrailClient, listed: trail_sdk::Trail) -> Trail {
-    // A shadow copy of a multi-region trail can only be addressed by its ARN.
+async fn trail(client: &CloudTrailClient, listed: trail_sdk::Trail, member: &Member<'_>) -> Trail {
+    // A shadow copy of a multi-region trail, or an organization trail seen from a member,
+    // can only be addressed by its ARN.
     let id = listed
         .trail_arn()
         .or(listed.name())
         .unwrap_or_default()
         .to_owned();
-    let (logging, management_events) =
-        tokio::join!(logging(client, &id), management_events(client, &id));
-    trail_from(&listed, logging.into(), management_events.into())
+    let mut trail = trail_from(&listed, Observed::Value(false), Observed::Value(None));
+    let owner = foreign_owner(&trail, member.account).map(str::to_owned);
+    let selectors = async {
+        let credited = match (&owner, member.organization) {
+            (Some(_), Some(organization)) => organization.trail_selectors(&id, member.log).await,
+            _ => None,
+        };
+        match (credited, &owner) {
+            (Some((events, account)), _) => (events, Some(account)),
+            (None, Some(owner)) => {
+                let hint = management_hint(&trail, owner);
+                let events = management_events(client, &id).await.map_err(|mut why| {
+                    why.message = format!("{}; {hint}", why.message);
+                    why
+                });
+                (events.into(), None)
+            }
+            (None, None) => (management_events(client, &id).await.into(), None),
+        }
+    };
+    let (logging, (management_events, read_in)) = tokio::join!(logging(client, &id), selectors);
+    trail.logging = logging.into();
+    trail.management_events = management_events;
+    trail.selectors_read_in = read_in;
+    trail
 }
 
 fn trail_from(
@@ -104,6 +282,7 @@ fn trail_from(
         cloudwatch_logs_log_group_arn: owned(t.cloud_watch_logs_log_group_arn()),
         logging,
         management_events,
+        selectors_read_in: None,
     }
 }
 
@@ -122,7 +301,7 @@ async fn logging(client: &CloudTrailClient, trail: &str) -> Result<bool, Unavail
     })
 }
 
-async fn management_events(
+pub(crate) async fn management_events(
     client: &CloudTrailClient,
     trail: &str,
 ) -> Result<Option<String>, Unavailable> {
@@ -186,7 +365,7 @@ fn only(values: &[String], value: &str) -> bool {
 /// Every setting of one trail bucket. A bucket in another region than the trail's home
 /// answers there with a redirect naming its region (`x-amz-bucket-region`): every call about
 /// it then goes to that region.
-async fn bucket(
+pub(crate) async fn bucket(
     home: &S3Client,
     s3_in: &(dyn Fn(&str) -> S3Client + Sync),
     name: String,
@@ -222,6 +401,7 @@ async fn bucket(
         public_access_block: public_access_block.into(),
         default_encryption: default_encryption.into(),
         has_policy: has_policy.into(),
+        read_in: None,
     }
 }
 

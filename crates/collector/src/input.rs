@@ -33,6 +33,14 @@ impl RegionSelection {
         }
         Ok(RegionSelection::Named(regions))
     }
+
+    /// Where account-wide calls go: the first region named, else the configured one.
+    pub(crate) fn home(&self) -> Option<&str> {
+        match self {
+            RegionSelection::Named(regions) => regions.first().map(String::as_str),
+            RegionSelection::Configured | RegionSelection::All => None,
+        }
+    }
 }
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: lower-case words and a number.

@@ -21,6 +21,7 @@ mod iam;
 mod input;
 mod kms;
 mod logs;
+mod organization;
 mod pages;
 pub mod permissions;
 mod rds;
@@ -34,7 +35,10 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, Source, SCHEMA_VERSION};
 
-pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError};
+pub use accounts::{
+    accounts_from_ids, load_accounts, AccountTarget, Accounts, AccountsError, OrganizationAccounts,
+    TargetRole,
+};
 pub use call_log::CallLog;
 pub use convert::now as utc_now;
 pub use error::CollectError;
@@ -44,6 +48,7 @@ pub use input::{
     check_region, parse_external_id, parse_role_arn, parse_session_name, InvalidInput,
     RegionSelection,
 };
+pub use organization::Organization;
 pub use session::{Access, AssumeRole};
 
 use crate::failure::unavailable;
@@ -60,6 +65,9 @@ pub struct CollectOptions {
     /// Declared for the whole account (accounts file), carried into the snapshot.
     pub environment: Option<rds_evidence_inventory::Environment>,
     pub windows: Windows,
+    /// The organization's management and log-archive accounts, shared by every account of
+    /// the run: what a member cannot read is read there, once.
+    pub organization: Option<std::sync::Arc<Organization>>,
 }
 
 /// How far back activity is read, in whole days before the collection.
@@ -94,6 +102,63 @@ impl Progress for NoProgress {}
 /// Regions collected at once. Requests are bounded separately, by `Access::concurrency`.
 const REGIONS_AT_ONCE: usize = 4;
 
+/// Who the caller is; an unreachable endpoint is named as such.
+async fn caller_identity(
+    sts: &aws_sdk_sts::Client,
+    access: &Access,
+    home: &str,
+) -> Result<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput, CollectError> {
+    sts.get_caller_identity().send().await.map_err(|e| {
+        let why = unavailable("sts:GetCallerIdentity", &e);
+        match why.kind {
+            rds_evidence_inventory::FailureKind::Unreachable => CollectError::Unreachable {
+                endpoint: access
+                    .endpoint_url
+                    .clone()
+                    .unwrap_or_else(|| format!("the STS endpoint of {home}")),
+                message: why.message,
+            },
+            _ => CollectError::Identity(why),
+        }
+    })
+}
+
+/// The partition (`aws`, `aws-us-gov`, `aws-cn`, …) of the caller's own identity, from the ARN
+/// it names: where the ARN of a role given by name points. Asked live, with the caller's
+/// credentials, in the first of `regions` (else the configured region).
+pub async fn caller_partition(
+    access: &Access,
+    regions: &RegionSelection,
+) -> Result<String, CollectError> {
+    let access = Access {
+        role: None,
+        traffic: Traffic::Live,
+        ..access.clone()
+    };
+    let connection = session::connect(&access, regions.home()).await?;
+    let home = connection
+        .config
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .ok_or(CollectError::NoRegion)?;
+    let log = CallLog::new();
+    let sts = session::sts_client(&connection.config, &home, &log, &connection.transport);
+    let identity = caller_identity(&sts, &access, &home).await?;
+    let arn = identity.arn().unwrap_or_default();
+    match arn.split(':').nth(1) {
+        Some(partition) if arn.starts_with("arn:") && partition.starts_with("aws") => {
+            Ok(partition.to_owned())
+        }
+        _ => Err(CollectError::Identity(
+            rds_evidence_inventory::Unavailable {
+                action: "sts:GetCallerIdentity".to_owned(),
+                kind: rds_evidence_inventory::FailureKind::Other,
+                message: format!("the caller's ARN '{arn}' names no partition"),
+            },
+        )),
+    }
+}
+
 /// Collects one account. Fails only when nothing can be collected (no credentials, no such
 /// region, endpoint unreachable); narrower failures are recorded in the snapshot.
 pub async fn collect(
@@ -101,10 +166,7 @@ pub async fn collect(
     progress: &dyn Progress,
 ) -> Result<Snapshot, CollectError> {
     let log = CallLog::new();
-    let home = match &options.regions {
-        RegionSelection::Named(regions) => regions.first().map(String::as_str),
-        RegionSelection::Configured | RegionSelection::All => None,
-    };
+    let home = options.regions.home();
     let replay_manifest = match &options.access.traffic {
         Traffic::Replay { dir, .. } => {
             Some(RecordingManifest::read(dir).map_err(CollectError::Recording)?)
@@ -126,27 +188,10 @@ pub async fn collect(
         .region()
         .map(|r| r.as_ref().to_owned())
         .ok_or(CollectError::NoRegion)?;
-    let home_clients = Clients::new(config, &home, &log);
+    let transport = &connection.transport;
+    let home_clients = Clients::new(config, &home, &log, transport);
 
-    let identity = home_clients
-        .sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| {
-            let why = unavailable("sts:GetCallerIdentity", &e);
-            match why.kind {
-                rds_evidence_inventory::FailureKind::Unreachable => CollectError::Unreachable {
-                    endpoint: options
-                        .access
-                        .endpoint_url
-                        .clone()
-                        .unwrap_or_else(|| format!("the STS endpoint of {home}")),
-                    message: why.message,
-                },
-                _ => CollectError::Identity(why),
-            }
-        })?;
+    let identity = caller_identity(&home_clients.sts, &options.access, &home).await?;
     let account = Account {
         id: identity.account().unwrap_or_default().to_owned(),
         caller_arn: identity.arn().unwrap_or_default().to_owned(),
@@ -182,14 +227,21 @@ pub async fn collect(
     let concurrency = options.access.concurrency.max(1);
     let activity = region::Activity::before(&collected_at, options.windows);
     let activity = &activity;
-    let s3_in = |region: &str| session::s3_client(config, region, &log);
+    let s3_in = |region: &str| session::s3_client(config, region, &log, transport);
+    let member = governance::Member {
+        account: &account.id,
+        organization: options.organization.as_deref(),
+        log: &log,
+    };
+    let member = &member;
     let account_wide = async {
         let ((trails, trail_buckets), iam, contacts) = tokio::join!(
             governance::trails_and_buckets(
                 &home_clients.cloudtrail,
                 &home_clients.s3,
                 &s3_in,
-                concurrency
+                concurrency,
+                member,
             ),
             iam::iam(&home_clients.iam, &collected_at),
             governance::contacts(&home_clients.account),
@@ -203,9 +255,10 @@ pub async fn collect(
     };
     let region_snapshots = stream::iter(regions)
         .map(|region| {
-            let clients = Clients::new(config, &region, &log);
+            let clients = Clients::new(config, &region, &log, transport);
             async move {
-                let snapshot = region::collect(&clients, &region, concurrency, activity).await;
+                let snapshot =
+                    region::collect(&clients, &region, concurrency, activity, member).await;
                 progress.region_collected(&region);
                 snapshot
             }
@@ -238,10 +291,20 @@ pub async fn collect(
             )));
         }
     }
+    let (mut unanswered, unwritten) = options
+        .organization
+        .as_deref()
+        .map(Organization::problems)
+        .unwrap_or_default();
+    if let Some(first) = unwritten.first() {
+        return Err(CollectError::Recording(format!(
+            "the organization accounts' recording is incomplete: cannot write {first}"
+        )));
+    }
     if let (Some(replayer), Traffic::Replay { missing, .. }) =
         (&connection.replayer, &options.access.traffic)
     {
-        let unanswered = replayer.missing();
+        unanswered.extend(replayer.missing());
         if *missing == MissingResponse::Fail && !unanswered.is_empty() {
             return Err(CollectError::ReplayMissing {
                 count: unanswered.len(),

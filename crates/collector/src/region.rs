@@ -1,18 +1,25 @@
-//! One region: the databases first, then — concurrently — everything they reference.
+//! One region: the databases first, then — concurrently — everything they reference, then the
+//! CloudFormation stacks that the tags of all that name.
 
 use std::collections::BTreeSet;
 
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use futures::{stream, StreamExt};
+use rds_evidence_inventory::governance::EventDataStore;
+use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{
     DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
 };
-use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
+use rds_evidence_inventory::services::Secret;
+use rds_evidence_inventory::{Network, Observed, RegionSnapshot, Unavailable};
 
 use crate::cloudwatch::{MetricsOf, Window};
+use crate::governance::Member;
 use crate::session::Clients;
-use crate::{changes, cloudwatch, dms, ec2, kms, logs, rds, rds_extras, services, Windows};
+use crate::{
+    changes, cloudwatch, dms, ec2, governance, kms, logs, rds, rds_extras, services, Windows,
+};
 
 /// The windows of activity to read, ending at the day the collection started.
 pub(crate) struct Activity {
@@ -39,13 +46,14 @@ pub(crate) async fn collect(
     region: &str,
     concurrency: usize,
     activity: &Activity,
+    member: &Member<'_>,
 ) -> RegionSnapshot {
     let client = &clients.rds;
     // The region-wide extras need nothing from the listings: read them alongside.
     let (
         (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies),
         (global_clusters, pending_maintenance, certificates, reserved_instances),
-        (changes, log_groups, replication_tasks),
+        (changes, log_groups, replication_tasks, event_data_stores),
     ) = tokio::join!(
         async {
             tokio::join!(
@@ -71,6 +79,7 @@ pub(crate) async fn collect(
                 changes::changes(&clients.cloudtrail, activity.changes, activity.changes_days),
                 logs::rds_log_groups(&clients.logs),
                 dms::replication_tasks(&clients.dms),
+                event_data_stores(clients, region, concurrency, member),
             )
         },
     );
@@ -103,7 +112,6 @@ pub(crate) async fn collect(
         secrets,
         backup,
         scalable_targets,
-        stacks,
         alarms,
         metrics,
     ) = tokio::join!(
@@ -124,7 +132,6 @@ pub(crate) async fn collect(
         services::secrets(&clients.secrets, &secret_arns),
         services::backup(&clients.backup, concurrency),
         services::scalable_targets(&clients.autoscaling),
-        services::stacks(&clients.cloudformation, concurrency),
         cloudwatch::alarms(&clients.cloudwatch),
         cloudwatch::metrics(
             &clients.cloudwatch,
@@ -133,6 +140,10 @@ pub(crate) async fn collect(
             concurrency
         ),
     );
+
+    // The stacks are known from the tags of what the databases use, read above.
+    let stack_names = stacks_named(instances, clusters, &kms_keys, &network, &secrets);
+    let stacks = services::stacks(&clients.cloudformation, stack_names, concurrency).await;
 
     RegionSnapshot {
         region: region.to_owned(),
@@ -160,9 +171,73 @@ pub(crate) async fn collect(
         alarms,
         metrics,
         changes: changes.into(),
+        event_data_stores,
         log_groups: log_groups.into(),
         replication_tasks: replication_tasks.into(),
     }
+}
+
+/// The account's own event data stores of the region, and the organization's when its
+/// management account is named. Either listing unknown leaves the whole unknown: a shorter
+/// list could hide the store that is the evidence.
+async fn event_data_stores(
+    clients: &Clients,
+    region: &str,
+    concurrency: usize,
+    member: &Member<'_>,
+) -> Observed<Vec<EventDataStore>> {
+    let organization = async {
+        match member.organization {
+            Some(organization) => {
+                organization
+                    .event_data_stores(region, concurrency, member.log)
+                    .await
+            }
+            None => None,
+        }
+    };
+    let (own, organization) = tokio::join!(
+        governance::event_data_stores(&clients.cloudtrail, concurrency),
+        organization
+    );
+    match (own, organization) {
+        (Observed::Unknown(why), _) | (_, Some(Observed::Unknown(why))) => Observed::Unknown(why),
+        (Observed::Value(mut stores), Some(Observed::Value(credited))) => {
+            // The management account collected itself lists its stores as its own.
+            let new: Vec<EventDataStore> = credited
+                .into_iter()
+                .filter(|c| !stores.iter().any(|s| s.arn == c.arn))
+                .collect();
+            stores.extend(new);
+            Observed::Value(stores)
+        }
+        (own, None) => own,
+    }
+}
+
+/// The stacks that made the databases, their keys, secrets or network, by the tag
+/// CloudFormation puts on what it makes.
+fn stacks_named(
+    instances: &[DbInstance],
+    clusters: &[DbCluster],
+    keys: &[KmsKey],
+    network: &Network,
+    secrets: &Observed<Vec<Secret>>,
+) -> BTreeSet<String> {
+    fn listed<T>(listing: &Observed<Vec<T>>) -> impl Iterator<Item = &T> {
+        listing.value().into_iter().flatten()
+    }
+    instances
+        .iter()
+        .map(|i| &i.tags)
+        .chain(clusters.iter().map(|c| &c.tags))
+        .chain(keys.iter().filter_map(|k| k.tags.value()))
+        .chain(listed(&network.vpcs).map(|v| &v.tags))
+        .chain(listed(&network.subnets).map(|s| &s.tags))
+        .chain(listed(&network.security_groups).map(|g| &g.tags))
+        .chain(listed(secrets).map(|s| &s.tags))
+        .filter_map(|tags| tags.get(services::STACK_NAME_TAG).cloned())
+        .collect()
 }
 
 /// Every instance, and every Aurora cluster for its volume.

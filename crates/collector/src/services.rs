@@ -7,6 +7,9 @@ use aws_sdk_applicationautoscaling::types as scaling;
 use aws_sdk_backup::types as backup_sdk;
 use aws_sdk_cloudformation::types as cfn;
 use aws_sdk_secretsmanager::types as secrets_sdk;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::services::{
     BackupPlan, BackupRule, BackupSelection, BackupSetup, BackupVault, ProtectedResource,
@@ -48,15 +51,28 @@ const STACK_NETWORK_TYPES: &[&str] = &[
     "AWS::EC2::VPC",
 ];
 
+/// The tag CloudFormation puts on every resource of a stack that takes tags.
+pub(crate) const STACK_NAME_TAG: &str = "aws:cloudformation:stack-name";
+
 /// Secrets RDS manages, secrets the databases reference (`referenced` ARNs), and secrets tagged
-/// for a database. `ListSecrets` returns metadata only; values are never requested.
+/// for a database. `ListSecrets` returns metadata only; values are never requested. It is
+/// asked for secrets carrying one of the database tag keys only (RDS puts its
+/// `aws:rds:primaryDB…` tags on every secret it manages, a database's master-user secret
+/// among them), so that the requests grow with the databases' secrets, not the account's.
 pub(crate) async fn secrets(
     client: &aws_sdk_secretsmanager::Client,
     referenced: &BTreeSet<String>,
 ) -> Observed<Vec<Secret>> {
+    let tagged = secrets_sdk::Filter::builder()
+        .key(secrets_sdk::FilterNameStringType::TagKey)
+        .set_values(Some(
+            DATABASE_TAG_KEYS.iter().map(|k| (*k).to_owned()).collect(),
+        ))
+        .build();
     drain(
         client
             .list_secrets()
+            .filters(tagged)
             .max_results(SECRETS_PAGE)
             .into_paginator()
             .send(),
@@ -388,35 +404,40 @@ fn scalable_target(t: &scaling::ScalableTarget, policies: &PoliciesByTarget) -> 
     }
 }
 
-/// Stacks that own RDS, KMS, Secrets Manager or network resources, with those resources. A stack
-/// that owns none of them says nothing about how the databases are managed and is left out; a
-/// stack whose resources cannot be read is kept, with its resources unknown.
+/// The stacks `names` names (from the `aws:cloudformation:stack-name` tags of the databases,
+/// their keys, secrets and network), with their RDS, KMS, Secrets Manager and network
+/// resources: the requests grow with the stacks that own what the databases use, never with
+/// the account's other stacks. A stack that owns none of those resources is left out, one
+/// deleted since it tagged them is gone; one that cannot be read is kept, its resources
+/// unknown.
 pub(crate) async fn stacks(
     client: &aws_sdk_cloudformation::Client,
+    names: BTreeSet<String>,
     concurrency: usize,
 ) -> Observed<Vec<Stack>> {
-    let listed = match drain(
-        client.describe_stacks().into_paginator().items().send(),
-        "cloudformation:DescribeStacks",
-    )
-    .await
-    {
-        Ok(listed) => listed,
-        Err(why) => return Observed::Unknown(why),
-    };
-    let live = listed
-        .iter()
-        .filter(|s| s.stack_status() != Some(&cfn::StackStatus::DeleteComplete));
-    let stacks: Vec<Stack> = stream::iter(live)
-        .map(|s| stack(client, s))
+    let stacks: Vec<Option<Stack>> = stream::iter(names)
+        .map(|name| stack(client, name))
         .buffered(concurrency)
         .collect()
         .await;
-    Observed::Value(stacks.into_iter().filter(owns_relevant).collect())
+    Observed::Value(stacks.into_iter().flatten().filter(owns_relevant).collect())
 }
 
-async fn stack(client: &aws_sdk_cloudformation::Client, s: &cfn::Stack) -> Stack {
-    let name = s.stack_name().unwrap_or_default().to_owned();
+async fn stack(client: &aws_sdk_cloudformation::Client, name: String) -> Option<Stack> {
+    let described = match client.describe_stacks().stack_name(&name).send().await {
+        Ok(out) => out.stacks().first().cloned(),
+        Err(e) if is_gone(&e) => None,
+        Err(e) => {
+            return Some(Stack {
+                name,
+                id: None,
+                status: None,
+                resources: Observed::Unknown(unavailable("cloudformation:DescribeStacks", &e)),
+            })
+        }
+    };
+    let described =
+        described.filter(|s| s.stack_status() != Some(&cfn::StackStatus::DeleteComplete))?;
     let resources = drain(
         client
             .list_stack_resources()
@@ -428,12 +449,23 @@ async fn stack(client: &aws_sdk_cloudformation::Client, s: &cfn::Stack) -> Stack
     )
     .await
     .map(|items| items.iter().filter_map(stack_resource).collect());
-    Stack {
+    Some(Stack {
         name,
-        id: owned(s.stack_id()),
-        status: s.stack_status().map(|status| status.as_str().to_owned()),
+        id: owned(described.stack_id()),
+        status: described
+            .stack_status()
+            .map(|status| status.as_str().to_owned()),
         resources: resources.into(),
-    }
+    })
+}
+
+/// CloudFormation answers a stack name it no longer knows with `ValidationError: Stack with
+/// id NAME does not exist`.
+fn is_gone<E: ProvideErrorMetadata>(error: &SdkError<E, Response>) -> bool {
+    error.as_service_error().is_some_and(|e| {
+        e.code() == Some("ValidationError")
+            && e.message().is_some_and(|m| m.contains("does not exist"))
+    })
 }
 
 fn stack_resource(r: &cfn::StackResourceSummary) -> Option<StackResource> {
@@ -779,6 +811,31 @@ mod tests {
         }
         let pending = stack_resource(&summary("Params", "", "AWS::RDS::DBParameterGroup"));
         assert_eq!(pending.unwrap().physical_id, None);
+    }
+
+    #[test]
+    fn a_stack_deleted_since_it_tagged_is_gone_other_errors_are_not() {
+        use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_types::error::ErrorMetadata;
+        let error = |code: &str, message: &str| {
+            let error = DescribeStacksError::generic(
+                ErrorMetadata::builder().code(code).message(message).build(),
+            );
+            SdkError::service_error(
+                error,
+                Response::new(400.try_into().unwrap(), SdkBody::empty()),
+            )
+        };
+        assert!(is_gone(&error(
+            "ValidationError",
+            "Stack with id orders-db does not exist"
+        )));
+        assert!(!is_gone(&error("AccessDenied", "not authorized")));
+        assert!(!is_gone(&error(
+            "ValidationError",
+            "1 validation error detected"
+        )));
     }
 
     #[test]

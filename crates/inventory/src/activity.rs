@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Unavailable;
+
 /// Utilisation of one database over the metrics window (CloudWatch `GetMetricData`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DbMetrics {
@@ -42,6 +44,22 @@ pub struct ChangeHistory {
     pub events: Vec<ChangeEvent>,
     /// Event names whose events exceeded the page budget: the history of those is partial.
     pub truncated: Vec<String>,
+    /// Set when a lookup failed after others had answered: the events read before it are
+    /// kept, and the history is partial from there on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interruption>,
+}
+
+/// Where a change history stops short, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interruption {
+    /// Events read before the failure; all of them are in the history.
+    pub after_events: usize,
+    /// When the failing request was answered (RFC 3339, UTC).
+    pub at: String,
+    /// Event names not read to their end: the one whose lookup failed, then those after it.
+    pub unread: Vec<String>,
+    pub why: Unavailable,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

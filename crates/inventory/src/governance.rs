@@ -30,6 +30,18 @@ pub struct Trail {
     pub logging: Observed<bool>,
     /// Management events recorded: `All`, `ReadOnly`, `WriteOnly`; `None` when not recorded.
     pub management_events: Observed<Option<String>>,
+    /// The account the event selectors were read in, when not this one: an organization
+    /// trail's are readable only in the organization's management account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selectors_read_in: Option<String>,
+}
+
+impl Trail {
+    /// The account that owns the trail, from its ARN: for an organization trail seen from a
+    /// member account, the organization's management account.
+    pub fn owner_account(&self) -> Option<&str> {
+        self.arn.as_deref()?.split(':').nth(4)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +56,35 @@ pub struct TrailBucket {
     /// Default encryption algorithm (`AES256`, `aws:kms`, …).
     pub default_encryption: Observed<Option<String>>,
     pub has_policy: Observed<bool>,
+    /// The account the bucket was read in, when not this one: an organization trail's bucket
+    /// usually lives in the organization's log-archive account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_in: Option<String>,
+}
+
+/// A CloudTrail Lake event data store (`ListEventDataStores`, `GetEventDataStore`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDataStore {
+    pub arn: String,
+    pub name: Option<String>,
+    pub settings: Observed<EventDataStoreSettings>,
+    /// The account the store was read in, when not this one: an organization's stores are
+    /// listed only in its management (or delegated administrator) account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_in: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDataStoreSettings {
+    /// `ENABLED`, `CREATED`, `STARTING_INGESTION`, `STOPPED_INGESTION`, `PENDING_DELETION`, …
+    pub status: Option<String>,
+    pub multi_region: Option<bool>,
+    /// Collects the events of every account of the organization.
+    pub organization: Option<bool>,
+    pub termination_protection: Option<bool>,
+    pub retention_days: Option<i32>,
+    /// Management events collected: `All`, `ReadOnly`, `WriteOnly`; `None` when not collected.
+    pub management_events: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::activity::{ChangeHistory, DbMetrics, LogGroup, ReplicationTask};
-use crate::governance::AccountWide;
+use crate::governance::{AccountWide, EventDataStore};
 use crate::kms::KmsKey;
 use crate::network::{FlowLog, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc};
 use crate::rds::{
@@ -152,7 +152,9 @@ pub struct RegionSnapshot {
     pub backup: BackupSetup,
     /// Aurora replica auto scaling.
     pub scalable_targets: Observed<Vec<ScalableTarget>>,
-    /// CloudFormation stacks that own databases, keys or network resources.
+    /// CloudFormation stacks that own databases, keys or network resources: those the
+    /// `aws:cloudformation:stack-name` tags of the databases, their keys, secrets and network
+    /// name.
     pub stacks: Observed<Vec<Stack>>,
     /// CloudWatch alarms on RDS metrics.
     pub alarms: Observed<Vec<Alarm>>,
@@ -162,6 +164,10 @@ pub struct RegionSnapshot {
     /// RDS changes CloudTrail recorded in the region over the change window.
     #[serde(default = "not_collected")]
     pub changes: Observed<ChangeHistory>,
+    /// The CloudTrail Lake event data stores of the region: the account's own, and the
+    /// organization's when its management account is named.
+    #[serde(default = "not_collected")]
+    pub event_data_stores: Observed<Vec<EventDataStore>>,
     /// The log groups RDS exports database logs to.
     #[serde(default = "not_collected")]
     pub log_groups: Observed<Vec<LogGroup>>,
@@ -226,7 +232,9 @@ impl RegionSnapshot {
                 window_days: 0,
                 events: Vec::new(),
                 truncated: Vec::new(),
+                interrupted: None,
             }),
+            event_data_stores: Observed::Value(Vec::new()),
             log_groups: Observed::Value(Vec::new()),
             replication_tasks: Observed::Value(Vec::new()),
         }
@@ -291,6 +299,10 @@ pub struct ApiCall {
     pub outcome: CallOutcome,
     pub http_status: Option<u16>,
     pub request_id: Option<String>,
+    /// The account the call was made in, when not the snapshot's: reads of the organization's
+    /// management or log-archive account whose results the snapshot is credited with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -434,7 +446,23 @@ impl RegionSnapshot {
         push("alarms".into(), self.alarms.unavailable());
         push("metrics".into(), self.metrics.unavailable());
         push("changes".into(), self.changes.unavailable());
+        if let Some(cut) = self.changes.value().and_then(|h| h.interrupted.as_ref()) {
+            push(
+                format!("changes after the first {} events", cut.after_events),
+                Some(&cut.why),
+            );
+        }
         push("log_groups".into(), self.log_groups.unavailable());
+        push(
+            "event_data_stores".into(),
+            self.event_data_stores.unavailable(),
+        );
+        for store in self.event_data_stores.value().into_iter().flatten() {
+            push(
+                format!("settings of event data store {}", store.arn),
+                store.settings.unavailable(),
+            );
+        }
         push(
             "replication_tasks".into(),
             self.replication_tasks.unavailable(),

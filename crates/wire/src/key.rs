@@ -18,6 +18,15 @@ const PAGE_SIZE_PARAMETERS: &[&str] = &[
     "max-keys",
 ];
 
+/// Services with one endpoint per partition (SigV4 signing names). Signed for the
+/// partition's global region on AWS (`us-east-1`, `cn-north-1`, …) but for the client's own
+/// region through `--endpoint-url`: keyed as `GLOBAL_REGION` either way, so that a recording
+/// replays whatever endpoint and home region it was made with.
+const GLOBAL_SERVICES: &[&str] = &["account", "iam", "organizations"];
+
+/// The region a global service's requests are keyed under.
+const GLOBAL_REGION: &str = "global";
+
 /// What keying needs of an HTTP request.
 ///
 /// `M` is a marker type: it lets a crate implement this trait for a request type it does not
@@ -72,6 +81,8 @@ impl WireRequest for RequestParts<'_> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestKey {
+    /// The SigV4 region, or `global` for a service with one endpoint per partition (IAM,
+    /// Account, Organizations).
     pub region: String,
     /// The SigV4 signing name, e.g. `rds`, `ec2`, `kms`, `sts`.
     pub service: String,
@@ -85,6 +96,11 @@ impl RequestKey {
             .header("authorization")
             .and_then(signing_scope)
             .ok_or("request is not SigV4-signed: no credential scope to key it by")?;
+        let region = if GLOBAL_SERVICES.contains(&service.as_str()) {
+            GLOBAL_REGION.to_owned()
+        } else {
+            region
+        };
         let body = request.body_bytes();
         let (operation, mut params) = if let Some(target) = request.header("x-amz-target") {
             json_operation(target, body)?
@@ -181,7 +197,7 @@ fn component(text: &str) -> String {
 }
 
 /// Region and service from `Credential=AKID/20260101/us-east-1/rds/aws4_request`.
-fn signing_scope(authorization: &str) -> Option<(String, String)> {
+pub fn signing_scope(authorization: &str) -> Option<(String, String)> {
     let credential = authorization.split("Credential=").nth(1)?;
     let scope: Vec<&str> = credential.split([',', ' ']).next()?.split('/').collect();
     match scope[..] {
@@ -426,6 +442,25 @@ mod tests {
         assert_eq!(
             key.params,
             BTreeMap::from([("path".to_owned(), "/backup/plans".to_owned())])
+        );
+    }
+
+    #[test]
+    fn global_services_key_the_same_whatever_region_signed_them() {
+        let key_of = |region: &str| {
+            let auth = AUTH.replace("/us-east-1/rds/", &format!("/{region}/iam/"));
+            let form = ("content-type", "application/x-www-form-urlencoded");
+            RequestKey::from_request(&request(
+                &[("authorization", &auth), form],
+                "Action=GetAccountSummary&Version=2010-05-08",
+            ))
+            .unwrap()
+        };
+        // AWS signs IAM for us-east-1; through --endpoint-url, the client's home region.
+        assert_eq!(key_of("us-east-1"), key_of("eu-central-1"));
+        assert_eq!(
+            key_of("eu-central-1").relative_path(),
+            PathBuf::from("global/iam/GetAccountSummary.json")
         );
     }
 

@@ -9,7 +9,7 @@ pub mod cbor;
 mod key;
 mod recording;
 
-pub use key::{is_cbor, is_form, RequestKey, RequestParts, WireRequest};
+pub use key::{is_cbor, is_form, signing_scope, RequestKey, RequestParts, WireRequest};
 pub use recording::{
     check_recording_destination, check_recordings_destination, Exchange, RecordedResponse,
     RecordingManifest, KEPT_HEADERS, MANIFEST_FILE,

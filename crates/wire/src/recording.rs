@@ -96,7 +96,7 @@ pub struct Exchange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedResponse {
     pub status: u16,
-    /// Only the headers the SDK reads: content type, request id, error type.
+    /// Only the headers the SDK or the collector reads ([`KEPT_HEADERS`]).
     pub headers: BTreeMap<String, String>,
     /// XML and other text bodies, verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,13 +109,20 @@ pub struct RecordedResponse {
     pub cbor: Option<serde_json::Value>,
 }
 
-/// Response headers worth keeping: the rest (dates, connection, server) only adds noise.
+/// Response headers worth keeping: every one the SDK or the collector reads — content type
+/// and protocol, request ids (S3's extended one too), the error type and the query-compatible
+/// error code, the retry hint, and the region S3 names when a bucket lives elsewhere. The rest
+/// (dates, connection, server) only adds noise.
 pub const KEPT_HEADERS: &[&str] = &[
     "content-type",
-    "x-amzn-requestid",
-    "x-amz-request-id",
-    "x-amzn-errortype",
     "smithy-protocol",
+    "x-amz-bucket-region",
+    "x-amz-id-2",
+    "x-amz-request-id",
+    "x-amz-retry-after",
+    "x-amzn-errortype",
+    "x-amzn-query-error",
+    "x-amzn-requestid",
 ];
 
 impl RecordedResponse {

@@ -85,23 +85,10 @@ impl Emulator {
 
     /// With these environment variables, e.g. moto's `MOTO_RECORDER_FILEPATH`.
     pub fn start_with(env: &[(&str, &Path)]) -> Emulator {
-        let mut child = Command::new(python())
-            .arg(workspace_root().join("tests/emulator/moto_server.py"))
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start moto");
-        let stdin = child.stdin.take().expect("moto stdin");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("moto stdout"))
-            .read_line(&mut line)
-            .expect("read moto port");
-        let port: u16 = line.trim().parse().expect("moto prints its port");
+        let (port, child) = start_loopback_server("moto_server.py", &[], env);
         Emulator {
             endpoint: format!("http://127.0.0.1:{port}"),
-            _child: Mutex::new((child, stdin)),
+            _child: Mutex::new(child),
         }
     }
 
@@ -118,6 +105,71 @@ impl Emulator {
             stderr(&output)
         );
         serde_json::from_slice(&output.stdout).expect("build_estate.py prints JSON")
+    }
+}
+
+/// Runs one of the loopback servers of `tests/emulator` (it prints its port, and stops when its
+/// stdin closes, that is when the test process exits, however it exits).
+fn start_loopback_server(
+    script: &str,
+    args: &[&str],
+    env: &[(&str, &Path)],
+) -> (u16, (Child, ChildStdin)) {
+    let mut child = Command::new(python())
+        .arg(workspace_root().join("tests/emulator").join(script))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {script}: {e}"));
+    let stdin = child.stdin.take().expect("server stdin");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("server stdout"))
+        .read_line(&mut line)
+        .expect("read the server's port");
+    let port = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{script} prints its port, not {line:?}"));
+    (port, (child, stdin))
+}
+
+/// The latency and throttling proxy (`tests/emulator/aws_proxy.py`) in front of an emulator:
+/// what a real account looks like from far away.
+pub struct Proxy {
+    pub endpoint: String,
+    _child: Mutex<(Child, ChildStdin)>,
+}
+
+impl Proxy {
+    /// `args` are the proxy's options (`--latency-ms`, `--account-rate`, …).
+    pub fn start(upstream: &str, args: &[&str]) -> Proxy {
+        let mut all = vec!["--upstream", upstream];
+        all.extend_from_slice(args);
+        let (port, child) = start_loopback_server("aws_proxy.py", &all, &[]);
+        Proxy {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            _child: Mutex::new(child),
+        }
+    }
+
+    /// What the proxy did: requests, by account, throttled by rule, expired credentials
+    /// refused, roles assumed, S3 redirects.
+    pub fn stats(&self) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let address = self.endpoint.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).expect("connect to the proxy");
+        write!(
+            stream,
+            "GET /__proxy__/stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body = response.split("\r\n\r\n").nth(1).expect("an HTTP response");
+        serde_json::from_str(body).expect("the proxy's stats are JSON")
     }
 }
 
@@ -171,7 +223,8 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// What moto 5.2.5 cannot answer, so that a collection against it (or a recording of one) has
-/// these unknowns and no others: CloudWatch over rpc-v2-cbor, Account contact information,
+/// these unknowns and no others: CloudTrail Lake, CloudWatch over rpc-v2-cbor, Account contact
+/// information,
 /// Backup selections and protected resources, and S3 versioning, whose response moto wraps
 /// in an element the SDK does not accept; RDS certificates, engine versions, pending
 /// maintenance and reserved instances (not implemented), and the engines' default option
@@ -180,6 +233,7 @@ pub const EMULATOR_GAPS: &[&str] = &[
     "account:GetContactInformation",
     "backup:ListBackupSelections",
     "backup:ListProtectedResources",
+    "cloudtrail:ListEventDataStores",
     "cloudtrail:LookupEvents",
     "cloudwatch:DescribeAlarms",
     "cloudwatch:GetMetricData",

@@ -16,8 +16,9 @@ const EXAMPLES: usize = 10;
 ///
 /// A change counts as from the console when CloudTrail marks its credentials as a console
 /// session's or its user agent is the console's. Failed calls changed nothing and are not
-/// counted. When the history was truncated (more changes than the tool pages through) and
-/// no console change was among those read, the evidence is insufficient, not a pass.
+/// counted. When the history was truncated (more changes than the tool pages through) or
+/// interrupted (a lookup failed part-way) and no console change was among those read, the
+/// evidence is insufficient, not a pass.
 pub static NO_CONSOLE_CHANGES: Check = Check {
     id: "rds.changes.not_from_console",
     title: "RDS changes are not made from the console",
@@ -85,6 +86,21 @@ fn no_console_changes(ctx: &Context) -> Vec<Finding> {
                     detail.push_str(&format!("; and {more} more"));
                 }
                 Finding::new(check, resource, Outcome::Fail, detail)
+            } else if let Some(cut) = &history.interrupted {
+                Finding::new(
+                    check,
+                    resource,
+                    Outcome::InsufficientEvidence,
+                    format!(
+                        "no console change among the {} read, but the history stops short: \
+                         after {} events, at {}, {} ({} not read to its end)",
+                        changes.len(),
+                        cut.after_events,
+                        cut.at,
+                        cut.why,
+                        cut.unread.join(", ")
+                    ),
+                )
             } else if !history.truncated.is_empty() {
                 Finding::new(
                     check,
@@ -117,7 +133,7 @@ fn no_console_changes(ctx: &Context) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use rds_evidence_inventory::activity::ChangeHistory;
+    use rds_evidence_inventory::activity::{ChangeHistory, Interruption};
 
     use super::*;
     use crate::testing::*;
@@ -140,6 +156,7 @@ mod tests {
             window_days: 90,
             events,
             truncated: truncated.iter().map(|s| (*s).to_owned()).collect(),
+            interrupted: None,
         })
     }
 
@@ -170,9 +187,38 @@ mod tests {
         );
         let mut unknown = region("us-west-2");
         unknown.changes = Observed::Unknown(denied("cloudtrail:LookupEvents"));
+        let mut interrupted = region("ca-central-1");
+        interrupted.changes = history(vec![change("ModifyDBInstance", false, None)], &[]);
+        let mut interrupted_by_console = region("sa-east-1");
+        interrupted_by_console.changes = history(vec![change("ModifyDBInstance", true, None)], &[]);
+        for region in [&mut interrupted, &mut interrupted_by_console] {
+            if let Observed::Value(history) = &mut region.changes {
+                history.interrupted = Some(Interruption {
+                    after_events: 1,
+                    at: "2026-12-01T10:00:00Z".into(),
+                    unread: vec![
+                        "ModifyDBParameterGroup".into(),
+                        "RestoreDBInstanceToPointInTime".into(),
+                    ],
+                    why: rds_evidence_inventory::Unavailable {
+                        action: "cloudtrail:LookupEvents".into(),
+                        kind: rds_evidence_inventory::FailureKind::Throttled,
+                        message: "Rate exceeded".into(),
+                    },
+                });
+            }
+        }
         let findings = run(
             &NO_CONSOLE_CHANGES,
-            &snapshot(vec![console, automated, quiet, truncated, unknown]),
+            &snapshot(vec![
+                console,
+                automated,
+                quiet,
+                truncated,
+                unknown,
+                interrupted,
+                interrupted_by_console,
+            ]),
         );
         assert_eq!(
             outcomes(&findings),
@@ -182,7 +228,17 @@ mod tests {
                 ("eu-central-1".into(), Outcome::Pass),
                 ("ap-south-1".into(), Outcome::InsufficientEvidence),
                 ("us-west-2".into(), Outcome::InsufficientEvidence),
+                ("ca-central-1".into(), Outcome::InsufficientEvidence),
+                // What was read proves a console change, however the history ends.
+                ("sa-east-1".into(), Outcome::Fail),
             ]
+        );
+        assert!(
+            findings[5]
+                .detail
+                .contains("after 1 events, at 2026-12-01T10:00:00Z"),
+            "{}",
+            findings[5].detail
         );
         assert!(
             findings[0].detail.contains(

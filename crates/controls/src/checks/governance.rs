@@ -1,7 +1,7 @@
 //! Account governance (ACCT-001): CloudTrail everywhere with protected logs, the root user,
 //! contacts.
 
-use rds_evidence_inventory::governance::Trail;
+use rds_evidence_inventory::governance::{EventDataStore, Trail};
 use rds_evidence_inventory::Observed;
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
@@ -19,15 +19,25 @@ fn account(ctx: &Context) -> Resource {
     Resource::new(Scope::Account, "", &ctx.snapshot.account.id)
 }
 
-/// At least one multi-region trail is logging all management events with log file validation.
+/// At least one multi-region trail is logging all management events with log file validation,
+/// or a CloudTrail Lake event data store collects them in every region.
+///
+/// An organization trail counts for every member account: its status is read from the member
+/// (by ARN), its event selectors in the organization's management account when the accounts
+/// file names it. A Lake event data store counts when it is `ENABLED`, multi-region, collects
+/// all management events and has termination protection: the account's own, or the
+/// organization's, read in the management account.
 pub static MULTI_REGION_TRAIL: Check = Check {
     id: "cloudtrail.account.multi_region_trail",
-    title: "A multi-region CloudTrail trail logs all management events with validation",
+    title: "CloudTrail records all management events in every region",
     rationale: "ACCT-001 asks for CloudTrail in all regions: without it, changes to databases, \
-                keys and networks in an unwatched region leave no record, and log file \
-                validation proves the record was not edited.",
+                keys and networks in an unwatched region leave no record. A multi-region \
+                trail with log file validation proves the record was not edited; a CloudTrail \
+                Lake event data store keeps the events immutable in the store itself.",
     remediation: "Create (or update) a trail with IsMultiRegionTrail, management events Read \
-                  and Write, log file validation on, and start logging.",
+                  and Write, log file validation on, and start logging; or a multi-region \
+                  CloudTrail Lake event data store of all management events with termination \
+                  protection.",
     severity: Severity::High,
     scope: Scope::Account,
     evaluate: multi_region_trail,
@@ -51,7 +61,7 @@ fn multi_region_trail(ctx: &Context) -> Vec<Finding> {
     for trail in trails.iter().filter(|t| t.multi_region) {
         match trail_shortfall(trail) {
             Ok(None) => {
-                return vec![Finding::new(
+                let finding = Finding::new(
                     check,
                     account(ctx),
                     Outcome::Pass,
@@ -60,10 +70,45 @@ fn multi_region_trail(ctx: &Context) -> Vec<Finding> {
                         trail.name
                     ),
                 )
-                .with("trail", &trail.name)]
+                .with("trail", &trail.name);
+                return vec![credited(
+                    finding,
+                    "selectors_read_in",
+                    &trail.selectors_read_in,
+                )];
             }
             Ok(Some(shortfall)) => shortfalls.push(format!("{}: {shortfall}", trail.name)),
             Err(why) => unknown.push(format!("{}: {why}", trail.name)),
+        }
+    }
+    for region in &ctx.snapshot.regions {
+        let stores = match &region.event_data_stores {
+            Observed::Value(stores) => stores,
+            Observed::Unknown(why) => {
+                unknown.push(format!("event data stores of {}: {why}", region.region));
+                continue;
+            }
+        };
+        for store in stores {
+            let name = store.name.as_deref().unwrap_or(&store.arn);
+            match store_shortfall(store) {
+                Ok(None) => {
+                    let finding = Finding::new(
+                        check,
+                        account(ctx),
+                        Outcome::Pass,
+                        format!(
+                            "CloudTrail Lake event data store {name} ({}) collects all \
+                             management events in every region",
+                            region.region
+                        ),
+                    )
+                    .with("event_data_store", &store.arn);
+                    return vec![credited(finding, "read_in", &store.read_in)];
+                }
+                Ok(Some(shortfall)) => shortfalls.push(format!("{name}: {shortfall}")),
+                Err(why) => unknown.push(format!("{name}: {why}")),
+            }
         }
     }
     let (outcome, detail) = if !unknown.is_empty() {
@@ -72,11 +117,50 @@ fn multi_region_trail(ctx: &Context) -> Vec<Finding> {
             format!("cannot tell: {}", unknown.join("; ")),
         )
     } else if shortfalls.is_empty() {
-        (Outcome::Fail, "no multi-region trail".to_owned())
+        (
+            Outcome::Fail,
+            "no multi-region trail, no CloudTrail Lake event data store".to_owned(),
+        )
     } else {
         (Outcome::Fail, shortfalls.join("; "))
     };
     vec![Finding::new(check, account(ctx), outcome, detail)]
+}
+
+/// `finding`, naming the organization account its evidence was read in, if another.
+fn credited(finding: Finding, name: &str, account: &Option<String>) -> Finding {
+    match account {
+        Some(account) => finding.with(name, account),
+        None => finding,
+    }
+}
+
+/// What keeps an event data store from being the record of every region, or why that is
+/// unknown.
+fn store_shortfall(store: &EventDataStore) -> Result<Option<String>, String> {
+    let settings = match &store.settings {
+        Observed::Value(settings) => settings,
+        Observed::Unknown(why) => return Err(why.to_string()),
+    };
+    let mut missing = Vec::new();
+    if settings.status.as_deref() != Some("ENABLED") {
+        missing.push(format!(
+            "status {}",
+            settings.status.as_deref().unwrap_or("not given")
+        ));
+    }
+    if settings.multi_region != Some(true) {
+        missing.push("not multi-region".to_owned());
+    }
+    match settings.management_events.as_deref() {
+        Some("All") => {}
+        Some(other) => missing.push(format!("management events {other} only")),
+        None => missing.push("no management events".to_owned()),
+    }
+    if settings.termination_protection != Some(true) {
+        missing.push("termination protection off".to_owned());
+    }
+    Ok((!missing.is_empty()).then(|| missing.join(", ")))
 }
 
 /// What keeps a multi-region trail from qualifying, or why that is unknown.
@@ -271,7 +355,7 @@ mod tests {
     use super::*;
     use crate::testing::*;
     use rds_evidence_inventory::governance::{
-        AlternateContact, PrimaryContact, PublicAccessBlock, TrailBucket,
+        AlternateContact, EventDataStoreSettings, PrimaryContact, PublicAccessBlock, TrailBucket,
     };
 
     fn trail(name: &str) -> Trail {
@@ -287,6 +371,7 @@ mod tests {
             cloudwatch_logs_log_group_arn: None,
             logging: Observed::Value(true),
             management_events: Observed::Value(Some("All".into())),
+            selectors_read_in: None,
         }
     }
 
@@ -332,6 +417,73 @@ mod tests {
         assert_eq!(empty[0].outcome, Outcome::Fail);
     }
 
+    fn store(protected: bool) -> EventDataStore {
+        EventDataStore {
+            arn: "arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/org-lake".into(),
+            name: Some("org-lake".into()),
+            settings: Observed::Value(EventDataStoreSettings {
+                status: Some("ENABLED".into()),
+                multi_region: Some(true),
+                organization: Some(true),
+                termination_protection: Some(protected),
+                retention_days: Some(2557),
+                management_events: Some("All".into()),
+            }),
+            read_in: Some("111122223333".into()),
+        }
+    }
+
+    #[test]
+    fn a_lake_event_data_store_is_the_record_when_no_trail_is() {
+        let mut regional = trail("local");
+        regional.multi_region = false;
+        let mut snapshot = with_trails(Observed::Value(vec![regional]));
+        snapshot.regions = vec![region("us-east-1")];
+        snapshot.regions[0].event_data_stores = Observed::Value(vec![store(true)]);
+        let pass = run(&MULTI_REGION_TRAIL, &snapshot);
+        assert_eq!(pass[0].outcome, Outcome::Pass);
+        assert!(
+            pass[0].detail.contains("org-lake (us-east-1)"),
+            "{}",
+            pass[0].detail
+        );
+        assert_eq!(pass[0].values["read_in"], "111122223333");
+
+        snapshot.regions[0].event_data_stores = Observed::Value(vec![store(false)]);
+        let fail = run(&MULTI_REGION_TRAIL, &snapshot);
+        assert_eq!(fail[0].outcome, Outcome::Fail);
+        assert!(fail[0]
+            .detail
+            .contains("org-lake: termination protection off"));
+
+        snapshot.regions[0].event_data_stores =
+            Observed::Unknown(denied("cloudtrail:ListEventDataStores"));
+        let unknown = run(&MULTI_REGION_TRAIL, &snapshot);
+        assert_eq!(unknown[0].outcome, Outcome::InsufficientEvidence);
+        assert!(unknown[0].detail.contains("event data stores of us-east-1"));
+
+        // A qualifying trail is enough whatever the stores.
+        snapshot.account_wide.trails = Observed::Value(vec![trail("audit")]);
+        assert_eq!(
+            run(&MULTI_REGION_TRAIL, &snapshot)[0].outcome,
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn an_organization_trail_read_in_the_management_account_counts() {
+        let mut organization = trail("org-trail");
+        organization.organization_trail = true;
+        organization.arn = Some("arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail".into());
+        organization.selectors_read_in = Some("111122223333".into());
+        let pass = run(
+            &MULTI_REGION_TRAIL,
+            &with_trails(Observed::Value(vec![organization])),
+        );
+        assert_eq!(pass[0].outcome, Outcome::Pass);
+        assert_eq!(pass[0].values["selectors_read_in"], "111122223333");
+    }
+
     fn bucket(name: &str, versioning: Option<&str>, blocked: bool) -> TrailBucket {
         TrailBucket {
             name: name.into(),
@@ -346,6 +498,7 @@ mod tests {
             })),
             default_encryption: Observed::Value(Some("AES256".into())),
             has_policy: Observed::Value(true),
+            read_in: None,
         }
     }
 
