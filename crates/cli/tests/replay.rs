@@ -79,7 +79,10 @@ fn a_replay_ignores_every_way_the_environment_points_elsewhere() {
         .arg(fixture("emulator-demo"));
     let (snapshot, _) = collect_snapshot(command, &out);
     assert!(!marker.exists(), "the credential process ran");
-    assert_eq!(comparable(&snapshot), comparable(&replay("emulator-demo", "16")));
+    assert_eq!(
+        comparable(&snapshot),
+        comparable(&replay("emulator-demo", "16"))
+    );
 }
 
 #[test]

@@ -41,9 +41,9 @@ fn loading(c: &mut Criterion) {
     let path = dir.path().join("accounts.toml");
     std::fs::write(&path, accounts_file(ENTRIES)).expect("write the accounts file");
     let load = || -> Vec<AccountTarget> {
-        let targets = load_accounts(&path, None).expect("a valid accounts file");
-        assert_eq!(targets.len(), ENTRIES);
-        targets
+        let accounts = load_accounts(&path, None).expect("a valid accounts file");
+        assert_eq!(accounts.targets.len(), ENTRIES);
+        accounts.targets
     };
     c.bench_function("accounts/load_100k", |b| b.iter(load));
     c.bench_function("accounts/load_100k_cpu_time", |b| {

@@ -584,7 +584,8 @@ mod tests {
              [[environments]]\nenvironment = \"non-production\"\nvpcs = [\"vpc-dev\"]\n\
              tags = { Stage = \"test\" }\n",
         );
-        let attestations = Attestations::load(&path, &Profile::builtin()).unwrap();
+        let attestations =
+            Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default()).unwrap();
         let rules = &attestations.environments;
         assert_eq!(rules.len(), 2);
         assert_eq!(
@@ -599,7 +600,7 @@ mod tests {
             "[targets]\nrpo_minutes = 5\n\n[[environments]]\nenvironment = \"production\"\n\
              names = [\"a\"]\n\n[[environments]]\nenvironment = \"prod\"\nnames = [\"b\"]\n",
         );
-        let err = Attestations::load(&path, &Profile::builtin())
+        let err = Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default())
             .unwrap_err()
             .to_string();
         assert!(
@@ -611,7 +612,7 @@ mod tests {
             "empty.toml",
             "[[environments]]\nenvironment = \"production\"\n",
         );
-        let err = Attestations::load(&path, &Profile::builtin())
+        let err = Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default())
             .unwrap_err()
             .to_string();
         assert!(err.contains("matches nothing"), "{err}");
@@ -627,7 +628,8 @@ mod tests {
             "[controls.\"RDS-005\"]\nstatement = \"Oracle to RDS for PostgreSQL, 2025\"\n\
              use_case = \"migration\"\n",
         );
-        let attestations = Attestations::load(&path, &Profile::builtin()).unwrap();
+        let attestations =
+            Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default()).unwrap();
         assert_eq!(
             attestations.controls["RDS-005"].use_case.as_deref(),
             Some("migration")
@@ -645,7 +647,7 @@ mod tests {
             ),
         ] {
             let path = write(dir, name, text);
-            let err = Attestations::load(&path, &Profile::builtin())
+            let err = Attestations::load(&path, &Profile::builtin(), &DocumentPolicy::default())
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(expected), "{err}");
