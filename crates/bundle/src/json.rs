@@ -109,6 +109,7 @@ mod tests {
             regions: Vec::new(),
             disabled_regions: Vec::new(),
             calls: Vec::new(),
+            other_accounts: Vec::new(),
         }
     }
 

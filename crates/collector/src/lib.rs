@@ -259,5 +259,6 @@ pub async fn collect(
         regions: region_snapshots,
         disabled_regions: disabled,
         calls: log.calls(),
+        other_accounts: Vec::new(),
     })
 }

@@ -137,6 +137,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
         regions,
         disabled_regions: Vec::new(),
         calls: Vec::new(),
+        other_accounts: Vec::new(),
     }
 }
 
@@ -165,12 +166,15 @@ pub fn run_with(
     thresholds: &Thresholds,
     targets: &Targets,
 ) -> Vec<Finding> {
-    let environments = crate::Environments::classify(snapshot, thresholds, &[]);
+    let environments =
+        crate::Environments::classify(snapshot, thresholds, &[], snapshot.account.environment);
     (check.evaluate)(&Context {
         snapshot,
+        whole: snapshot,
         thresholds,
         targets,
         environments: &environments,
+        case_study: None,
     })
 }
 

@@ -33,6 +33,10 @@ pub struct Snapshot {
     pub disabled_regions: Vec<String>,
     /// Every AWS request made, in the order they started.
     pub calls: Vec<ApiCall>,
+    /// The other accounts of a case study, each whole as collected (this snapshot is its
+    /// first account). Empty outside a case study.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_accounts: Vec<Snapshot>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
