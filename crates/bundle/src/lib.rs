@@ -9,6 +9,7 @@
 //! of [`Contents`]: no clock, no I/O, so the same inputs give byte-identical files.
 
 mod archive;
+pub mod case_study;
 mod error;
 mod json;
 mod layout;
@@ -44,6 +45,10 @@ pub const SPREADSHEET_FILE: &str = "self-assessment.xlsx";
 pub const OCSF_FILE: &str = "findings.ocsf.json";
 pub const CSV_FILE: &str = "findings.csv";
 pub const DIAGRAMS_DIR: &str = "diagrams";
+/// A case study's bundle: its scope (which databases were judged, which were not) and the
+/// summary draft.
+pub const CASE_STUDY_FILE: &str = "case-study.json";
+pub const CASE_STUDY_SUMMARY_FILE: &str = "case-study-summary.md";
 
 /// Everything one account's bundle is rendered from.
 #[derive(Clone, Copy)]

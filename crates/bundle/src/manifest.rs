@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rds_evidence_controls::Engine;
 use serde::{Deserialize, Serialize};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -26,6 +27,9 @@ pub struct Manifest {
     /// Absent when the bundle holds a snapshot only (`collect --no-evaluate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileRef>,
+    /// The case study the bundle is evidence for; absent for an account's bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_study: Option<CaseStudyRef>,
     pub inputs: Inputs,
     /// Controls per verdict.
     #[serde(default)]
@@ -47,6 +51,36 @@ pub struct AccountRef {
     pub labels: BTreeMap<String, String>,
 }
 
+impl Manifest {
+    /// What the bundle is evidence of, and the history store files it under: its case study,
+    /// else its account.
+    pub fn unit(&self) -> &str {
+        self.case_study
+            .as_ref()
+            .map_or(&self.account.id, |case| &case.id)
+    }
+
+    /// `case study acme-orders` or `account 123456789012`, as messages name the unit.
+    pub fn unit_name(&self) -> String {
+        match &self.case_study {
+            Some(case) => format!("case study {}", case.id),
+            None => format!("account {}", self.account.id),
+        }
+    }
+}
+
+/// What a case study's bundle is: its id (the history store's unit), the customer and the
+/// engine specialty it claims, and every account it spans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStudyRef {
+    pub id: String,
+    pub customer: String,
+    pub engine: Engine,
+    pub accounts: Vec<String>,
+    /// The databases in its scope.
+    pub databases: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileRef {
     pub id: String,
@@ -66,6 +100,9 @@ pub struct Inputs {
     pub profile: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestations: Option<InputFile>,
+    /// The case-study file that scoped the evaluation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_study: Option<InputFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -69,6 +69,16 @@ pub struct CollectArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "account_ids")]
     accounts: Option<PathBuf>,
 
+    /// Collect the accounts of this case study and write one bundle for it, `DIR/<case study
+    /// id>/`, judging only its scope (repeatable; an account two case studies share is
+    /// collected once; `rds-evidence case-study init` writes a template).
+    #[arg(
+        long = "case-study",
+        value_name = "FILE",
+        conflicts_with_all = ["role_arn", "accounts", "account_ids", "no_evaluate", "shard"]
+    )]
+    case_studies: Vec<PathBuf>,
+
     /// Collect these accounts (comma-separated ids) through the role --role-name.
     #[arg(
         long,
@@ -218,7 +228,8 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
         Ok(report.completion)
     } else {
         anyhow::bail!(
-            "{} account(s) could not be collected: {}; the others were written",
+            "{} account(s) or case stud(ies) could not be collected or written: {}; the others \
+             were written",
             report.failed.len(),
             report.failed.join(", ")
         )
@@ -247,6 +258,12 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     } else {
         Some(inputs.load()?)
     };
+    let case_studies = crate::case_study::load(
+        &args.case_studies,
+        args.checklist.as_deref(),
+        args.attestations.as_deref(),
+        args.role_name.as_deref(),
+    )?;
     let writer = args.bundle.load()?;
     let store = args.store.open()?;
     let run = Run {
@@ -256,15 +273,25 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
         store: store.as_ref(),
         regressed: Mutex::default(),
     };
-    let targets = account_targets(&args)?;
+    let targets = if case_studies.is_empty() {
+        account_targets(&args)?
+    } else {
+        Some(case_study_targets(&case_studies))
+    };
     if let Some(out) = &args.out {
-        match &targets {
-            None => check_destination(out)?,
-            Some(targets) => {
-                for target in targets {
-                    check_destination(&out.join(&target.id))?;
-                }
+        let mut bundles: Vec<PathBuf> = case_studies
+            .iter()
+            .map(|loaded| out.join(&loaded.case.id))
+            .collect();
+        match (&targets, bundles.is_empty()) {
+            (None, _) => check_destination(out)?,
+            (Some(targets), true) => {
+                bundles.extend(targets.iter().map(|target| out.join(&target.id)));
             }
+            (Some(_), false) => {}
+        }
+        for bundle in &bundles {
+            check_destination(bundle)?;
         }
     }
     let base = CollectOptions {
@@ -325,6 +352,9 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     )?;
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));
+    if !case_studies.is_empty() {
+        return run.write_case_studies(&case_studies, results);
+    }
     let mut failed = Vec::new();
     let mut collected = Vec::new();
     let mut completion = Completion::Complete;
@@ -404,6 +434,18 @@ fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Vec<AccountTarge
     Ok(Some(mine))
 }
 
+/// Every account of the case studies, once: the first case study to name an account gives
+/// its role and regions.
+fn case_study_targets(case_studies: &[crate::case_study::LoadedCaseStudy]) -> Vec<AccountTarget> {
+    let mut targets: Vec<AccountTarget> = Vec::new();
+    for target in case_studies.iter().flat_map(|loaded| &loaded.targets) {
+        if !targets.iter().any(|t| t.id == target.id) {
+            targets.push(target.clone());
+        }
+    }
+    targets
+}
+
 /// The run's options for one account: its role, regions and labels, and its own recording.
 fn options_for(
     base: &CollectOptions,
@@ -438,7 +480,7 @@ fn options_for(
 /// One run's settings for writing each account's bundle.
 struct Run<'a> {
     args: &'a CollectArgs,
-    inputs: Option<&'a LoadedInputs<'a>>,
+    inputs: Option<&'a LoadedInputs>,
     writer: &'a BundleWriter,
     store: Option<&'a OpenStore>,
     /// Accounts whose stored run regressed against the one before.
@@ -472,6 +514,89 @@ impl Run<'_> {
         }
     }
 
+    /// One bundle per case study from its accounts' snapshots; a case study with an account
+    /// that could not be collected is reported, the others written.
+    fn write_case_studies(
+        &self,
+        case_studies: &[crate::case_study::LoadedCaseStudy],
+        results: Vec<(
+            String,
+            Result<Snapshot, rds_evidence_collector::CollectError>,
+        )>,
+    ) -> anyhow::Result<RunReport> {
+        let mut snapshots = Vec::new();
+        let mut unreachable = Vec::new();
+        for (id, result) in results {
+            match result {
+                Ok(snapshot) => snapshots.push(snapshot),
+                Err(error) => {
+                    let error = anyhow::Error::from(error);
+                    eprintln!("error: account {id}: {}", crate::one_line(&error));
+                    unreachable.push(id);
+                }
+            }
+        }
+        let mut completion = Completion::Complete;
+        let (mut collected, mut failed) = (Vec::new(), Vec::new());
+        for loaded in case_studies {
+            let case = &loaded.case;
+            let written = (|| -> anyhow::Result<Completion> {
+                if let Some(missing) = case.accounts.iter().find(|a| unreachable.contains(&a.id)) {
+                    anyhow::bail!("account {} could not be collected", missing.id);
+                }
+                let combined = crate::case_study::combine(case, &snapshots)?;
+                crate::case_study::check_scope(case, &combined)?;
+                println!("\n== Case study {} ({}) ==", case.id, case.customer);
+                for account in std::iter::once(&combined).chain(&combined.other_accounts) {
+                    print!("{}", summary::render(account));
+                }
+                let out = match &self.args.out {
+                    Some(out) => out.join(&case.id),
+                    None => anyhow::bail!("case studies are written with --out DIR"),
+                };
+                evaluate_into(
+                    &out,
+                    &combined,
+                    &loaded.inputs,
+                    self.writer,
+                    self.source(),
+                    None,
+                    Some(case),
+                )?;
+                let complete = std::iter::once(&combined)
+                    .chain(&combined.other_accounts)
+                    .all(|s| s.gaps().is_empty());
+                Ok(if complete {
+                    Completion::Complete
+                } else {
+                    Completion::Incomplete
+                })
+            })();
+            match written {
+                Ok(case_completion) => {
+                    if let Completion::Incomplete = case_completion {
+                        completion = Completion::Incomplete;
+                    }
+                    collected.push(case.id.clone());
+                }
+                Err(error) => {
+                    eprintln!("error: case study {}: {}", case.id, crate::one_line(&error));
+                    failed.push(case.id.clone());
+                }
+            }
+        }
+        Ok(self.report(completion, collected, failed))
+    }
+
+    /// Where the snapshot comes from, as the manifest records it.
+    fn source(&self) -> String {
+        match (&self.args.replay, &self.args.endpoint_url) {
+            (Some(dir), _) => format!("replay:{}", dir.display()),
+            (None, Some(url)) => format!("endpoint:{url}"),
+            (None, None) => "live".to_owned(),
+        }
+    }
+
     /// Prints the summary and writes the bundle (evaluated unless --no-evaluate) at `out`,
     /// or into the store, then compares it with the account's previous stored run.
     fn write(
@@ -490,11 +615,7 @@ impl Run<'_> {
         };
         let out = out.as_path();
         print!("{}", summary::render(snapshot));
-        let source = match (&self.args.replay, &self.args.endpoint_url) {
-            (Some(dir), _) => format!("replay:{}", dir.display()),
-            (None, Some(url)) => format!("endpoint:{url}"),
-            (None, None) => "live".to_owned(),
-        };
+        let source = self.source();
         let evaluation = match self.inputs {
             Some(inputs) => Some(evaluate_into(
                 out,
@@ -503,12 +624,14 @@ impl Run<'_> {
                 self.writer,
                 source,
                 history,
+                None,
             )?),
             None => {
                 let provenance = Provenance {
                     source,
                     profile: None,
                     attestations: None,
+                    case_study: None,
                     evaluated: false,
                     trend: None,
                 };

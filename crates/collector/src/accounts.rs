@@ -109,7 +109,7 @@ pub fn load_accounts(
             .map(Environment::parse_declared)
             .transpose()
             .map_err(|message| invalid(line, message))?;
-        let target = target(
+        let target = account_target(
             entry.id,
             entry.role_arn,
             entry.external_id,
@@ -147,7 +147,7 @@ pub fn accounts_from_ids(
                     "--account-ids: account {id} is listed twice"
                 )));
             }
-            target(
+            account_target(
                 id.clone(),
                 None,
                 external_id.map(str::to_owned),
@@ -160,7 +160,9 @@ pub fn accounts_from_ids(
         .collect()
 }
 
-fn target(
+/// One account from its parts, as an accounts or case-study file names them: the role from
+/// `role_arn` or `role_name`, the regions checked. The message says what is wrong.
+pub fn account_target(
     id: String,
     role_arn: Option<String>,
     external_id: Option<String>,

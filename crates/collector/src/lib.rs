@@ -34,7 +34,9 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, SCHEMA_VERSION};
 
-pub use accounts::{accounts_from_ids, load_accounts, AccountTarget, AccountsError};
+pub use accounts::{
+    account_target, accounts_from_ids, load_accounts, AccountTarget, AccountsError,
+};
 pub use call_log::CallLog;
 pub use convert::now as utc_now;
 pub use error::CollectError;

@@ -70,6 +70,7 @@ pub struct CaseStudyScope {
     pub customer: String,
     pub engine: Engine,
     pub rule: String,
+    pub selection: Selection,
     pub in_scope: Vec<Resource>,
     pub out_of_scope: Vec<Resource>,
 }
@@ -128,6 +129,7 @@ pub fn evaluate_case_study(
         customer: case_study.customer.clone(),
         engine: case_study.engine,
         rule: case_study.scope.describe(),
+        selection: case_study.scope.clone(),
         in_scope: Vec::new(),
         out_of_scope: Vec::new(),
     };

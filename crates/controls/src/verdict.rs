@@ -383,13 +383,13 @@ pub fn narrative(
             "partner to supply: {}",
             needed.trim_end_matches('.')
         )),
-        (Some(_), Some(given)) => parts.push(
-            match (given.documents.len(), given.statement.is_some()) {
+        (Some(_), Some(given)) => {
+            parts.push(match (given.documents.len(), given.statement.is_some()) {
                 (0, _) => "attested with a statement".to_owned(),
                 (n, true) => format!("attested with {n} document(s) and a statement"),
                 (n, false) => format!("attested with {n} document(s)"),
-            },
-        ),
+            })
+        }
         (None, _) => {}
     }
     format!("{}: {}.", decision.verdict.label(), parts.join("; "))

@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rds_evidence_controls::{Outcome, Resource, Scope};
-use rds_evidence_inventory::Environment;
 use rds_evidence_inventory::activity::ReplicationTask;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbProxy, DbSubnetGroup};
+use rds_evidence_inventory::Environment;
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot};
 
 use super::subnets::SubnetIndex;

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use rds_evidence_controls::{
     checks, in_scope, CheckStatus, CheckSummary, ControlAttestation, ControlSpec, ControlVerdict,
-    EnvironmentScope, Environments, Finding, Level, Outcome, Scope, Values, Verdict,
+    EnvironmentScope, Environments, Finding, Level, Outcome, Resource, Scope, Values, Verdict,
 };
 use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSnapshot, ResourceKind};
@@ -46,6 +46,20 @@ pub struct Header<'a> {
     pub profile_title: &'a str,
     pub regions: Vec<&'a str>,
     pub disabled_regions: Vec<&'a str>,
+    /// What a case study's bundle is evidence for, and which databases it judged.
+    pub case_study: Option<CaseStudyHeader<'a>>,
+}
+
+pub struct CaseStudyHeader<'a> {
+    pub id: &'a str,
+    pub customer: &'a str,
+    pub engine: &'static str,
+    pub rule: &'a str,
+    /// `account: region, region` for every account of the case study.
+    pub accounts: Vec<String>,
+    /// `kind account:region/id` of each database judged, and of each left out.
+    pub in_scope: Vec<String>,
+    pub out_of_scope: Vec<String>,
 }
 
 /// A verdict as both renderers show it: words for readers, a class for the badge colour.
@@ -282,6 +296,27 @@ impl<'a> Report<'a> {
                     .iter()
                     .map(String::as_str)
                     .collect(),
+                case_study: contents.evaluation.case_study.as_ref().map(|scope| {
+                    let listed = |resources: &[Resource]| -> Vec<String> {
+                        resources.iter().map(scoped_name).collect()
+                    };
+                    CaseStudyHeader {
+                        id: &scope.id,
+                        customer: &scope.customer,
+                        engine: scope.engine.title(),
+                        rule: &scope.rule,
+                        accounts: std::iter::once(snapshot)
+                            .chain(&snapshot.other_accounts)
+                            .map(|s| {
+                                let regions: Vec<&str> =
+                                    s.regions.iter().map(|r| r.region.as_str()).collect();
+                                format!("{}: {}", s.account.id, regions.join(", "))
+                            })
+                            .collect(),
+                        in_scope: listed(&scope.in_scope),
+                        out_of_scope: listed(&scope.out_of_scope),
+                    }
+                }),
             },
             verdicts,
             trend: trend.filter(|t| !t.runs.is_empty()).map(trend_view),
@@ -498,6 +533,19 @@ impl<'a> Excerpt<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+}
+
+/// `instance account:region/id` (the account only when the case study spans several).
+fn scoped_name(resource: &Resource) -> String {
+    let kind = scope_label(resource.kind);
+    if resource.account.is_empty() {
+        format!("{kind} {}/{}", resource.region, resource.id)
+    } else {
+        format!(
+            "{kind} {}:{}/{}",
+            resource.account, resource.region, resource.id
+        )
     }
 }
 
