@@ -550,19 +550,19 @@ impl Run<'_> {
                 for account in std::iter::once(&combined).chain(&combined.other_accounts) {
                     print!("{}", summary::render(account));
                 }
-                let out = match &self.args.out {
-                    Some(out) => out.join(&case.id),
-                    None => anyhow::bail!("case studies are written with --out DIR"),
-                };
+                let out = self.args.out.as_ref().map(|out| out.join(&case.id));
+                let (out, history) =
+                    self.destination(out.as_deref(), &case.id, &combined.collected_at)?;
                 evaluate_into(
                     &out,
                     &combined,
                     &loaded.inputs,
                     self.writer,
                     self.source(),
-                    None,
+                    history,
                     Some(case),
                 )?;
+                self.record(&case.id, &out)?;
                 let complete = std::iter::once(&combined)
                     .chain(&combined.other_accounts)
                     .all(|s| s.gaps().is_empty());
@@ -588,6 +588,38 @@ impl Run<'_> {
         Ok(self.report(completion, collected, failed))
     }
 
+    /// Where the bundle of `unit` (an account or a case study) goes: `out`, or the store,
+    /// with the unit's earlier runs for the report's trend.
+    fn destination(
+        &self,
+        out: Option<&Path>,
+        unit: &str,
+        collected_at: &str,
+    ) -> anyhow::Result<(PathBuf, Option<HistoryTable>)> {
+        Ok(match (out, self.store) {
+            (Some(out), _) => (out.to_owned(), None),
+            (None, Some(open)) => {
+                let dir = open.store.bundle_dir_for(unit, collected_at)?;
+                (dir, Some(previous_runs(&open.store, unit)?))
+            }
+            (None, None) => anyhow::bail!("give --out DIR or --store"),
+        })
+    }
+
+    /// Records a bundle written into the store and compares it with the unit's previous run.
+    fn record(&self, unit: &str, out: &Path) -> anyhow::Result<()> {
+        if let Some(open) = self.store {
+            open.record(out)?;
+            if compare_with_previous(&open.store, unit)? {
+                self.regressed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(unit.to_owned());
+            }
+        }
+        Ok(())
+    }
+
     /// Where the snapshot comes from, as the manifest records it.
     fn source(&self) -> String {
         match (&self.args.replay, &self.args.endpoint_url) {
@@ -605,14 +637,7 @@ impl Run<'_> {
         snapshot: &Snapshot,
     ) -> anyhow::Result<(Completion, Option<Evaluation>)> {
         let account = &snapshot.account.id;
-        let (out, history) = match (out, self.store) {
-            (Some(out), _) => (out.to_owned(), None),
-            (None, Some(open)) => {
-                let dir = open.store.bundle_dir_for(account, &snapshot.collected_at)?;
-                (dir, Some(previous_runs(&open.store, account)?))
-            }
-            (None, None) => anyhow::bail!("give --out DIR or --store"),
-        };
+        let (out, history) = self.destination(out, account, &snapshot.collected_at)?;
         let out = out.as_path();
         print!("{}", summary::render(snapshot));
         let source = self.source();
@@ -640,15 +665,7 @@ impl Run<'_> {
                 None
             }
         };
-        if let Some(open) = self.store {
-            open.record(out)?;
-            if compare_with_previous(&open.store, account)? {
-                self.regressed
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(account.clone());
-            }
-        }
+        self.record(account, out)?;
         let completion = if snapshot.gaps().is_empty() {
             Completion::Complete
         } else {

@@ -86,14 +86,20 @@ impl Engine {
         }
     }
 
+    /// The RDS specialty an Aurora specialty also gives (§4.1): Aurora MySQL gives RDS for
+    /// MySQL, Aurora PostgreSQL RDS for PostgreSQL.
+    pub fn also_gives(self) -> Option<Engine> {
+        match self {
+            Engine::AuroraMysql => Some(Engine::Mysql),
+            Engine::AuroraPostgresql => Some(Engine::Postgres),
+            _ => None,
+        }
+    }
+
     /// Whether a database running `self` is evidence for the specialty `claimed`: its own, and
-    /// Aurora MySQL for RDS for MySQL, Aurora PostgreSQL for RDS for PostgreSQL (§4.1).
+    /// what an Aurora engine also gives.
     pub fn counts_for(self, claimed: Engine) -> bool {
-        self == claimed
-            || matches!(
-                (self, claimed),
-                (Engine::AuroraMysql, Engine::Mysql) | (Engine::AuroraPostgresql, Engine::Postgres)
-            )
+        self == claimed || self.also_gives() == Some(claimed)
     }
 }
 
@@ -474,6 +480,7 @@ mod tests {
             assert_eq!(Engine::of_rds_engine(rds), Some(engine), "{rds}");
         }
         assert_eq!(Engine::of_rds_engine("db2-se"), None);
+        assert_eq!(Engine::of_rds_engine("docdb"), None);
         assert!(Engine::AuroraPostgresql.counts_for(Engine::Postgres));
         assert!(Engine::AuroraMysql.counts_for(Engine::Mysql));
         assert!(!Engine::Postgres.counts_for(Engine::AuroraPostgresql));

@@ -270,6 +270,7 @@ fn evaluate_parts(
             ControlVerdict {
                 control: spec.id.clone(),
                 title: spec.title.clone(),
+                common: spec.common,
                 narrative: verdict::narrative(
                     spec,
                     &decision,

@@ -103,10 +103,17 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+pub(crate) fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ControlVerdict {
     pub control: String,
     pub title: String,
+    /// Met by a submission when one of its case studies meets it (the profile's `common`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub common: bool,
     pub verdict: Verdict,
     pub narrative: String,
     pub checks: Vec<CheckSummary>,
@@ -434,6 +441,7 @@ mod tests {
             }],
             rollup,
             attestation: attestation.then(|| "a runbook".to_owned()),
+            common: false,
             documented_use_cases: Vec::new(),
         }
     }
