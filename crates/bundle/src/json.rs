@@ -110,6 +110,7 @@ mod tests {
             disabled_regions: Vec::new(),
             calls: Vec::new(),
             other_accounts: Vec::new(),
+            well_architected: None,
         }
     }
 

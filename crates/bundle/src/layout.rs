@@ -20,7 +20,7 @@ use crate::manifest::{
 use crate::{
     case_study, diagram, findings_csv, ocsf, report, signing, spreadsheet, BundleError, Contents,
     CASE_STUDY_FILE, CASE_STUDY_SUMMARY_FILE, CONTROLS_FILE, CSV_FILE, DIAGRAMS_DIR, FINDINGS_FILE,
-    OCSF_FILE, REPORT_HTML_FILE, REPORT_MD_FILE, SNAPSHOT_FILE, SPREADSHEET_FILE,
+    OCSF_FILE, REPORT_HTML_FILE, REPORT_MD_FILE, SNAPSHOT_FILE, SPREADSHEET_FILE, WAFR_REPORT_FILE,
 };
 
 /// Copies of the partner's attested documents, by hash.
@@ -123,6 +123,18 @@ fn write_all_but_ocsf(
     let evaluation = contents.evaluation;
     files.json(FINDINGS_FILE, &evaluation.findings)?;
     files.json(CONTROLS_FILE, &evaluation.controls)?;
+    if let Some(report) = contents
+        .snapshot
+        .well_architected
+        .as_ref()
+        .and_then(|review| review.report.value())
+    {
+        use base64::Engine as _;
+        // The collector kept only a report that decodes.
+        if let Ok(pdf) = base64::engine::general_purpose::STANDARD.decode(report) {
+            files.bytes(WAFR_REPORT_FILE, &pdf)?;
+        }
+    }
     if let Some(scope) = &evaluation.case_study {
         files.json(CASE_STUDY_FILE, scope)?;
         files.bytes(

@@ -49,6 +49,8 @@ pub const DIAGRAMS_DIR: &str = "diagrams";
 /// summary draft.
 pub const CASE_STUDY_FILE: &str = "case-study.json";
 pub const CASE_STUDY_SUMMARY_FILE: &str = "case-study-summary.md";
+/// The exported Well-Architected lens review report a case study's exemption rests on.
+pub const WAFR_REPORT_FILE: &str = "well-architected/lens-review-report.pdf";
 
 /// Everything one account's bundle is rendered from.
 #[derive(Clone, Copy)]

@@ -32,6 +32,11 @@ pub fn load(
     let mut loaded = Vec::new();
     for path in paths {
         let case = CaseStudy::load(path)?;
+        if let Some(wafr) = &case.wafr {
+            rds_evidence_collector::parse_workload_arn(&wafr.workload).map_err(|why| {
+                anyhow::anyhow!("{}: [case_study.wafr] workload: {why}", path.display())
+            })?;
+        }
         if !ids.insert(case.id.clone()) {
             anyhow::bail!(
                 "{}: case study id '{}' is used by another case-study file of this run: each \
@@ -106,6 +111,14 @@ pub fn combine(case: &CaseStudy, snapshots: &[Snapshot]) -> anyhow::Result<Snaps
         .next()
         .expect("a case study names an account (checked)");
     combined.other_accounts = accounts.collect();
+    // A review read by `collect` travels in the case study's snapshot.
+    combined.well_architected = case.wafr.as_ref().and_then(|wafr| {
+        snapshots
+            .iter()
+            .filter_map(|s| s.well_architected.as_ref())
+            .find(|review| review.workload_arn == wafr.workload)
+            .cloned()
+    });
     Ok(combined)
 }
 

@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -17,7 +18,8 @@ use rds_evidence_collector::{
 };
 use rds_evidence_controls::Evaluation;
 use rds_evidence_history::{compare, HistoryTable, Shard, Store};
-use rds_evidence_inventory::Snapshot;
+use rds_evidence_inventory::well_architected::WellArchitected;
+use rds_evidence_inventory::{ApiCall, FailureKind, Observed, Snapshot, Unavailable};
 
 use crate::bundle::{BundleArgs, BundleWriter, Provenance};
 use crate::evaluate::{evaluate_into, EvaluationInputs, LoadedInputs};
@@ -353,7 +355,12 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));
     if !case_studies.is_empty() {
-        return run.write_case_studies(&case_studies, results);
+        let reviews = within(
+            &runtime,
+            args.timeout,
+            wafr_reviews(&base.access, &case_studies, &args.session_name),
+        )?;
+        return run.write_case_studies(&case_studies, results, reviews);
     }
     let mut failed = Vec::new();
     let mut collected = Vec::new();
@@ -463,18 +470,81 @@ fn options_for(
     }
     options.labels = target.labels.clone();
     options.environment = target.environment;
-    options.access.traffic = match &base.access.traffic {
+    options.access.traffic = traffic_under(&base.access.traffic, Path::new(&target.id));
+    options
+}
+
+/// Recordings of one account or review: in their own directory of the run's.
+fn traffic_under(traffic: &Traffic, sub: &Path) -> Traffic {
+    match traffic {
         Traffic::Record { dir, anonymize } => Traffic::Record {
-            dir: dir.join(&target.id),
+            dir: dir.join(sub),
             anonymize: *anonymize,
         },
         Traffic::Replay { dir, missing } => Traffic::Replay {
-            dir: dir.join(&target.id),
+            dir: dir.join(sub),
             missing: *missing,
         },
         Traffic::Live => Traffic::Live,
+    }
+}
+
+/// Where a case study's Well-Architected review is recorded, beside its accounts'.
+const WAFR_TRAFFIC_DIR: &str = "well-architected";
+
+/// A case study's review as read, with the calls made for it.
+type Review = (WellArchitected, Vec<ApiCall>);
+
+/// The Well-Architected review each case study names, read with the identity its file gives
+/// (the run's own credentials otherwise). A review that cannot be read is unknown, part by
+/// part: it exempts nothing, and the case study's bundle is still written.
+async fn wafr_reviews(
+    base: &Access,
+    case_studies: &[crate::case_study::LoadedCaseStudy],
+    session_name: &str,
+) -> BTreeMap<String, Review> {
+    let mut reviews = BTreeMap::new();
+    for loaded in case_studies {
+        let Some(wafr) = &loaded.case.wafr else {
+            continue;
+        };
+        let mut access = base.clone();
+        if let Some(role_arn) = &wafr.role_arn {
+            access.role = Some(AssumeRole {
+                role_arn: role_arn.clone(),
+                external_id: wafr.external_id.clone(),
+                session_name: session_name.to_owned(),
+            });
+        }
+        access.traffic = traffic_under(
+            &base.traffic,
+            &Path::new(WAFR_TRAFFIC_DIR).join(&loaded.case.id),
+        );
+        let review = rds_evidence_collector::well_architected(&access, &wafr.workload)
+            .await
+            .unwrap_or_else(|error| {
+                let error = anyhow::Error::from(error);
+                (unreadable_review(&wafr.workload, &error), Vec::new())
+            });
+        reviews.insert(loaded.case.id.clone(), review);
+    }
+    reviews
+}
+
+/// A review none of whose parts could be read, each saying why.
+fn unreadable_review(workload_arn: &str, error: &anyhow::Error) -> WellArchitected {
+    let why = |action: &str| Unavailable {
+        action: action.to_owned(),
+        kind: FailureKind::Other,
+        message: crate::one_line(error),
     };
-    options
+    WellArchitected {
+        workload_arn: workload_arn.to_owned(),
+        workload: Observed::Unknown(why("wellarchitected:GetWorkload")),
+        pillars: Observed::Unknown(why("wellarchitected:GetLensReview")),
+        milestones: Observed::Unknown(why("wellarchitected:ListMilestones")),
+        report: Observed::Unknown(why("wellarchitected:GetLensReviewReport")),
+    }
 }
 
 /// One run's settings for writing each account's bundle.
@@ -523,6 +593,7 @@ impl Run<'_> {
             String,
             Result<Snapshot, rds_evidence_collector::CollectError>,
         )>,
+        mut reviews: BTreeMap<String, Review>,
     ) -> anyhow::Result<RunReport> {
         let mut snapshots = Vec::new();
         let mut unreachable = Vec::new();
@@ -544,7 +615,11 @@ impl Run<'_> {
                 if let Some(missing) = case.accounts.iter().find(|a| unreachable.contains(&a.id)) {
                     anyhow::bail!("account {} could not be collected", missing.id);
                 }
-                let combined = crate::case_study::combine(case, &snapshots)?;
+                let mut combined = crate::case_study::combine(case, &snapshots)?;
+                if let Some((review, calls)) = reviews.remove(&case.id) {
+                    combined.well_architected = Some(review);
+                    combined.calls.extend(calls);
+                }
                 crate::case_study::check_scope(case, &combined)?;
                 println!("\n== Case study {} ({}) ==", case.id, case.customer);
                 for account in std::iter::once(&combined).chain(&combined.other_accounts) {

@@ -191,6 +191,7 @@ pub fn render(evaluation: &Evaluation) -> String {
             Verdict::NotMet => "NOT MET",
             Verdict::NeedsAttestation => "needs attestation",
             Verdict::InsufficientEvidence => "insufficient evidence",
+            Verdict::ExemptWafr => "exempt (WAFR)",
         };
         let _ = writeln!(
             out,

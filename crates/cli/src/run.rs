@@ -92,7 +92,7 @@ impl RunConfig {
                 .unwrap_or_default();
             anyhow::anyhow!("{}:{at} {}", path.display(), e.message())
         })?;
-        if config.accounts.is_some() == !config.case_studies.is_empty() {
+        if config.accounts.is_some() != config.case_studies.is_empty() {
             anyhow::bail!(
                 "{}: give either accounts = \"FILE\" or case_studies = [\"FILE\", ...]",
                 path.display()

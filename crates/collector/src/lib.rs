@@ -29,6 +29,7 @@ mod region;
 mod services;
 mod session;
 pub mod traffic;
+mod well_architected;
 
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
@@ -47,6 +48,7 @@ pub use input::{
     RegionSelection,
 };
 pub use session::{Access, AssumeRole};
+pub use well_architected::{parse_workload_arn, well_architected};
 
 use crate::failure::unavailable;
 use crate::session::Clients;
@@ -262,5 +264,6 @@ pub async fn collect(
         disabled_regions: disabled,
         calls: log.calls(),
         other_accounts: Vec::new(),
+        well_architected: None,
     })
 }

@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use rds_evidence_inventory::{input, Environment};
+use rds_evidence_inventory::well_architected::WellArchitected;
+use rds_evidence_inventory::{input, Environment, Observed};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -186,6 +187,8 @@ pub struct CaseStudy {
     pub attestations: Option<PathBuf>,
     pub accounts: Vec<CaseStudyAccount>,
     pub scope: Selection,
+    /// The Well-Architected review that may exempt the common controls.
+    pub wafr: Option<Wafr>,
     /// Where it was read, and the SHA-256 of the bytes read.
     pub file: PathBuf,
     pub sha256: String,
@@ -224,6 +227,19 @@ struct Entry {
     accounts: Vec<AccountEntry>,
     #[serde(default)]
     scope: Selection,
+    wafr: Option<Wafr>,
+}
+
+/// `[case_study.wafr]`: the customer example's Well-Architected review, and the identity to
+/// read it with (workloads are regional, and often in the partner's own account).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wafr {
+    /// `arn:aws:wellarchitected:REGION:ACCOUNT:workload/ID`.
+    pub workload: String,
+    /// A role to assume for it; the run's own credentials otherwise.
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -348,6 +364,7 @@ impl CaseStudy {
             attestations: entry.attestations.map(|a| base.join(a)),
             accounts,
             scope: entry.scope,
+            wafr: entry.wafr,
             file: path.to_owned(),
             sha256: hex::encode(Sha256::digest(text.as_bytes())),
         })
@@ -363,6 +380,62 @@ pub struct CaseStudyView<'a> {
     pub case_study: &'a CaseStudy,
     /// The environments of each account's in-scope databases, by account id.
     pub environments_by_account: BTreeMap<String, BTreeSet<Environment>>,
+}
+
+/// The pillars whose high risks and unanswered questions the exemption counts.
+const EXEMPTING_PILLARS: [(&str, &str); 3] = [
+    ("security", "Security"),
+    ("operationalExcellence", "Operational Excellence"),
+    ("reliability", "Reliability"),
+];
+
+/// Whether a Well-Architected review exempts the case study's common controls: zero HIGH and
+/// zero UNANSWERED in Security, Operational Excellence and Reliability, and the exported report
+/// read (it goes into the bundle as the evidence). `Ok` says why it does, `Err` why not.
+pub fn wafr_exemption(review: &WellArchitected) -> Result<String, String> {
+    let pillars = review.pillars.value().ok_or_else(|| {
+        format!(
+            "the lens review could not be read ({})",
+            unknown(&review.pillars)
+        )
+    })?;
+    let mut shortfalls = Vec::new();
+    for (id, name) in EXEMPTING_PILLARS {
+        match pillars
+            .iter()
+            .find(|p| p.pillar_id == id)
+            .and_then(|p| p.counts)
+        {
+            None => shortfalls.push(format!("{name}: no risk counts in the review")),
+            Some(counts) if counts.high > 0 || counts.unanswered > 0 => shortfalls.push(format!(
+                "{name}: {} high risk(s), {} unanswered",
+                counts.high, counts.unanswered
+            )),
+            Some(_) => {}
+        }
+    }
+    if !shortfalls.is_empty() {
+        return Err(shortfalls.join("; "));
+    }
+    if let Observed::Unknown(why) = &review.report {
+        return Err(format!("the exported report could not be read ({why})"));
+    }
+    let name = review
+        .workload
+        .value()
+        .and_then(|w| w.name.as_deref())
+        .unwrap_or(&review.workload_arn);
+    Ok(format!(
+        "the Well-Architected review of workload {name} shows no high risk and nothing \
+         unanswered in Security, Operational Excellence and Reliability (exported report in the \
+         bundle)"
+    ))
+}
+
+fn unknown<T>(observed: &Observed<T>) -> String {
+    observed
+        .unavailable()
+        .map_or_else(String::new, ToString::to_string)
 }
 
 /// A commented case-study file to start from (`rds-evidence case-study init`).
@@ -390,7 +463,12 @@ pub fn template() -> String {
          # environment = \"non-production\"\n\n\
          [case_study.scope]                      # which databases are the workload; omitted = all\n\
          tags = {{ Workload = \"orders\" }}          # all of these tags (values may use * wildcards)\n\
-         # identifiers = [\"orders-*\"]           # or any of these DB instance / cluster identifiers\n",
+         # identifiers = [\"orders-*\"]           # or any of these DB instance / cluster identifiers\n\n\
+         # A Well-Architected review with no high risk and nothing unanswered in Security,\n\
+         # Operational Excellence and Reliability exempts the common controls (ACCT-001 ... COST-001).\n\
+         # [case_study.wafr]\n\
+         # workload = \"arn:aws:wellarchitected:eu-west-1:999988887777:workload/0123456789abcdef\"\n\
+         # role_arn = \"arn:aws:iam::999988887777:role/WellArchitectedReadOnly\"   # optional\n",
         engines.join(", ")
     )
 }
@@ -398,6 +476,7 @@ pub fn template() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rds_evidence_inventory::well_architected::{PillarRisks, RiskCounts, Workload};
 
     fn parse(text: &str) -> Result<CaseStudy, String> {
         CaseStudy::parse(text, Path::new("dir/acme.toml")).map_err(|e| e.to_string())
@@ -498,5 +577,79 @@ mod tests {
         assert!(selection.selects("billing-db", &BTreeMap::new()));
         assert!(!selection.selects("x", &tags("crm")));
         assert!(Selection::default().selects("anything", &BTreeMap::new()));
+    }
+
+    fn review(security: RiskCounts) -> WellArchitected {
+        let clear = RiskCounts {
+            none: 10,
+            ..RiskCounts::default()
+        };
+        let pillar = |id: &str, counts| PillarRisks {
+            pillar_id: id.to_owned(),
+            pillar_name: None,
+            counts: Some(counts),
+        };
+        WellArchitected {
+            workload_arn: "arn:aws:wellarchitected:eu-west-1:999988887777:workload/w".into(),
+            workload: Observed::Value(Workload {
+                name: Some("orders".into()),
+                review_owner: None,
+                updated_at: None,
+            }),
+            pillars: Observed::Value(vec![
+                pillar("operationalExcellence", clear),
+                pillar("security", security),
+                pillar("reliability", clear),
+                // Outside the three pillars, a high risk does not count.
+                pillar("costOptimization", RiskCounts { high: 3, ..clear }),
+            ]),
+            milestones: Observed::Value(Vec::new()),
+            report: Observed::Value("JVBERi0=".into()),
+        }
+    }
+
+    #[test]
+    fn a_review_exempts_only_with_no_high_risk_nothing_unanswered_and_its_report() {
+        let clear = RiskCounts {
+            none: 10,
+            medium: 2,
+            ..RiskCounts::default()
+        };
+        let exempt = wafr_exemption(&review(clear)).unwrap();
+        assert!(exempt.contains("workload orders"), "{exempt}");
+
+        let high = wafr_exemption(&review(RiskCounts { high: 1, ..clear })).unwrap_err();
+        assert_eq!(high, "Security: 1 high risk(s), 0 unanswered");
+        let unanswered = wafr_exemption(&review(RiskCounts {
+            unanswered: 2,
+            ..clear
+        }))
+        .unwrap_err();
+        assert_eq!(unanswered, "Security: 0 high risk(s), 2 unanswered");
+
+        let mut no_counts = review(clear);
+        if let Observed::Value(pillars) = &mut no_counts.pillars {
+            pillars.retain(|p| p.pillar_id != "reliability");
+        }
+        assert_eq!(
+            wafr_exemption(&no_counts).unwrap_err(),
+            "Reliability: no risk counts in the review"
+        );
+
+        let unknown = |action: &str| rds_evidence_inventory::Unavailable {
+            action: action.into(),
+            kind: rds_evidence_inventory::FailureKind::AccessDenied,
+            message: "not authorized".into(),
+        };
+        let mut no_report = review(clear);
+        no_report.report = Observed::Unknown(unknown("wellarchitected:GetLensReviewReport"));
+        assert!(wafr_exemption(&no_report)
+            .unwrap_err()
+            .starts_with("the exported report could not be read"));
+        let mut no_review = review(clear);
+        no_review.pillars = Observed::Unknown(unknown("wellarchitected:GetLensReview"));
+        assert!(wafr_exemption(&no_review)
+            .unwrap_err()
+            .starts_with("the lens review could not be read"));
     }
 }

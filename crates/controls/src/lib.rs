@@ -28,8 +28,8 @@ pub use attestations::{
     ControlAttestation, EnvironmentRule, Targets,
 };
 pub use case_study::{
-    template as case_study_template, CaseStudy, CaseStudyAccount, CaseStudyError, CaseStudyView,
-    Engine, Selection,
+    template as case_study_template, wafr_exemption, CaseStudy, CaseStudyAccount, CaseStudyError,
+    CaseStudyView, Engine, Selection, Wafr,
 };
 pub use check::{Check, Context, Finding, Outcome, Resource, Scope, Severity};
 pub use checks::network::{subnet_routing, SubnetRouting};
@@ -142,8 +142,32 @@ pub fn evaluate_case_study(
             .extend(narrowed.out_of_scope.iter().map(|r| account_of(r, whole)));
     }
     let mut evaluation = evaluate_parts(&parts, Some(case_study), profile, attestations);
+    if let Some(review) = &snapshot.well_architected {
+        apply_wafr(&mut evaluation.controls, case_study::wafr_exemption(review));
+    }
     evaluation.case_study = Some(scoped);
     evaluation
+}
+
+/// The common controls under a Well-Architected review: exempt when it shows no high risk and
+/// nothing unanswered in the three pillars, else judged as they were, with the reason.
+fn apply_wafr(controls: &mut [ControlVerdict], exemption: Result<String, String>) {
+    for control in controls.iter_mut().filter(|c| c.common) {
+        match &exemption {
+            Ok(why) => {
+                control.verdict = Verdict::ExemptWafr;
+                control.narrative = format!(
+                    "{}: {why}; the account's evidence, reported below, is not required.",
+                    Verdict::ExemptWafr.label()
+                );
+            }
+            Err(why) => {
+                let narrative = control.narrative.trim_end_matches('.');
+                control.narrative =
+                    format!("{narrative}; the Well-Architected review does not exempt it: {why}.");
+            }
+        }
+    }
 }
 
 /// One account of an evaluation: what is judged (the whole account, or its part in a case

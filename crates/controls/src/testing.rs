@@ -138,6 +138,7 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
         disabled_regions: Vec::new(),
         calls: Vec::new(),
         other_accounts: Vec::new(),
+        well_architected: None,
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Snapshot {
     /// first account). Empty outside a case study.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_accounts: Vec<Snapshot>,
+    /// The Well-Architected review a case study names, read where its workload lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub well_architected: Option<crate::well_architected::WellArchitected>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -83,6 +83,11 @@ fn header(out: &mut String, report: &Report) {
         };
         row(out, &["Judged", &names(&case.in_scope)]);
         row(out, &["Not in this case study", &names(&case.out_of_scope)]);
+        if let Some(wafr) = &case.wafr {
+            row(out, &["Well-Architected review", &code(&wafr.workload)]);
+            row(out, &["Pillars", &text(&wafr.pillars.join("; "))]);
+            row(out, &["Exemption", &text(&wafr.outcome)]);
+        }
         out.push('\n');
     }
 }

@@ -60,6 +60,16 @@ pub struct CaseStudyHeader<'a> {
     /// `kind account:region/id` of each database judged, and of each left out.
     pub in_scope: Vec<String>,
     pub out_of_scope: Vec<String>,
+    /// The Well-Architected review the case study names, if any.
+    pub wafr: Option<WafrView>,
+}
+
+pub struct WafrView {
+    pub workload: String,
+    /// `Security: 0 high, 3 medium, 0 unanswered`, pillar by pillar.
+    pub pillars: Vec<String>,
+    /// Whether it exempts the common controls, and why.
+    pub outcome: String,
 }
 
 /// A verdict as both renderers show it: words for readers, a class for the badge colour.
@@ -315,6 +325,7 @@ impl<'a> Report<'a> {
                             .collect(),
                         in_scope: listed(&scope.in_scope),
                         out_of_scope: listed(&scope.out_of_scope),
+                        wafr: snapshot.well_architected.as_ref().map(wafr_view),
                     }
                 }),
             },
@@ -381,8 +392,9 @@ fn trend_view(trend: &Trend) -> TrendView<'_> {
 }
 
 /// Every verdict, in the order the summary lists them: best first.
-const VERDICTS: [Verdict; 5] = [
+const VERDICTS: [Verdict; 6] = [
     Verdict::Met,
+    Verdict::ExemptWafr,
     Verdict::PartiallyMet,
     Verdict::NotMet,
     Verdict::NeedsAttestation,
@@ -536,6 +548,34 @@ impl<'a> Excerpt<'a> {
     }
 }
 
+fn wafr_view(review: &rds_evidence_inventory::well_architected::WellArchitected) -> WafrView {
+    let pillars = match &review.pillars {
+        Observed::Value(pillars) => pillars
+            .iter()
+            .map(|p| {
+                let name = p.pillar_name.as_deref().unwrap_or(&p.pillar_id);
+                match p.counts {
+                    Some(c) => format!(
+                        "{name}: {} high, {} medium, {} unanswered",
+                        c.high, c.medium, c.unanswered
+                    ),
+                    None => format!("{name}: no risk counts"),
+                }
+            })
+            .collect(),
+        Observed::Unknown(why) => vec![format!("lens review unknown: {why}")],
+    };
+    let outcome = match rds_evidence_controls::wafr_exemption(review) {
+        Ok(why) => format!("exempts the common controls: {why}"),
+        Err(why) => format!("no exemption: {why}"),
+    };
+    WafrView {
+        workload: review.workload_arn.clone(),
+        pillars,
+        outcome,
+    }
+}
+
 /// `instance account:region/id` (the account only when the case study spans several).
 fn scoped_name(resource: &Resource) -> String {
     let kind = scope_label(resource.kind);
@@ -615,6 +655,7 @@ pub fn verdict_badge(verdict: Verdict) -> Badge {
         Verdict::NotMet => ("Not met", "not-met"),
         Verdict::NeedsAttestation => ("Needs attestation", "attest"),
         Verdict::InsufficientEvidence => ("Insufficient evidence", "insufficient"),
+        Verdict::ExemptWafr => ("Exempt (WAFR)", "exempt"),
     };
     Badge { label, class }
 }

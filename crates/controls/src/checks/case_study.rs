@@ -320,6 +320,7 @@ mod tests {
             attestations: None,
             accounts: Vec::new(),
             scope: Selection::default(),
+            wafr: None,
             file: "acme.toml".into(),
             sha256: String::new(),
         }
