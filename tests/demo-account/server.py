@@ -215,8 +215,28 @@ def stack_resources(request):
     raise AwsError(400, "ValidationError", f"Stack with id {request.params['StackName']} does not exist")
 
 
+def list_secrets(request):
+    # A `tag-key` filter keeps the secrets with a tag whose key starts with one of its values.
+    secrets = s.SECRETS[request.region]
+    for f in request.params.get("Filters", []):
+        if f["Key"] == "tag-key":
+            secrets = [x for x in secrets if any(t["Key"].startswith(tuple(f["Values"])) for t in x.get("Tags", []))]
+    return {"SecretList": secrets}
+
+
+def describe_stacks(request):
+    stacks = [summary for summary, _ in s.STACKS[request.region]]
+    name = request.params.get("StackName")
+    if name is None:
+        return {"Stacks": stacks}
+    named = [x for x in stacks if name in (x["StackName"], x["StackId"])]
+    if not named:
+        raise AwsError(400, "ValidationError", f"Stack with id {name} does not exist")
+    return {"Stacks": named}
+
+
 OTHERS = {
-    ("secretsmanager", "ListSecrets"): lambda r: {"SecretList": s.SECRETS[r.region]},
+    ("secretsmanager", "ListSecrets"): list_secrets,
     ("logs", "DescribeLogGroups"): lambda r: {
         "logGroups": [g for g in s.LOG_GROUPS[r.region] if g["logGroupName"].startswith(r.params.get("logGroupNamePrefix", ""))]
     },
@@ -224,7 +244,7 @@ OTHERS = {
     ("application-autoscaling", "DescribeScalingPolicies"): lambda r: {"ScalingPolicies": s.SCALING_POLICIES[r.region]},
     ("dms", "DescribeEndpoints"): lambda r: {"Endpoints": s.DMS[r.region]["endpoints"]},
     ("dms", "DescribeReplicationTasks"): lambda r: {"ReplicationTasks": s.DMS[r.region]["tasks"]},
-    ("cloudformation", "DescribeStacks"): lambda r: {"Stacks": [summary for summary, _ in s.STACKS[r.region]]},
+    ("cloudformation", "DescribeStacks"): describe_stacks,
     ("cloudformation", "ListStackResources"): stack_resources,
     ("sts", "GetCallerIdentity"): lambda r: {
         "UserId": "AROAEXAMPLEEVIDENCE:rds-evidence",
@@ -250,11 +270,26 @@ def lookup_events(request):
     return {"Events": events}
 
 
+def get_event_data_store(request):
+    wanted = request.params["EventDataStore"]
+    if wanted in (s.EVENT_DATA_STORE["EventDataStoreArn"], s.EVENT_DATA_STORE["Name"]):
+        return s.EVENT_DATA_STORE
+    raise AwsError(400, "EventDataStoreNotFoundException", f"Event data store {wanted} not found")
+
+
 CLOUDTRAIL = {
     "DescribeTrails": lambda r: {"trailList": s.TRAILS},
     "GetTrailStatus": lambda r: s.TRAIL_STATUS,
     "GetEventSelectors": lambda r: s.EVENT_SELECTORS,
     "LookupEvents": lookup_events,
+    "ListEventDataStores": lambda r: {
+        "EventDataStores": [
+            {"EventDataStoreArn": s.EVENT_DATA_STORE["EventDataStoreArn"], "Name": s.EVENT_DATA_STORE["Name"]}
+        ]
+        if r.region == s.HOME
+        else []
+    },
+    "GetEventDataStore": get_event_data_store,
 }
 
 

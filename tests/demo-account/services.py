@@ -572,6 +572,27 @@ TRAIL_STATUS = {
     "TimeLoggingStarted": ago(days=700).strftime("%Y-%m-%dT%H:%M:%SZ"),
 }
 
+# A CloudTrail Lake event data store beside the trail: management events of every region, kept
+# seven years.
+EVENT_DATA_STORE = {
+    "EventDataStoreArn": arn("cloudtrail", HOME, f"eventdatastore/{uuid('shop-lake')}"),
+    "Name": "shop-audit-lake",
+    "Status": "ENABLED",
+    "AdvancedEventSelectors": [
+        {
+            "Name": "Management events",
+            "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+        }
+    ],
+    "MultiRegionEnabled": True,
+    "OrganizationEnabled": False,
+    "RetentionPeriod": 2557,
+    "TerminationProtectionEnabled": True,
+    "CreatedTimestamp": ago(days=400),
+    "UpdatedTimestamp": ago(days=400),
+    "BillingMode": "EXTENDABLE_RETENTION_PRICING",
+}
+
 EVENT_SELECTORS = {
     "TrailARN": TRAIL_ARN,
     "EventSelectors": [

@@ -113,6 +113,8 @@ mod tests {
             disabled_regions: Vec::new(),
             calls: Vec::new(),
             source: None,
+            other_accounts: Vec::new(),
+            well_architected: None,
         }
     }
 

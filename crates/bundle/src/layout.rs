@@ -15,13 +15,14 @@ use sha2::{Digest, Sha256};
 use crate::findings_csv::snake_case;
 use crate::json::TEMPORARY_PREFIX;
 use crate::manifest::{
-    AccountRef, FileEntry, Inputs, Manifest, ProfileRef, FORMAT, FORMAT_VERSION, MANIFEST_FILE,
-    PUBLIC_KEY_FILE, SIGNATURE_FILE,
+    AccountRef, CaseStudyRef, FileEntry, Inputs, Manifest, ProfileRef, FORMAT, FORMAT_VERSION,
+    MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE,
 };
 use crate::{
-    archive, diagram, findings_csv, ocsf, report, signing, spreadsheet, verify, BundleError,
-    Contents, CONTROLS_FILE, CSV_FILE, DIAGRAMS_DIR, FINDINGS_FILE, OCSF_FILE, REPORT_HTML_FILE,
-    REPORT_MD_FILE, SNAPSHOT_FILE, SPREADSHEET_FILE,
+    archive, case_study, diagram, findings_csv, ocsf, report, signing, spreadsheet, verify,
+    BundleError, Contents, CASE_STUDY_FILE, CASE_STUDY_SUMMARY_FILE, CONTROLS_FILE, CSV_FILE,
+    DIAGRAMS_DIR, FINDINGS_FILE, OCSF_FILE, REPORT_HTML_FILE, REPORT_MD_FILE, SNAPSHOT_FILE,
+    SPREADSHEET_FILE, WAFR_REPORT_FILE,
 };
 
 /// Copies of the partner's attested documents, by hash.
@@ -162,6 +163,25 @@ fn write_all_but_ocsf(
     let evaluation = contents.evaluation;
     files.json(FINDINGS_FILE, &evaluation.findings)?;
     files.json(CONTROLS_FILE, &evaluation.controls)?;
+    if let Some(report) = contents
+        .snapshot
+        .well_architected
+        .as_ref()
+        .and_then(|review| review.report.value())
+    {
+        use base64::Engine as _;
+        // The collector kept only a report that decodes.
+        if let Ok(pdf) = base64::engine::general_purpose::STANDARD.decode(report) {
+            files.bytes(WAFR_REPORT_FILE, &pdf)?;
+        }
+    }
+    if let Some(scope) = &evaluation.case_study {
+        files.json(CASE_STUDY_FILE, scope)?;
+        files.bytes(
+            CASE_STUDY_SUMMARY_FILE,
+            case_study::summary(contents, scope).as_bytes(),
+        )?;
+    }
     files.stream(CSV_FILE, |out| findings_csv::write(contents, out))?;
     let diagrams = diagram::diagrams(contents);
     for diagram in &diagrams {
@@ -224,7 +244,22 @@ fn manifest(input: Input, options: &BundleOptions, files: Vec<FileEntry>) -> Man
     let mut verdicts = std::collections::BTreeMap::new();
     let mut outcomes = std::collections::BTreeMap::new();
     let mut profile = None;
+    let mut case_study = None;
     if let Input::Evaluated(contents) = input {
+        case_study = contents
+            .evaluation
+            .case_study
+            .as_ref()
+            .map(|scope| CaseStudyRef {
+                id: scope.id.clone(),
+                customer: scope.customer.clone(),
+                engine: scope.engine,
+                accounts: std::iter::once(snapshot)
+                    .chain(&snapshot.other_accounts)
+                    .map(|s| s.account.id.clone())
+                    .collect(),
+                databases: scope.in_scope.len(),
+            });
         for control in &contents.evaluation.controls {
             *verdicts.entry(snake_case(control.verdict)).or_insert(0) += 1;
         }
@@ -250,6 +285,7 @@ fn manifest(input: Input, options: &BundleOptions, files: Vec<FileEntry>) -> Man
         },
         regions: snapshot.regions.iter().map(|r| r.region.clone()).collect(),
         profile,
+        case_study,
         inputs: options.inputs.clone(),
         verdicts,
         outcomes,

@@ -10,6 +10,7 @@
 
 mod accounts_dir;
 mod archive;
+pub mod case_study;
 mod consistency;
 mod error;
 mod json;
@@ -51,6 +52,12 @@ pub const SPREADSHEET_FILE: &str = "self-assessment.xlsx";
 pub const OCSF_FILE: &str = "findings.ocsf.json";
 pub const CSV_FILE: &str = "findings.csv";
 pub const DIAGRAMS_DIR: &str = "diagrams";
+/// A case study's bundle: its scope (which databases were judged, which were not) and the
+/// summary draft.
+pub const CASE_STUDY_FILE: &str = "case-study.json";
+pub const CASE_STUDY_SUMMARY_FILE: &str = "case-study-summary.md";
+/// The exported Well-Architected lens review report a case study's exemption rests on.
+pub const WAFR_REPORT_FILE: &str = "well-architected/lens-review-report.pdf";
 
 /// Everything one account's bundle is rendered from.
 #[derive(Clone, Copy)]

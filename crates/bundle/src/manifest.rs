@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rds_evidence_controls::Engine;
 use rds_evidence_inventory::{Snapshot, Source};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,9 @@ pub struct Manifest {
     /// Absent when the bundle holds a snapshot only (`collect --no-evaluate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileRef>,
+    /// The case study the bundle is evidence for; absent for an account's bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_study: Option<CaseStudyRef>,
     pub inputs: Inputs,
     /// Controls per verdict.
     #[serde(default)]
@@ -46,6 +50,36 @@ pub struct AccountRef {
     pub id: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// What the bundle is evidence of, and the history store files it under: its case study,
+    /// else its account.
+    pub fn unit(&self) -> &str {
+        self.case_study
+            .as_ref()
+            .map_or(&self.account.id, |case| &case.id)
+    }
+
+    /// `case study acme-orders` or `account 123456789012`, as messages name the unit.
+    pub fn unit_name(&self) -> String {
+        match &self.case_study {
+            Some(case) => format!("case study {}", case.id),
+            None => format!("account {}", self.account.id),
+        }
+    }
+}
+
+/// What a case study's bundle is: its id (the history store's unit), the customer and the
+/// engine specialty it claims, and every account it spans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStudyRef {
+    pub id: String,
+    pub customer: String,
+    pub engine: Engine,
+    pub accounts: Vec<String>,
+    /// The databases in its scope.
+    pub databases: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +105,9 @@ pub struct Inputs {
     pub profile_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attestations: Option<InputFile>,
+    /// The case-study file that scoped the evaluation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_study: Option<InputFile>,
 }
 
 /// How the manifest's `inputs.source` names the way `snapshot` was collected.

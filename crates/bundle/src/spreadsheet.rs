@@ -382,13 +382,7 @@ fn outcome_text(outcome: Outcome) -> String {
 }
 
 fn verdict_text(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Met => "Met",
-        Verdict::PartiallyMet => "Partially met",
-        Verdict::NotMet => "Not met",
-        Verdict::NeedsAttestation => "Needs attestation",
-        Verdict::InsufficientEvidence => "Insufficient evidence",
-    }
+    verdict.label()
 }
 
 /// The checklist section of a control, from the id scheme the Service Delivery checklists share:
@@ -524,6 +518,7 @@ struct Styles {
     not_met: Format,
     needs_attestation: Format,
     insufficient_evidence: Format,
+    exempt: Format,
 }
 
 impl Styles {
@@ -556,6 +551,7 @@ impl Styles {
             not_met: verdict(0xFFC7CE, 0x9C0006),
             needs_attestation: verdict(0xDDEBF7, 0x1F4E78),
             insufficient_evidence: verdict(0xEDEDED, 0x404040),
+            exempt: verdict(0xDDF3F4, 0x1F5F63),
             text: cell,
         }
     }
@@ -567,6 +563,7 @@ impl Styles {
             Verdict::NotMet => &self.not_met,
             Verdict::NeedsAttestation => &self.needs_attestation,
             Verdict::InsufficientEvidence => &self.insufficient_evidence,
+            Verdict::ExemptWafr => &self.exempt,
         }
     }
 }

@@ -12,6 +12,7 @@ use rds_evidence_bundle::{
     check_archive_destination, check_destination, sha256_file, verify, write_archive,
     write_bundle_to, BundleOptions, Destination, Input, Manifest, REPORT_HTML_FILE,
 };
+use rds_evidence_controls::CaseStudy;
 
 /// How bundles are finished: signed, archived.
 #[derive(Debug, Clone, Default, Args)]
@@ -50,6 +51,8 @@ pub struct Provenance<'a> {
     pub source: String,
     pub profile: Option<&'a Path>,
     pub attestations: Option<&'a Path>,
+    /// The case-study file that scoped the evaluation, hashed when it was read.
+    pub case_study: Option<&'a CaseStudy>,
     pub evaluated: bool,
     /// Verdicts of earlier runs, for the report's trend (runs into a history store).
     pub trend: Option<&'a Trend>,
@@ -96,6 +99,10 @@ impl BundleWriter {
                 }),
                 profile_sha256,
                 attestations,
+                case_study: provenance.case_study.map(|case| InputFile {
+                    path: case.file.display().to_string(),
+                    sha256: case.sha256.clone(),
+                }),
             },
             signing_key: self.signing_key.as_ref(),
             trend: provenance.trend,

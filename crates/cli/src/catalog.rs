@@ -151,15 +151,19 @@ pub struct InitArgs {
 
 pub fn attestations_init(args: InitArgs) -> anyhow::Result<()> {
     let profile = load_profile(args.profile.as_deref())?;
-    let text = attestations_template(&profile);
-    match args.out {
+    write_template(&attestations_template(&profile), args.out.as_deref())
+}
+
+/// A template to standard output, or to a new file at `out` (never over an existing one).
+pub fn write_template(text: &str, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    match out {
         None => print!("{text}"),
         Some(path) => {
             use std::io::Write;
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .open(&path)
+                .open(path)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
             file.write_all(text.as_bytes())?;
             eprintln!("wrote {}", path.display());

@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,7 +21,8 @@ use rds_evidence_collector::{
 };
 use rds_evidence_controls::Evaluation;
 use rds_evidence_history::{compare, HistoryTable, IndexEntry, Shard, Store};
-use rds_evidence_inventory::Snapshot;
+use rds_evidence_inventory::well_architected::WellArchitected;
+use rds_evidence_inventory::{ApiCall, FailureKind, Observed, Snapshot, Unavailable};
 
 use crate::bundle::{ArchiveFailed, BundleArgs, BundleWriter, Provenance};
 use crate::evaluate::{evaluate_into, DocumentArgs, EvaluationInputs, LoadedInputs};
@@ -71,6 +73,16 @@ pub struct CollectArgs {
     /// --role-name, external_id, regions, labels). Writes DIR/<account id>/ for each.
     #[arg(long, value_name = "FILE", conflicts_with = "account_ids")]
     accounts: Option<PathBuf>,
+
+    /// Collect the accounts of this case study and write one bundle for it, `DIR/<case study
+    /// id>/`, judging only its scope (repeatable; an account two case studies share is
+    /// collected once; `rds-evidence case-study init` writes a template).
+    #[arg(
+        long = "case-study",
+        value_name = "FILE",
+        conflicts_with_all = ["role_arn", "accounts", "account_ids", "no_evaluate", "shard"]
+    )]
+    case_studies: Vec<PathBuf>,
 
     /// Collect these accounts (comma-separated ids) through the role --role-name.
     #[arg(
@@ -237,7 +249,8 @@ pub fn run(args: CollectArgs) -> anyhow::Result<Completion> {
     let report = collect_accounts(args)?;
     if !report.failed.is_empty() {
         anyhow::bail!(
-            "{} account(s) could not be collected: {}; the others were written",
+            "{} account(s) or case stud(ies) could not be collected or written: {}; the others \
+             were written",
             report.failed.len(),
             report.failed.join(", ")
         )
@@ -281,19 +294,39 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     } else {
         Some(inputs.load()?)
     };
+    let case_studies = crate::case_study::load(
+        &args.case_studies,
+        args.checklist.as_deref(),
+        args.attestations.as_deref(),
+        &inputs.documents,
+        args.role_name.as_deref(),
+    )?;
     let writer = args.bundle.load()?;
     let store = args.open_store()?;
     let run = Run {
+        args: &args,
         inputs: loaded.as_ref(),
         writer: &writer,
         store: store.as_ref(),
         regressed: Mutex::default(),
     };
-    let accounts = account_targets(&args)?;
+    let accounts = if case_studies.is_empty() {
+        account_targets(&args)?
+    } else {
+        Some(Accounts {
+            targets: case_study_targets(&case_studies),
+            organization: OrganizationAccounts::default(),
+        })
+    };
     // Where the run writes is checked before collecting: nothing that is not the tool's is
     // ever overwritten.
     match (&args.out, &accounts) {
         (Some(out), None) => writer.check_destination(out)?,
+        (Some(out), Some(_)) if !case_studies.is_empty() => {
+            for loaded in &case_studies {
+                writer.check_destination(&out.join(&loaded.case.id))?;
+            }
+        }
         (Some(out), Some(_)) => check_accounts_destination(out)?,
         (None, _) => {}
     }
@@ -396,6 +429,14 @@ pub fn collect_accounts(args: CollectArgs) -> anyhow::Result<RunReport> {
     )?;
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));
+    if !case_studies.is_empty() {
+        let reviews = within(
+            &runtime,
+            args.timeout,
+            wafr_reviews(&base.access, &case_studies, &args.session_name),
+        )?;
+        return run.write_case_studies(&case_studies, results, reviews);
+    }
     let mut failed = Vec::new();
     let mut not_archived = Vec::new();
     let mut collected = Vec::new();
@@ -492,6 +533,18 @@ fn account_targets(args: &CollectArgs) -> anyhow::Result<Option<Accounts>> {
     }))
 }
 
+/// Every account of the case studies, once: the first case study to name an account gives
+/// its role and regions.
+fn case_study_targets(case_studies: &[crate::case_study::LoadedCaseStudy]) -> Vec<AccountTarget> {
+    let mut targets: Vec<AccountTarget> = Vec::new();
+    for target in case_studies.iter().flat_map(|loaded| &loaded.targets) {
+        if !targets.iter().any(|t| t.id == target.id) {
+            targets.push(target.clone());
+        }
+    }
+    targets
+}
+
 /// The run's options for one account: its role, regions and labels, and its own recording.
 /// `partition` is the caller's, known whenever a live run names a role; a replay assumes none.
 fn options_for(
@@ -516,23 +569,87 @@ fn options_for(
     }
     options.labels = target.labels.clone();
     options.environment = target.environment;
-    options.access.traffic = match &base.access.traffic {
+    options.access.traffic = traffic_under(&base.access.traffic, Path::new(&target.id));
+    options
+}
+
+/// Recordings of one account or review: in their own directory of the run's.
+fn traffic_under(traffic: &Traffic, sub: &Path) -> Traffic {
+    match traffic {
         Traffic::Record { dir, anonymize } => Traffic::Record {
-            dir: dir.join(&target.id),
+            dir: dir.join(sub),
             anonymize: *anonymize,
         },
         Traffic::Replay { dir, missing } => Traffic::Replay {
-            dir: dir.join(&target.id),
+            dir: dir.join(sub),
             missing: *missing,
         },
         Traffic::Live => Traffic::Live,
+    }
+}
+
+/// Where a case study's Well-Architected review is recorded, beside its accounts'.
+const WAFR_TRAFFIC_DIR: &str = "well-architected";
+
+/// A case study's review as read, with the calls made for it.
+type Review = (WellArchitected, Vec<ApiCall>);
+
+/// The Well-Architected review each case study names, read with the identity its file gives
+/// (the run's own credentials otherwise). A review that cannot be read is unknown, part by
+/// part: it exempts nothing, and the case study's bundle is still written.
+async fn wafr_reviews(
+    base: &Access,
+    case_studies: &[crate::case_study::LoadedCaseStudy],
+    session_name: &str,
+) -> BTreeMap<String, Review> {
+    let mut reviews = BTreeMap::new();
+    for loaded in case_studies {
+        let Some(wafr) = &loaded.case.wafr else {
+            continue;
+        };
+        let mut access = base.clone();
+        if let Some(role_arn) = &wafr.role_arn {
+            access.role = Some(AssumeRole {
+                role_arn: role_arn.clone(),
+                external_id: wafr.external_id.clone(),
+                session_name: session_name.to_owned(),
+            });
+        }
+        access.traffic = traffic_under(
+            &base.traffic,
+            &Path::new(WAFR_TRAFFIC_DIR).join(&loaded.case.id),
+        );
+        let review = rds_evidence_collector::well_architected(&access, &wafr.workload)
+            .await
+            .unwrap_or_else(|error| {
+                let error = anyhow::Error::from(error);
+                (unreadable_review(&wafr.workload, &error), Vec::new())
+            });
+        reviews.insert(loaded.case.id.clone(), review);
+    }
+    reviews
+}
+
+/// A review none of whose parts could be read, each saying why.
+fn unreadable_review(workload_arn: &str, error: &anyhow::Error) -> WellArchitected {
+    let why = |action: &str| Unavailable {
+        action: action.to_owned(),
+        kind: FailureKind::Other,
+        message: crate::one_line(error),
     };
-    options
+    WellArchitected {
+        workload_arn: workload_arn.to_owned(),
+        workload: Observed::Unknown(why("wellarchitected:GetWorkload")),
+        pillars: Observed::Unknown(why("wellarchitected:GetLensReview")),
+        milestones: Observed::Unknown(why("wellarchitected:ListMilestones")),
+        report: Observed::Unknown(why("wellarchitected:GetLensReviewReport")),
+    }
 }
 
 /// One run's settings for writing each account's bundle.
 struct Run<'a> {
-    inputs: Option<&'a LoadedInputs<'a>>,
+    args: &'a CollectArgs,
+    inputs: Option<&'a LoadedInputs>,
     writer: &'a BundleWriter,
     store: Option<&'a OpenStore>,
     /// Accounts whose stored run regressed against the one before.
@@ -568,20 +685,132 @@ impl Run<'_> {
         }
     }
 
+    /// One bundle per case study from its accounts' snapshots; a case study with an account
+    /// that could not be collected is reported, the others written.
+    fn write_case_studies(
+        &self,
+        case_studies: &[crate::case_study::LoadedCaseStudy],
+        results: Vec<(
+            String,
+            Result<Snapshot, rds_evidence_collector::CollectError>,
+        )>,
+        mut reviews: BTreeMap<String, Review>,
+    ) -> anyhow::Result<RunReport> {
+        let mut snapshots = Vec::new();
+        let mut unreachable = Vec::new();
+        for (id, result) in results {
+            match result {
+                Ok(snapshot) => snapshots.push(snapshot),
+                Err(error) => {
+                    let error = anyhow::Error::from(error);
+                    eprintln!("error: account {id}: {}", crate::one_line(&error));
+                    unreachable.push(id);
+                }
+            }
+        }
+        let mut completion = Completion::Complete;
+        let (mut collected, mut failed, mut not_archived) = (Vec::new(), Vec::new(), Vec::new());
+        for loaded in case_studies {
+            let case = &loaded.case;
+            let written = (|| -> anyhow::Result<(Completion, PathBuf, Manifest)> {
+                if let Some(missing) = case.accounts.iter().find(|a| unreachable.contains(&a.id)) {
+                    anyhow::bail!("account {} could not be collected", missing.id);
+                }
+                let mut combined = crate::case_study::combine(case, &snapshots)?;
+                if let Some((review, calls)) = reviews.remove(&case.id) {
+                    combined.well_architected = Some(review);
+                    combined.calls.extend(calls);
+                }
+                crate::case_study::check_scope(case, &combined)?;
+                println!("\n== Case study {} ({}) ==", case.id, case.customer);
+                for account in std::iter::once(&combined).chain(&combined.other_accounts) {
+                    print!("{}", summary::render(account));
+                }
+                let out = self.args.out.as_ref().map(|out| out.join(&case.id));
+                let (store_dirs, history) =
+                    self.store_dirs(out.as_deref(), &case.id, &combined.collected_at)?;
+                let destination = match &out {
+                    Some(out) => Destination::At(out),
+                    None => Destination::FirstFree(&store_dirs),
+                };
+                let (_, dir, manifest) = evaluate_into(
+                    destination,
+                    &combined,
+                    &loaded.inputs,
+                    self.writer,
+                    collection_source(&combined),
+                    history,
+                    Some(case),
+                )?;
+                self.record(&dir)?;
+                let complete = std::iter::once(&combined)
+                    .chain(&combined.other_accounts)
+                    .all(|s| s.gaps().is_empty());
+                let completion = if complete {
+                    Completion::Complete
+                } else {
+                    Completion::Incomplete
+                };
+                Ok((completion, dir, manifest))
+            })();
+            match written {
+                Ok((case_completion, dir, manifest)) => {
+                    if let Completion::Incomplete = case_completion {
+                        completion = Completion::Incomplete;
+                    }
+                    collected.push(case.id.clone());
+                    if let Err(error) = self.writer.archive(&dir, &manifest) {
+                        eprintln!("error: case study {}: {error}", case.id);
+                        not_archived.push(dir);
+                    }
+                }
+                Err(error) => {
+                    eprintln!("error: case study {}: {}", case.id, crate::one_line(&error));
+                    failed.push(case.id.clone());
+                }
+            }
+        }
+        Ok(self.report(completion, collected, failed, not_archived))
+    }
+
+    /// The store's directories for `unit` (an account or a case study) when the bundle goes
+    /// there rather than to `out` (the first free one is used: a store never replaces a
+    /// bundle), with the unit's earlier runs for the report's trend.
+    fn store_dirs(
+        &self,
+        out: Option<&Path>,
+        unit: &str,
+        collected_at: &str,
+    ) -> anyhow::Result<(Vec<PathBuf>, Option<HistoryTable>)> {
+        Ok(match (out, self.store) {
+            (Some(_), _) => (Vec::new(), None),
+            (None, Some(open)) => (
+                open.store.new_bundle_dirs(unit, collected_at)?,
+                Some(previous_runs(&open.store, unit)?),
+            ),
+            (None, None) => anyhow::bail!("give --out DIR or --store"),
+        })
+    }
+
+    /// Records a bundle written into the store and compares it with its unit's previous run.
+    fn record(&self, dir: &Path) -> anyhow::Result<()> {
+        if let Some(open) = self.store {
+            let written = open.record(dir)?;
+            if compare_with_previous(&open.store, &written)? {
+                self.regressed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(written.account.clone());
+            }
+        }
+        Ok(())
+    }
+
     /// Prints the summary and writes the bundle (evaluated unless --no-evaluate) at `out`,
     /// or into the store, then compares it with the account's previous stored run.
     fn write(&self, out: Option<&Path>, snapshot: &Snapshot) -> anyhow::Result<Written> {
         let account = &snapshot.account.id;
-        let (store_dirs, history) = match (out, self.store) {
-            (Some(_), _) => (Vec::new(), None),
-            (None, Some(open)) => (
-                open.store
-                    .new_bundle_dirs(account, &snapshot.collected_at)?,
-                Some(previous_runs(&open.store, account)?),
-            ),
-            (None, None) => anyhow::bail!("give --out DIR or --store"),
-        };
-        // A store keeps every run: its bundles are never replaced.
+        let (store_dirs, history) = self.store_dirs(out, account, &snapshot.collected_at)?;
         let destination = match out {
             Some(out) => Destination::At(out),
             None => Destination::FirstFree(&store_dirs),
@@ -590,8 +819,15 @@ impl Run<'_> {
         let source = collection_source(snapshot);
         let (evaluation, dir, manifest) = match self.inputs {
             Some(inputs) => {
-                let (evaluation, dir, manifest) =
-                    evaluate_into(destination, snapshot, inputs, self.writer, source, history)?;
+                let (evaluation, dir, manifest) = evaluate_into(
+                    destination,
+                    snapshot,
+                    inputs,
+                    self.writer,
+                    source,
+                    history,
+                    None,
+                )?;
                 (Some(evaluation), dir, manifest)
             }
             None => {
@@ -599,6 +835,7 @@ impl Run<'_> {
                     source,
                     profile: None,
                     attestations: None,
+                    case_study: None,
                     evaluated: false,
                     trend: None,
                 };
@@ -608,15 +845,7 @@ impl Run<'_> {
                 (None, dir, manifest)
             }
         };
-        if let Some(open) = self.store {
-            let written = open.record(&dir)?;
-            if compare_with_previous(&open.store, &written)? {
-                self.regressed
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(account.clone());
-            }
-        }
+        self.record(&dir)?;
         let completion = if snapshot.gaps().is_empty() {
             Completion::Complete
         } else {

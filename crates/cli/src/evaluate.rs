@@ -5,14 +5,17 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use rds_evidence_bundle::{read_snapshot, Contents, Destination, Input, Manifest};
-use rds_evidence_controls::{evaluate, Attestations, DocumentPolicy, Evaluation, Profile, Verdict};
+use rds_evidence_controls::{
+    evaluate, evaluate_case_study, Attestations, CaseStudy, DocumentPolicy, Evaluation, Profile,
+    Verdict,
+};
 use rds_evidence_history::HistoryTable;
 use rds_evidence_inventory::Snapshot;
 
 use crate::bundle::{BundleArgs, BundleWriter, Provenance};
 
 /// Which checklist to evaluate against, and the partner's attestations.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct EvaluationInputs {
     pub profile: Option<PathBuf>,
     pub attestations: Option<PathBuf>,
@@ -64,17 +67,23 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// The inputs, read and checked.
-pub struct LoadedInputs<'a> {
-    pub paths: &'a EvaluationInputs,
+pub struct LoadedInputs {
+    pub paths: EvaluationInputs,
     pub profile: Profile,
     pub attestations: Attestations,
 }
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
-    /// A snapshot.json written by `collect`.
-    #[arg(long, value_name = "FILE")]
-    snapshot: PathBuf,
+    /// A snapshot.json written by `collect`; with --case-study, one per account of the case
+    /// study (or a case-study bundle's snapshot, which holds them all).
+    #[arg(long, value_name = "FILE", required = true)]
+    snapshot: Vec<PathBuf>,
+
+    /// Evaluate the case study of this file: only its scope's databases are judged, across
+    /// its accounts (`rds-evidence case-study init` writes a template).
+    #[arg(long = "case-study", value_name = "FILE")]
+    case_study: Option<PathBuf>,
 
     /// The bundle directory to write (new, empty, or an earlier bundle to replace).
     #[arg(long, value_name = "DIR")]
@@ -96,14 +105,14 @@ pub struct EvaluateArgs {
 }
 
 impl EvaluationInputs {
-    pub fn load(&self) -> anyhow::Result<LoadedInputs<'_>> {
+    pub fn load(&self) -> anyhow::Result<LoadedInputs> {
         let profile = load_profile(self.profile.as_deref())?;
         let attestations = match &self.attestations {
             Some(path) => Attestations::load(path, &profile, &self.documents)?,
             None => Attestations::default(),
         };
         Ok(LoadedInputs {
-            paths: self,
+            paths: self.clone(),
             profile,
             attestations,
         })
@@ -118,24 +127,69 @@ pub fn load_profile(path: Option<&Path>) -> anyhow::Result<Profile> {
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
-    let paths = EvaluationInputs {
-        profile: args.profile,
-        attestations: args.attestations,
-        documents: args.documents.policy(),
-    };
-    let inputs = paths.load()?;
     let writer = args.bundle.load()?;
+    let source = args
+        .snapshot
+        .iter()
+        .map(|path| format!("snapshot:{}", path.display()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let documents = args.documents.policy();
+    let Some(case_study) = &args.case_study else {
+        let [snapshot] = args.snapshot.as_slice() else {
+            anyhow::bail!(
+                "--snapshot: {} snapshots given; several are evaluated together only as the \
+                 accounts of a --case-study",
+                args.snapshot.len()
+            );
+        };
+        let paths = EvaluationInputs {
+            profile: args.profile,
+            attestations: args.attestations,
+            documents,
+        };
+        let inputs = paths.load()?;
+        writer.check_destination(&args.out)?;
+        let snapshot = read_snapshot(snapshot)?;
+        let out = Destination::At(&args.out);
+        let (_, dir, manifest) =
+            evaluate_into(out, &snapshot, &inputs, &writer, source, None, None)?;
+        writer.archive(&dir, &manifest)?;
+        return Ok(());
+    };
+    let [loaded] = crate::case_study::load(
+        std::slice::from_ref(case_study),
+        args.profile.as_deref(),
+        args.attestations.as_deref(),
+        &documents,
+        None,
+    )?
+    .try_into()
+    .unwrap_or_else(|_| unreachable!("one file, one case study"));
     writer.check_destination(&args.out)?;
-    let snapshot = read_snapshot(&args.snapshot)?;
-    let source = format!("snapshot:{}", args.snapshot.display());
-    let out = Destination::At(&args.out);
-    let (_, dir, manifest) = evaluate_into(out, &snapshot, &inputs, &writer, source, None)?;
+    let mut accounts = Vec::new();
+    for path in &args.snapshot {
+        let mut snapshot = read_snapshot(path)?;
+        accounts.append(&mut snapshot.other_accounts);
+        accounts.push(snapshot);
+    }
+    let combined = crate::case_study::combine(&loaded.case, &accounts)?;
+    crate::case_study::check_scope(&loaded.case, &combined)?;
+    let (_, dir, manifest) = evaluate_into(
+        Destination::At(&args.out),
+        &combined,
+        &loaded.inputs,
+        &writer,
+        source,
+        None,
+        Some(&loaded.case),
+    )?;
     writer.archive(&dir, &manifest)?;
     Ok(())
 }
 
-/// Evaluates `snapshot`, prints the verdicts and writes the whole bundle at `out`; returns the
-/// evaluation, where the bundle went and its manifest.
+/// Evaluates `snapshot` (as a case study, when one is given), prints the verdicts and writes
+/// the whole bundle at `out`; returns the evaluation, where the bundle went and its manifest.
 pub fn evaluate_into(
     out: Destination,
     snapshot: &Snapshot,
@@ -143,8 +197,14 @@ pub fn evaluate_into(
     writer: &BundleWriter,
     source: String,
     history: Option<HistoryTable>,
+    case_study: Option<&CaseStudy>,
 ) -> anyhow::Result<(Evaluation, PathBuf, Manifest)> {
-    let evaluation = evaluate(snapshot, &inputs.profile, &inputs.attestations);
+    let evaluation = match case_study {
+        Some(case_study) => {
+            evaluate_case_study(snapshot, case_study, &inputs.profile, &inputs.attestations)
+        }
+        None => evaluate(snapshot, &inputs.profile, &inputs.attestations),
+    };
     print!("{}", render(&evaluation));
     // The report's trend ends with this run.
     let trend = match history {
@@ -164,6 +224,7 @@ pub fn evaluate_into(
         source,
         profile: inputs.paths.profile.as_deref(),
         attestations: inputs.paths.attestations.as_deref(),
+        case_study,
         evaluated: true,
         trend: trend.as_ref(),
     };
@@ -187,6 +248,7 @@ pub fn render(evaluation: &Evaluation) -> String {
             Verdict::NotMet => "NOT MET",
             Verdict::NeedsAttestation => "needs attestation",
             Verdict::InsufficientEvidence => "insufficient evidence",
+            Verdict::ExemptWafr => "exempt (WAFR)",
         };
         let _ = writeln!(
             out,

@@ -2,6 +2,7 @@
 //! crates (collector, bundle).
 
 mod bundle;
+mod case_study;
 mod catalog;
 mod collect;
 mod evaluate;
@@ -53,6 +54,9 @@ enum Command {
     /// Attestations: what the partner supplies that the account cannot show.
     #[command(subcommand)]
     Attestations(AttestationsCommand),
+    /// Case studies: one customer workload, across the accounts it spans.
+    #[command(subcommand)]
+    CaseStudy(CaseStudyCommand),
     /// Print the AWS operations rds-evidence may call, one IAM action a line.
     AllowList,
     /// Print the IAM policy the customer's read-only role needs: exactly the allow-list.
@@ -85,6 +89,12 @@ enum AttestationsCommand {
     Init(catalog::InitArgs),
 }
 
+#[derive(Debug, Subcommand)]
+enum CaseStudyCommand {
+    /// Write a commented case-study file to start from.
+    Init(case_study::InitArgs),
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
@@ -97,6 +107,9 @@ fn main() -> ExitCode {
         }
         Command::Attestations(AttestationsCommand::Init(args)) => {
             catalog::attestations_init(args).map(|()| collect::Completion::Complete)
+        }
+        Command::CaseStudy(CaseStudyCommand::Init(args)) => {
+            case_study::init(args).map(|()| collect::Completion::Complete)
         }
         Command::AllowList => {
             for action in rds_evidence_collector::allow_list::ALLOWED_ACTIONS {

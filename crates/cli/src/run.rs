@@ -38,8 +38,11 @@ pub struct RunArgs {
 struct RunConfig {
     /// A directory or s3://BUCKET/PREFIX.
     store: String,
-    /// The accounts file `collect --accounts` takes.
-    accounts: PathBuf,
+    /// The accounts file `collect --accounts` takes; or
+    accounts: Option<PathBuf>,
+    /// case-study files, each stored under its id (`collect --case-study`).
+    #[serde(default)]
+    case_studies: Vec<PathBuf>,
     /// Role assumed in accounts whose entry names none.
     role_name: Option<String>,
     /// For accounts naming none: region names, or ["all"].
@@ -102,6 +105,12 @@ impl RunConfig {
                 .unwrap_or_default();
             anyhow::anyhow!("{}:{at} {}", path.display(), e.message())
         })?;
+        if config.accounts.is_some() != config.case_studies.is_empty() {
+            anyhow::bail!(
+                "{}: give either accounts = \"FILE\" or case_studies = [\"FILE\", ...]",
+                path.display()
+            );
+        }
         if let Some(notify) = &config.notify {
             let url = &notify.webhook_url;
             let secure = url.starts_with("https://");
@@ -133,9 +142,13 @@ impl RunConfig {
                 true => self.store.clone(),
                 false => path(Path::new(&self.store)),
             },
-            "--accounts".to_owned(),
-            path(&self.accounts),
         ];
+        if let Some(accounts) = &self.accounts {
+            argv.extend(["--accounts".to_owned(), path(accounts)]);
+        }
+        for case_study in &self.case_studies {
+            argv.extend(["--case-study".to_owned(), path(case_study)]);
+        }
         let mut push = |flag: &str, value: Option<String>| {
             if let Some(value) = value {
                 argv.push(flag.to_owned());

@@ -30,7 +30,70 @@ enum Content {
 
 const REPLAY: &str = "{demo}";
 
+/// A case study whose `engine` line (4) and account (line 7) tests vary.
+const CASE_STUDY_ARGS: &[&str] = &[
+    "collect",
+    "--replay",
+    REPLAY,
+    "--case-study",
+    "{file}",
+    "--out",
+    "{out}",
+];
+
 const CASES: &[Case] = &[
+    Case {
+        name: "case study: an engine that is not a specialty",
+        file: Some((
+            "acme.toml",
+            Content::Text(
+                "[case_study]\nid = \"acme\"\ncustomer = \"Acme\"\nengine = \"postgresql\"\n\n\
+                 [[case_study.account]]\nid = \"111111111111\"\nrole_arn = \
+                 \"arn:aws:iam::111111111111:role/R\"\n",
+            ),
+        )),
+        args: CASE_STUDY_ARGS,
+        code: 1,
+        says: &["acme.toml:4", "postgresql", "use one of: aurora-mysql"],
+    },
+    Case {
+        name: "case study: an unknown key",
+        file: Some((
+            "acme.toml",
+            Content::Text(
+                "[case_study]\nid = \"acme\"\ncustomer = \"Acme\"\nengine = \"postgres\"\n\
+                 customers = \"Acme\"\n",
+            ),
+        )),
+        args: CASE_STUDY_ARGS,
+        code: 1,
+        says: &["acme.toml:5", "unknown field `customers`"],
+    },
+    Case {
+        name: "case study: no accounts",
+        file: Some((
+            "acme.toml",
+            Content::Text(
+                "[case_study]\nid = \"acme\"\ncustomer = \"Acme\"\nengine = \"postgres\"\n",
+            ),
+        )),
+        args: CASE_STUDY_ARGS,
+        code: 1,
+        says: &["acme.toml:1", "no [[case_study.account]]"],
+    },
+    Case {
+        name: "case study: an account without a role",
+        file: Some((
+            "acme.toml",
+            Content::Text(
+                "[case_study]\nid = \"acme\"\ncustomer = \"Acme\"\nengine = \"postgres\"\n\n\
+                 [[case_study.account]]\nid = \"111111111111\"\n",
+            ),
+        )),
+        args: CASE_STUDY_ARGS,
+        code: 1,
+        says: &["acme.toml:7", "--role-name"],
+    },
     Case {
         name: "accounts file: malformed TOML",
         file: Some((

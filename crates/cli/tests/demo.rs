@@ -85,9 +85,12 @@ fn the_demo_exercises_every_allowed_operation() {
         .arg("allow-list")
         .output()
         .unwrap();
+    // A case study's review is read only for a case study that names one
+    // (`tests/well_architected.rs` covers those).
     let allowed: BTreeSet<&str> = std::str::from_utf8(&listed.stdout)
         .unwrap()
         .lines()
+        .filter(|action| !rds_evidence_collector::allow_list::CASE_STUDY_ACTIONS.contains(action))
         .collect();
     assert_eq!(called, allowed, "regenerate the demo: make demo-fixture");
 }

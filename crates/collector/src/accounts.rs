@@ -165,7 +165,7 @@ pub fn load_accounts(path: &Path, role_name: Option<&str>) -> Result<Accounts, A
             .map(Environment::parse_declared)
             .transpose()
             .map_err(|message| invalid(line(), message))?;
-        let target = target(
+        let target = account_target(
             entry.id.into_inner(),
             entry.role_arn,
             entry.external_id,
@@ -197,7 +197,7 @@ pub fn load_accounts(path: &Path, role_name: Option<&str>) -> Result<Accounts, A
                 .find(&format!("\"{}\"", account.id))
                 .map_or(1, |offset| text[..offset].matches('\n').count() + 1);
             *slot = Some(
-                target(
+                account_target(
                     account.id,
                     account.role_arn,
                     account.external_id,
@@ -235,7 +235,7 @@ pub fn accounts_from_ids(
                     "--account-ids: account {id} is listed twice"
                 )));
             }
-            target(
+            account_target(
                 id.clone(),
                 None,
                 external_id.map(str::to_owned),
@@ -248,7 +248,9 @@ pub fn accounts_from_ids(
         .collect()
 }
 
-fn target(
+/// One account from its parts, as an accounts or case-study file names them: the role from
+/// `role_arn` or `role_name`, the regions checked. The message says what is wrong.
+pub fn account_target(
     id: String,
     role_arn: Option<String>,
     external_id: Option<String>,

@@ -78,6 +78,19 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "s3:GetPublicAccessBlock",
     "secretsmanager:ListSecrets",
     "sts:GetCallerIdentity",
+    "wellarchitected:GetLensReview",
+    "wellarchitected:GetLensReviewReport",
+    "wellarchitected:GetWorkload",
+    "wellarchitected:ListMilestones",
+];
+
+/// The operations that read a case study's Well-Architected review (`[case_study.wafr]`),
+/// called only for a case study that names one, in the workload's account.
+pub const CASE_STUDY_ACTIONS: &[&str] = &[
+    "wellarchitected:GetLensReview",
+    "wellarchitected:GetLensReviewReport",
+    "wellarchitected:GetWorkload",
+    "wellarchitected:ListMilestones",
 ];
 
 /// The verbs of read-only AWS operations.
@@ -117,6 +130,13 @@ pub fn action_for_signing_name(signing_name: &str, operation: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_study_actions_are_allowed() {
+        for action in CASE_STUDY_ACTIONS {
+            assert!(is_allowed(action), "{action}");
+        }
+    }
 
     #[test]
     fn list_is_sorted_and_unique_so_binary_search_works() {

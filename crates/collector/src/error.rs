@@ -26,6 +26,8 @@ pub enum CollectError {
     UnknownRegions { unknown: String, enabled: String },
     #[error("{0}")]
     Recording(String),
+    #[error("{0}")]
+    WorkloadArn(String),
     #[error(
         "the recording has no response for {count} request(s), first: {first}; re-record, or pass \
          --replay-missing=record-as-unavailable to record them as unknown"

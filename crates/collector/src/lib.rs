@@ -30,14 +30,15 @@ mod region;
 mod services;
 mod session;
 pub mod traffic;
+mod well_architected;
 
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::AccountWide;
 use rds_evidence_inventory::{Account, Snapshot, Source, SCHEMA_VERSION};
 
 pub use accounts::{
-    accounts_from_ids, load_accounts, AccountTarget, Accounts, AccountsError, OrganizationAccounts,
-    TargetRole,
+    account_target, accounts_from_ids, load_accounts, AccountTarget, Accounts, AccountsError,
+    OrganizationAccounts, TargetRole,
 };
 pub use call_log::CallLog;
 pub use convert::now as utc_now;
@@ -50,6 +51,7 @@ pub use input::{
 };
 pub use organization::Organization;
 pub use session::{Access, AssumeRole};
+pub use well_architected::{parse_workload_arn, well_architected};
 
 use crate::failure::unavailable;
 use crate::session::Clients;
@@ -334,5 +336,7 @@ pub async fn collect(
         disabled_regions: disabled,
         calls: log.calls(),
         source: Some(source),
+        other_accounts: Vec::new(),
+        well_architected: None,
     })
 }

@@ -3,6 +3,7 @@
 use rds_evidence_inventory::Snapshot;
 use serde::{Deserialize, Serialize};
 
+use crate::case_study::CaseStudyView;
 use crate::environments::Environments;
 use crate::{Targets, Thresholds, Values};
 
@@ -26,12 +27,18 @@ pub struct Check {
 /// What a check sees: the snapshot, the profile's thresholds and what the partner declared.
 /// Nothing else: no clock, no files, no network.
 pub struct Context<'a> {
+    /// What is judged: one account, or the part of it in a case study's scope.
     pub snapshot: &'a Snapshot,
+    /// The whole account `snapshot` is part of (the same snapshot outside a case study): what
+    /// production is compared with is every non-production database of the account.
+    pub whole: &'a Snapshot,
     pub thresholds: &'a Thresholds,
     /// Recovery objectives the partner declared, if any.
     pub targets: &'a Targets,
-    /// Every database's environment, classified once.
+    /// Every database's environment in the account, classified once.
     pub environments: &'a Environments,
+    /// The case study being evaluated, if any, with the environments of its accounts.
+    pub case_study: Option<&'a CaseStudyView<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -90,13 +97,16 @@ pub struct Finding {
     pub values: Values,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Resource {
     pub kind: Scope,
     /// Empty for account-wide resources.
     pub region: String,
     /// Identifier or ARN as the snapshot names it.
     pub id: String,
+    /// The account, in an evaluation of several (a case study's); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub account: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -141,6 +151,7 @@ impl Resource {
             kind,
             region: region.to_owned(),
             id: id.to_owned(),
+            account: String::new(),
         }
     }
 }

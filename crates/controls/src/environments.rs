@@ -9,13 +9,14 @@
 //! guessed: a database no source places is `unknown`, and checks scoped to production judge it
 //! as production.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
 use rds_evidence_inventory::{Environment, RegionSnapshot, Snapshot};
 
 use crate::attestations::EnvironmentRule;
 use crate::check::{Resource, Scope};
+use crate::scope::log_group_database;
 use crate::Thresholds;
 
 /// A database's environment and what decided it.
@@ -29,23 +30,25 @@ pub struct Classification {
     pub disagreements: Vec<String>,
 }
 
-/// Every database of a snapshot, classified once per evaluation.
+/// Every database of the accounts evaluated, classified once per evaluation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Environments {
-    /// By region, then identifier: looked up by `&str` for every finding a production scope
-    /// weighs, without allocating.
-    instances: HashMap<String, HashMap<String, Classification>>,
-    clusters: HashMap<String, HashMap<String, Classification>>,
+    /// By account (empty: the evaluation's only account), region, then identifier: looked up
+    /// by `&str` for every finding a production scope weighs, without allocating.
+    instances: HashMap<String, HashMap<String, HashMap<String, Classification>>>,
+    clusters: HashMap<String, HashMap<String, HashMap<String, Classification>>>,
 }
 
 impl Environments {
+    /// The databases of one account; `declared` is the environment declared for the whole
+    /// account (accounts or case-study file), which outranks every rule and tag.
     pub fn classify(
         snapshot: &Snapshot,
         thresholds: &Thresholds,
         rules: &[EnvironmentRule],
+        declared: Option<Environment>,
     ) -> Environments {
         let mut environments = Environments::default();
-        let declared = snapshot.account.environment;
         for region in &snapshot.regions {
             let clusters = region.db_clusters.value().map_or(&[][..], Vec::as_slice);
             let instances = region.db_instances.value().map_or(&[][..], Vec::as_slice);
@@ -113,25 +116,73 @@ impl Environments {
             _ => None,
         };
         database
-            .and_then(|(kind, id)| self.get(kind, &resource.region, id))
+            .and_then(|(kind, id)| self.get_in(&resource.account, kind, &resource.region, id))
             .map_or(Environment::Unknown, |c| c.environment)
     }
 
+    /// The environments of the databases `judged` holds (an account's part in a case study).
+    pub fn present_in(&self, judged: &Snapshot) -> BTreeSet<Environment> {
+        let mut present = BTreeSet::new();
+        for region in &judged.regions {
+            let name = &region.region;
+            for instance in region.db_instances.value().into_iter().flatten() {
+                present.insert(
+                    self.of(Scope::DbInstance, name, &instance.identifier)
+                        .environment,
+                );
+            }
+            for cluster in region.db_clusters.value().into_iter().flatten() {
+                present.insert(
+                    self.of(Scope::DbCluster, name, &cluster.identifier)
+                        .environment,
+                );
+            }
+        }
+        present
+    }
+
+    /// Adds another account's classification, under `account` when findings name their
+    /// account (an evaluation of several), else as the only account.
+    pub fn merge(&mut self, other: Environments, account: Option<&str>) {
+        let key = account.unwrap_or_default().to_owned();
+        for (mine, theirs) in [
+            (&mut self.instances, other.instances),
+            (&mut self.clusters, other.clusters),
+        ] {
+            for (_, by_region) in theirs {
+                mine.entry(key.clone()).or_default().extend(by_region);
+            }
+        }
+    }
+
+    /// Within one account's classification.
     fn get(&self, kind: Scope, region: &str, id: &str) -> Option<&Classification> {
-        let by_region = match kind {
+        self.get_in("", kind, region, id)
+    }
+
+    fn get_in(
+        &self,
+        account: &str,
+        kind: Scope,
+        region: &str,
+        id: &str,
+    ) -> Option<&Classification> {
+        let by_account = match kind {
             Scope::DbInstance => &self.instances,
             Scope::DbCluster => &self.clusters,
             _ => return None,
         };
-        by_region.get(region)?.get(id)
+        by_account.get(account)?.get(region)?.get(id)
     }
 
     fn insert(&mut self, kind: Scope, region: &RegionSnapshot, id: &str, c: Classification) {
-        let by_region = match kind {
+        let by_account = match kind {
             Scope::DbCluster => &mut self.clusters,
             _ => &mut self.instances,
         };
-        by_region
+        by_account
+            .entry(String::new())
+            .or_default()
             .entry(region.region.clone())
             .or_default()
             .insert(id.to_owned(), c);
@@ -257,7 +308,7 @@ fn matches_rule(rule: &EnvironmentRule, id: &str, vpc: Option<&str>, tags: &Tags
 
 /// `*` matches any run of characters; everything else itself, ignoring ASCII case (RDS
 /// lower-cases identifiers).
-fn wildcard_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
     let pattern = pattern.to_ascii_lowercase();
     let text = text.to_ascii_lowercase();
     let mut parts = pattern.split('*');
@@ -290,19 +341,6 @@ fn cluster_vpc<'a>(region: &'a RegionSnapshot, cluster: &DbCluster) -> Option<&'
         .as_deref()
 }
 
-/// The database an RDS log group belongs to: `/aws/rds/instance/<id>/<log>` or
-/// `/aws/rds/cluster/<id>/<log>`.
-fn log_group_database(name: &str) -> Option<(Scope, &str)> {
-    let rest = name.strip_prefix("/aws/rds/")?;
-    let (kind, rest) = rest.split_once('/')?;
-    let (id, _) = rest.split_once('/')?;
-    match kind {
-        "instance" => Some((Scope::DbInstance, id)),
-        "cluster" => Some((Scope::DbCluster, id)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,7 +359,7 @@ mod tests {
     }
 
     fn of(s: &Snapshot, rules: &[EnvironmentRule], id: &str) -> Classification {
-        Environments::classify(s, &Thresholds::default(), rules).of(
+        Environments::classify(s, &Thresholds::default(), rules, s.account.environment).of(
             Scope::DbInstance,
             "us-east-1",
             id,
@@ -427,7 +465,7 @@ mod tests {
     #[test]
     fn log_groups_belong_to_their_database() {
         let s = with_instances(vec![instance("prod")]);
-        let environments = Environments::classify(&s, &Thresholds::default(), &[]);
+        let environments = Environments::classify(&s, &Thresholds::default(), &[], None);
         let log = Resource::new(
             Scope::LogGroup,
             "us-east-1",

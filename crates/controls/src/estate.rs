@@ -180,9 +180,14 @@ pub fn read_replica(
 pub struct Database<'a> {
     pub resource: Resource,
     pub arn: &'a str,
+    pub engine: &'a str,
+    pub status: Option<&'a str>,
+    pub created_at: Option<&'a str>,
     pub tags: &'a Tags,
     /// The alarm dimension that names it.
     pub dimension: (&'static str, &'a str),
+    /// The instances that serve it: itself, or a cluster's members.
+    pub instances: Vec<&'a str>,
 }
 
 /// Standalone primary instances and clusters; members and replicas get `NotApplicable`.
@@ -206,8 +211,12 @@ pub fn each_database(
             let database = Database {
                 resource,
                 arn: &instance.arn,
+                engine: &instance.engine,
+                status: instance.status.as_deref(),
+                created_at: instance.created_at.as_deref(),
                 tags: &instance.tags,
                 dimension: ("DBInstanceIdentifier", &instance.identifier),
+                instances: vec![&instance.identifier],
             };
             Some(judge(region, database))
         },
@@ -220,8 +229,16 @@ pub fn each_database(
             let database = Database {
                 resource: cluster_resource(region, cluster),
                 arn: &cluster.arn,
+                engine: &cluster.engine,
+                status: cluster.status.as_deref(),
+                created_at: cluster.created_at.as_deref(),
                 tags: &cluster.tags,
                 dimension: ("DBClusterIdentifier", &cluster.identifier),
+                instances: cluster
+                    .members
+                    .iter()
+                    .map(|m| m.instance_identifier.as_str())
+                    .collect(),
             };
             Some(judge(region, database))
         },

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::checks;
+use crate::verdict::is_false;
 
 /// The profile shipped with the tool: the August 2025 edition of the checklist.
 pub const BUILTIN_PROFILE: &str =
@@ -170,6 +171,11 @@ pub struct ControlSpec {
     /// can prove the control.
     #[serde(default)]
     pub attestation: Option<String>,
+    /// One of the checklist's common customer reference requirements: met by a submission
+    /// when at least one of its case studies meets it (the others are required of every case
+    /// study).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub common: bool,
     /// Use cases of an `any-of` control that no account can show (a migration already
     /// finished leaves nothing behind): the partner's attested document may prove them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

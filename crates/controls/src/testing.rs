@@ -138,6 +138,8 @@ pub fn snapshot(regions: Vec<RegionSnapshot>) -> Snapshot {
         disabled_regions: Vec::new(),
         calls: Vec::new(),
         source: None,
+        other_accounts: Vec::new(),
+        well_architected: None,
     }
 }
 
@@ -166,12 +168,15 @@ pub fn run_with(
     thresholds: &Thresholds,
     targets: &Targets,
 ) -> Vec<Finding> {
-    let environments = crate::Environments::classify(snapshot, thresholds, &[]);
+    let environments =
+        crate::Environments::classify(snapshot, thresholds, &[], snapshot.account.environment);
     (check.evaluate)(&Context {
         snapshot,
+        whole: snapshot,
         thresholds,
         targets,
         environments: &environments,
+        case_study: None,
     })
 }
 

@@ -44,6 +44,10 @@ pub enum Verdict {
     NeedsAttestation,
     /// What the control needs could not be collected, or there was nothing to judge.
     InsufficientEvidence,
+    /// A common control the case study need not prove: its Well-Architected review shows no
+    /// high risk and nothing unanswered in Security, Operational Excellence and Reliability.
+    /// Never met: the exported review is the evidence.
+    ExemptWafr,
 }
 
 impl Verdict {
@@ -56,7 +60,10 @@ impl Verdict {
         match self {
             Verdict::Met => 2,
             Verdict::NeedsAttestation => 1,
-            Verdict::PartiallyMet | Verdict::NotMet | Verdict::InsufficientEvidence => 0,
+            Verdict::PartiallyMet
+            | Verdict::NotMet
+            | Verdict::InsufficientEvidence
+            | Verdict::ExemptWafr => 0,
         }
     }
 
@@ -67,6 +74,7 @@ impl Verdict {
             Verdict::NotMet => "Not met",
             Verdict::NeedsAttestation => "Needs attestation",
             Verdict::InsufficientEvidence => "Insufficient evidence",
+            Verdict::ExemptWafr => "Exempt (WAFR)",
         }
     }
 }
@@ -103,10 +111,17 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+pub(crate) fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ControlVerdict {
     pub control: String,
     pub title: String,
+    /// Met by a submission when one of its case studies meets it (the profile's `common`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub common: bool,
     pub verdict: Verdict,
     pub narrative: String,
     pub checks: Vec<CheckSummary>,
@@ -434,6 +449,7 @@ mod tests {
             }],
             rollup,
             attestation: attestation.then(|| "a runbook".to_owned()),
+            common: false,
             documented_use_cases: Vec::new(),
         }
     }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::MANIFEST_FILE;
 use rds_evidence_bundle::{
-    check_consistency, verify_files, Manifest, CONTROLS_FILE, FINDINGS_FILE, SNAPSHOT_FILE,
+    check_consistency, verify_files, Manifest, CASE_STUDY_FILE, CONTROLS_FILE, FINDINGS_FILE,
+    SNAPSHOT_FILE,
 };
 use rds_evidence_controls::{ControlVerdict, Evaluation, Finding};
 use rds_evidence_inventory::{input, Snapshot, SCHEMA_VERSION};
@@ -84,12 +85,13 @@ impl LoadedBundle {
                 ));
             }
         }
-        if let Some((account, stamp)) = expected.filed_as {
+        if let Some((unit, stamp)) = expected.filed_as {
             let observed = time::stamp(&manifest.collected_at);
-            if manifest.account.id != account || observed.as_deref() != Some(stamp) {
+            if manifest.unit() != unit || observed.as_deref() != Some(stamp) {
                 problems.push(format!(
-                    "filed under {account}/{stamp}, but its manifest is of account {} collected at {}",
-                    manifest.account.id, manifest.collected_at
+                    "filed under {unit}/{stamp}, but its manifest is of {} collected at {}",
+                    manifest.unit_name(),
+                    manifest.collected_at
                 ));
             }
         }
@@ -108,12 +110,17 @@ impl LoadedBundle {
             Some(profile) => {
                 let findings: Vec<Finding> = files.parse(FINDINGS_FILE)?;
                 let controls: Vec<ControlVerdict> = files.parse(CONTROLS_FILE)?;
+                let case_study = match &manifest.case_study {
+                    Some(_) => Some(files.parse(CASE_STUDY_FILE)?),
+                    None => None,
+                };
                 Some(Evaluation {
                     profile: profile.id.clone(),
                     account: manifest.account.id.clone(),
                     findings,
                     controls,
                     environments: Default::default(),
+                    case_study,
                 })
             }
         };

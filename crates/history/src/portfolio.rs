@@ -1,12 +1,13 @@
-//! The partner's portfolio: over the latest bundle of every account in a store, per customer
-//! and engine, which controls are met; and which engine specialties the evidence supports
-//! under the checklist's §4.1.
+//! The partner's portfolio: over the latest bundle of every case study (and of every account
+//! collected without one) in a store, per customer and engine, which controls are met; and
+//! which engine specialties the evidence supports under the checklist's §4.1.
 //!
-//! A case study is one customer's workload. Here that is one account's databases of one
-//! engine, and its evidence is complete when every control of that account's evaluation is
-//! met (verdicts are per account: an account running two engines counts for both). The
-//! customer is the account's `customer` label, else the account id — label the accounts, or
-//! two accounts of one customer count as two customers.
+//! A case study is one customer's workload: a case study's bundle is one row, for the engine
+//! it claims. An account's bundle stands in for a case study of each engine it runs (verdicts
+//! are per account); its customer is the account's `customer` label, else the account id.
+//! A row's evidence is complete when every control required of each case study is met; the
+//! common controls (`common` in the profile: ACCT-001 … COST-001) need only one case study of
+//! the submission to meet them.
 //!
 //! §4.1 as applied:
 //! - the first specialty needs two unique customers on the same engine (and §2.1: one case
@@ -14,13 +15,14 @@
 //! - instead, Aurora MySQL and Aurora PostgreSQL with one case study each, from two customers,
 //!   qualify for initial participation, and give both Aurora specialties;
 //! - once initial participation is met, each further engine needs one more case study, which
-//!   may come from a customer already used (a different workload: a different engine here);
-//! - Aurora MySQL also gives RDS for MySQL, and Aurora PostgreSQL RDS for PostgreSQL.
+//!   may come from a customer already used (a different workload);
+//! - Aurora MySQL also gives RDS for MySQL, and Aurora PostgreSQL RDS for PostgreSQL;
+//! - and every common control is met by at least one of the case studies a claim rests on.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use rds_evidence_controls::Verdict;
+use rds_evidence_controls::{Engine, Verdict};
 use rds_evidence_inventory::Snapshot;
 use serde::Serialize;
 
@@ -30,81 +32,6 @@ use crate::store::Store;
 use crate::verdicts;
 use rds_evidence_bundle::report::cells::{code, row, text};
 
-/// The engines §4.1 names, in its order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Engine {
-    AuroraMysql,
-    AuroraPostgresql,
-    Postgres,
-    Mysql,
-    Mariadb,
-    Oracle,
-    Sqlserver,
-}
-
-impl Engine {
-    pub const ALL: [Engine; 7] = [
-        Engine::AuroraMysql,
-        Engine::AuroraPostgresql,
-        Engine::Postgres,
-        Engine::Mysql,
-        Engine::Mariadb,
-        Engine::Oracle,
-        Engine::Sqlserver,
-    ];
-
-    /// From the engine name RDS reports (`aurora` is Aurora MySQL's first name; Oracle and
-    /// SQL Server come in editions, `oracle-ee`, `sqlserver-se`, …, and as RDS Custom).
-    pub fn of(engine: &str) -> Option<Engine> {
-        let engine = engine.strip_prefix("custom-").unwrap_or(engine);
-        Some(match engine {
-            "aurora" | "aurora-mysql" => Engine::AuroraMysql,
-            "aurora-postgresql" => Engine::AuroraPostgresql,
-            "postgres" => Engine::Postgres,
-            "mysql" => Engine::Mysql,
-            "mariadb" => Engine::Mariadb,
-            e if e == "oracle" || e.starts_with("oracle-") => Engine::Oracle,
-            e if e == "sqlserver" || e.starts_with("sqlserver-") => Engine::Sqlserver,
-            _ => return None,
-        })
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Engine::AuroraMysql => "aurora-mysql",
-            Engine::AuroraPostgresql => "aurora-postgresql",
-            Engine::Postgres => "postgres",
-            Engine::Mysql => "mysql",
-            Engine::Mariadb => "mariadb",
-            Engine::Oracle => "oracle",
-            Engine::Sqlserver => "sqlserver",
-        }
-    }
-
-    /// The specialty's name in the checklist.
-    pub fn specialty(self) -> &'static str {
-        match self {
-            Engine::AuroraMysql => "Amazon Aurora MySQL",
-            Engine::AuroraPostgresql => "Amazon Aurora PostgreSQL",
-            Engine::Postgres => "Amazon RDS for PostgreSQL",
-            Engine::Mysql => "Amazon RDS for MySQL",
-            Engine::Mariadb => "Amazon RDS for MariaDB",
-            Engine::Oracle => "Amazon RDS for Oracle",
-            Engine::Sqlserver => "Amazon RDS for Microsoft SQL Server",
-        }
-    }
-
-    /// The RDS engine an Aurora specialty also gives.
-    fn implies(self) -> Option<Engine> {
-        match self {
-            Engine::AuroraMysql => Some(Engine::Mysql),
-            Engine::AuroraPostgresql => Some(Engine::Postgres),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Portfolio {
     /// The columns of every row's `verdicts`: controls in checklist order.
@@ -113,6 +40,8 @@ pub struct Portfolio {
     pub rows: Vec<PortfolioRow>,
     /// Every engine of §4.1, in its order.
     pub specialties: Vec<Specialty>,
+    /// The common controls, with the rows that meet them.
+    pub common: Vec<CommonControl>,
     /// Latest bundles left out: failed verification or could not be read. Older bundles of
     /// those accounts are not used in their place: they are not current evidence.
     pub not_verified: Vec<NotVerified>,
@@ -126,14 +55,20 @@ pub struct Portfolio {
 pub struct ControlHeader {
     pub id: String,
     pub title: String,
+    /// Met by a submission when one of its case studies meets it.
+    pub common: bool,
 }
 
-/// One customer's account, for one engine it runs.
+/// One case study; or one customer's account, for one engine it runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PortfolioRow {
     pub engine: Engine,
     pub customer: String,
+    /// The case study's id, or the account id.
     pub account: String,
+    /// The case study's accounts; empty for an account's bundle.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
     pub bundle: String,
     pub collected_at: String,
     /// Aligned with [`Portfolio::controls`]; `None` when the bundle's profile lacks it.
@@ -144,11 +79,19 @@ pub struct PortfolioRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
-    /// Every control met: a case study the evidence supports.
+    /// Every control required of each case study met: a case study the evidence supports.
     Complete,
-    /// Every control met or waiting only for the partner's documents.
+    /// Those controls met or waiting only for the partner's documents.
     AwaitingAttestation,
     Incomplete,
+}
+
+/// A common control, and the rows (case studies or accounts) that meet it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommonControl {
+    pub id: String,
+    pub title: String,
+    pub met_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -215,6 +158,7 @@ impl Portfolio {
                     controls.push(ControlHeader {
                         id: control.control.clone(),
                         title: control.title.clone(),
+                        common: control.common,
                     });
                 }
             }
@@ -235,7 +179,20 @@ impl Portfolio {
                         .map(|c| c.verdict)
                 })
                 .collect();
-            let evidence = evidence(&verdicts);
+            let evidence = evidence(&controls, &verdicts);
+            if let Some(case) = &bundle.manifest.case_study {
+                rows.push(PortfolioRow {
+                    engine: case.engine,
+                    customer: case.customer.clone(),
+                    account: case.id.clone(),
+                    accounts: case.accounts.clone(),
+                    bundle: bundle.name.clone(),
+                    collected_at: bundle.manifest.collected_at.clone(),
+                    verdicts,
+                    evidence,
+                });
+                continue;
+            }
             let engines = engines(&bundle.snapshot, &mut notes);
             if engines.is_empty() {
                 notes.push(format!(
@@ -248,6 +205,7 @@ impl Portfolio {
                     engine,
                     customer: customer(bundle),
                     account: bundle.manifest.account.id.clone(),
+                    accounts: Vec::new(),
                     bundle: bundle.name.clone(),
                     collected_at: bundle.manifest.collected_at.clone(),
                     verdicts: verdicts.clone(),
@@ -258,11 +216,28 @@ impl Portfolio {
         rows.sort_by(|a, b| {
             (a.engine, &a.customer, &a.account).cmp(&(b.engine, &b.customer, &b.account))
         });
-        let specialties = specialties(&rows);
+        let specialties = specialties(&rows, &controls);
+        let common = controls
+            .iter()
+            .enumerate()
+            .filter(|(_, header)| header.common)
+            .map(|(index, header)| CommonControl {
+                id: header.id.clone(),
+                title: header.title.clone(),
+                met_by: rows
+                    .iter()
+                    .filter(|r| r.verdicts[index] == Some(Verdict::Met))
+                    .map(|r| r.account.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+            })
+            .collect();
         Portfolio {
             controls,
             rows,
             specialties,
+            common,
             not_verified: Vec::new(),
             not_evaluated: Vec::new(),
             notes,
@@ -275,7 +250,8 @@ impl Portfolio {
         let accounts: BTreeSet<&str> = self.rows.iter().map(|r| r.account.as_str()).collect();
         let _ = writeln!(
             out,
-            "Portfolio: {} customer(s), {} account(s), the latest verified bundle of each\n",
+            "Portfolio: {} customer(s), {} case stud(ies) or account(s), the latest verified \
+             bundle of each\n",
             customers.len(),
             accounts.len()
         );
@@ -284,7 +260,7 @@ impl Portfolio {
             .iter()
             .map(|r| {
                 [
-                    r.engine.id().to_owned(),
+                    r.engine.as_str().to_owned(),
                     r.customer.clone(),
                     r.account.clone(),
                     r.collected_at.clone(),
@@ -296,7 +272,7 @@ impl Portfolio {
         let header = [
             "Engine",
             "Customer",
-            "Account",
+            "Case study or account",
             "Collected at",
             "Met",
             "Not met yet",
@@ -331,7 +307,7 @@ impl Portfolio {
         out.push_str("\nEngine specialties with current evidence (checklist 4.1):\n");
         let width = Engine::ALL
             .iter()
-            .map(|e| e.specialty().len())
+            .map(|e| e.title().len())
             .max()
             .unwrap_or(0);
         for specialty in &self.specialties {
@@ -343,9 +319,15 @@ impl Portfolio {
                 } else {
                     "no"
                 },
-                specialty.engine.specialty(),
+                specialty.engine.title(),
                 specialty.reason
             );
+        }
+        if !self.common.is_empty() {
+            out.push_str("\nCommon controls (met by at least one case study):\n");
+            for control in &self.common {
+                let _ = writeln!(out, "  {:<10}  {}", control.id, met_by(control));
+            }
         }
         self.left_out_text(&mut out);
         out
@@ -353,19 +335,19 @@ impl Portfolio {
 
     pub fn to_markdown(&self) -> String {
         let mut out = String::from("# Portfolio\n\n");
-        out.push_str("The latest verified bundle of each account.\n\n");
+        out.push_str("The latest verified bundle of each case study or account.\n\n");
         if self.rows.is_empty() {
             out.push_str("No evaluated bundle of a §4.1 engine.\n\n");
         } else {
             out.push_str(
-                "| Engine | Customer | Account | Collected at | Met | Not met yet |\n\
+                "| Engine | Customer | Case study or account | Collected at | Met | Not met yet |\n\
                  |---|---|---|---|---:|---|\n",
             );
             for r in &self.rows {
                 row(
                     &mut out,
                     &[
-                        r.engine.id(),
+                        r.engine.as_str(),
                         &text(&r.customer),
                         &code(&r.account),
                         &text(&r.collected_at),
@@ -386,7 +368,7 @@ impl Portfolio {
             row(
                 &mut out,
                 &[
-                    specialty.engine.specialty(),
+                    specialty.engine.title(),
                     if specialty.claim.claimable() {
                         "yes"
                     } else {
@@ -397,6 +379,16 @@ impl Portfolio {
             );
         }
         out.push('\n');
+        if !self.common.is_empty() {
+            out.push_str(
+                "## Common controls\n\nMet by a submission when at least one of its case studies \
+                 meets them.\n\n| Control | Met by |\n|---|---|\n",
+            );
+            for control in &self.common {
+                row(&mut out, &[&code(&control.id), &text(&met_by(control))]);
+            }
+            out.push('\n');
+        }
         for (heading, lines) in self.left_out() {
             let _ = writeln!(out, "## {heading}\n");
             for line in lines {
@@ -461,16 +453,31 @@ impl Portfolio {
     }
 }
 
-fn evidence(verdicts: &[Option<Verdict>]) -> Evidence {
-    if verdicts.iter().all(|v| *v == Some(Verdict::Met)) {
+/// Over the controls required of each case study: the common ones are the submission's.
+fn evidence(controls: &[ControlHeader], verdicts: &[Option<Verdict>]) -> Evidence {
+    let each: Vec<&Option<Verdict>> = controls
+        .iter()
+        .zip(verdicts)
+        .filter(|(header, _)| !header.common)
+        .map(|(_, verdict)| verdict)
+        .collect();
+    if each.iter().all(|v| **v == Some(Verdict::Met)) {
         Evidence::Complete
-    } else if verdicts
+    } else if each
         .iter()
         .all(|v| matches!(v, Some(Verdict::Met | Verdict::NeedsAttestation)))
     {
         Evidence::AwaitingAttestation
     } else {
         Evidence::Incomplete
+    }
+}
+
+fn met_by(control: &CommonControl) -> String {
+    if control.met_by.is_empty() {
+        "no case study yet".to_owned()
+    } else {
+        control.met_by.join(", ")
     }
 }
 
@@ -508,7 +515,12 @@ fn engines(snapshot: &Snapshot, notes: &mut Vec<String>) -> BTreeSet<Engine> {
             ),
         ];
         for (what, names, unavailable) in listed {
-            engines.extend(names.into_iter().flatten().filter_map(Engine::of));
+            engines.extend(
+                names
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Engine::of_rds_engine),
+            );
             if let Some(why) = unavailable {
                 notes.push(format!(
                     "account {}: {what} in {} unknown ({why}): engines there not counted",
@@ -520,7 +532,28 @@ fn engines(snapshot: &Snapshot, notes: &mut Vec<String>) -> BTreeSet<Engine> {
     engines
 }
 
-fn specialties(rows: &[PortfolioRow]) -> Vec<Specialty> {
+/// The common controls none of `rows` meets.
+fn common_unmet(rows: &[&PortfolioRow], controls: &[ControlHeader]) -> Vec<String> {
+    controls
+        .iter()
+        .enumerate()
+        .filter(|(index, header)| {
+            header.common
+                && !rows
+                    .iter()
+                    .any(|r| r.verdicts[*index] == Some(Verdict::Met))
+        })
+        .map(|(_, header)| header.id.clone())
+        .collect()
+}
+
+fn specialties(rows: &[PortfolioRow], controls: &[ControlHeader]) -> Vec<Specialty> {
+    // A claim rests on complete rows: the common controls must be met among them.
+    let complete_rows = |engines: &[Engine]| -> Vec<&PortfolioRow> {
+        rows.iter()
+            .filter(|r| engines.contains(&r.engine) && r.evidence == Evidence::Complete)
+            .collect()
+    };
     let customers_with = |engine: Engine, evidence: Evidence| -> Vec<String> {
         let set: BTreeSet<&str> = rows
             .iter()
@@ -533,22 +566,33 @@ fn specialties(rows: &[PortfolioRow]) -> Vec<Specialty> {
         .iter()
         .map(|e| (*e, customers_with(*e, Evidence::Complete)))
         .collect();
-    let two_customers = |e: Engine| complete[&e].len() >= 2;
+    let common_met =
+        |engines: &[Engine]| common_unmet(&complete_rows(engines), controls).is_empty();
+    let two_customers = |e: Engine| complete[&e].len() >= 2 && common_met(&[e]);
     let aurora: BTreeSet<&String> = complete[&Engine::AuroraMysql]
         .iter()
         .chain(&complete[&Engine::AuroraPostgresql])
         .collect();
+    let aurora_engines = [Engine::AuroraMysql, Engine::AuroraPostgresql];
     let aurora_pair = !complete[&Engine::AuroraMysql].is_empty()
         && !complete[&Engine::AuroraPostgresql].is_empty()
-        && aurora.len() >= 2;
+        && aurora.len() >= 2
+        && common_met(&aurora_engines);
     let initial = aurora_pair || Engine::ALL.iter().any(|e| two_customers(*e));
+    let all_complete: Vec<&PortfolioRow> = rows
+        .iter()
+        .filter(|r| r.evidence == Evidence::Complete)
+        .collect();
 
     let direct = |engine: Engine| -> Claim {
         if two_customers(engine) {
             Claim::TwoCustomers
-        } else if aurora_pair && engine.implies().is_some() {
+        } else if aurora_pair && engine.also_gives().is_some() {
             Claim::AuroraPair
-        } else if initial && !complete[&engine].is_empty() {
+        } else if initial
+            && !complete[&engine].is_empty()
+            && common_unmet(&all_complete, controls).is_empty()
+        {
             Claim::Additional
         } else {
             Claim::NotYet
@@ -562,11 +606,19 @@ fn specialties(rows: &[PortfolioRow]) -> Vec<Specialty> {
             let mut claim = direct(engine);
             let through = Engine::ALL
                 .iter()
-                .find(|aurora| aurora.implies() == Some(engine) && direct(**aurora).claimable());
+                .find(|aurora| aurora.also_gives() == Some(engine) && direct(**aurora).claimable());
             if claim == Claim::NotYet && through.is_some() {
                 claim = Claim::ThroughAurora;
             }
-            let reason = reason(claim, &customers, &awaiting, through);
+            let mut reason = reason(claim, &customers, &awaiting, through);
+            let unmet = common_unmet(&complete_rows(&[engine]), controls);
+            if !claim.claimable() && !customers.is_empty() && !unmet.is_empty() {
+                let _ = write!(
+                    reason,
+                    "; common controls no case study of it meets yet: {}",
+                    unmet.join(", ")
+                );
+            }
             Specialty {
                 engine,
                 claim,
@@ -597,7 +649,7 @@ fn reason(
         Claim::Additional => format!("additional specialty, one case study: {names}"),
         Claim::ThroughAurora => format!(
             "through {}",
-            through.map_or("Aurora", |aurora| aurora.specialty())
+            through.map_or("Aurora", |aurora| aurora.title())
         ),
         Claim::NotYet if customers.is_empty() => {
             "no customer's evidence on this engine is complete".to_owned()
@@ -788,22 +840,67 @@ mod tests {
     }
 
     #[test]
-    fn engines_by_their_rds_names() {
-        for (name, engine) in [
-            ("aurora", Some(Engine::AuroraMysql)),
-            ("aurora-mysql", Some(Engine::AuroraMysql)),
-            ("aurora-postgresql", Some(Engine::AuroraPostgresql)),
-            ("postgres", Some(Engine::Postgres)),
-            ("mysql", Some(Engine::Mysql)),
-            ("mariadb", Some(Engine::Mariadb)),
-            ("oracle-ee-cdb", Some(Engine::Oracle)),
-            ("custom-oracle-ee", Some(Engine::Oracle)),
-            ("sqlserver-web", Some(Engine::Sqlserver)),
-            ("custom-sqlserver-ee", Some(Engine::Sqlserver)),
-            ("db2-se", None),
-            ("docdb", None),
-        ] {
-            assert_eq!(Engine::of(name), engine, "{name}");
+    fn case_studies_count_by_customer_and_share_the_common_controls() {
+        use crate::testing::write_case_study;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        // Each case study meets what is required of it; only Acme's meets the common control.
+        write_case_study(
+            &store,
+            "acme-orders",
+            "Acme",
+            Engine::Postgres,
+            &[("RDS-001", Met, false), ("ACCT-001", Met, true)],
+        );
+        let portfolio = Portfolio::from_store(&store).unwrap();
+        let postgres = |p: &Portfolio| {
+            p.specialties
+                .iter()
+                .find(|s| s.engine == Engine::Postgres)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(postgres(&portfolio).claim, Claim::NotYet, "one customer");
+        assert_eq!(portfolio.rows[0].account, "acme-orders");
+
+        write_case_study(
+            &store,
+            "globex-billing",
+            "Globex",
+            Engine::Postgres,
+            &[("RDS-001", Met, false), ("ACCT-001", NotMet, true)],
+        );
+        let portfolio = Portfolio::from_store(&store).unwrap();
+        assert_eq!(
+            postgres(&portfolio).claim,
+            Claim::TwoCustomers,
+            "{}",
+            postgres(&portfolio).reason
+        );
+        assert_eq!(portfolio.common[0].met_by, ["acme-orders"]);
+        assert!(portfolio.to_text().contains("Common controls"));
+
+        // A common control neither meets: no specialty yet, and the reason says why.
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        for (id, customer) in [("a", "Acme"), ("g", "Globex")] {
+            write_case_study(
+                &store,
+                id,
+                customer,
+                Engine::Postgres,
+                &[("RDS-001", Met, false), ("ACCT-001", NotMet, true)],
+            );
         }
+        let portfolio = Portfolio::from_store(&store).unwrap();
+        let specialty = postgres(&portfolio);
+        assert_eq!(specialty.claim, Claim::NotYet);
+        assert!(
+            specialty
+                .reason
+                .contains("common controls no case study of it meets yet: ACCT-001"),
+            "{}",
+            specialty.reason
+        );
     }
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use rds_evidence_bundle::manifest::Inputs;
 use rds_evidence_bundle::{write_bundle_to, BundleOptions, Contents, Destination, Input};
-use rds_evidence_controls::{evaluate, Attestations, ControlVerdict, Evaluation, Profile, Verdict};
+use rds_evidence_controls::{
+    evaluate, Attestations, CaseStudyScope, ControlVerdict, Engine, Evaluation, Profile, Selection,
+    Verdict,
+};
 use rds_evidence_inventory::network::SecurityGroup;
 use rds_evidence_inventory::rds::DbInstance;
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot};
@@ -43,9 +46,11 @@ pub fn write(store: &Store, snapshot: &Snapshot, evaluation: Option<&Evaluation>
         profile: &profile,
         attestations: &attestations,
     };
-    let dirs = store
-        .new_bundle_dirs(&snapshot.account.id, &snapshot.collected_at)
-        .unwrap();
+    let unit = evaluation
+        .case_study
+        .as_ref()
+        .map_or(&snapshot.account.id, |case| &case.id);
+    let dirs = store.new_bundle_dirs(unit, &snapshot.collected_at).unwrap();
     let options = BundleOptions {
         created_at: snapshot.collected_at.clone(),
         inputs: Inputs::default(),
@@ -102,12 +107,44 @@ pub fn control(id: &str, verdict: Verdict) -> ControlVerdict {
     ControlVerdict {
         control: id.to_owned(),
         title: format!("Control {id}"),
+        common: false,
         verdict,
         narrative: String::new(),
         checks: Vec::new(),
         resources_at_issue: Vec::new(),
         attestation: None,
     }
+}
+
+/// Writes the demo snapshot as case study `id` of `customer` on `engine`, with these control
+/// verdicts (`true`: a common control).
+pub fn write_case_study(
+    store: &Store,
+    id: &str,
+    customer: &str,
+    engine: Engine,
+    verdicts: &[(&str, Verdict, bool)],
+) -> PathBuf {
+    let mut snapshot = demo_snapshot();
+    snapshot.collected_at = "2026-11-29T00:00:00Z".to_owned();
+    let mut evaluation = evaluated(&snapshot);
+    evaluation.controls = verdicts
+        .iter()
+        .map(|(control_id, verdict, common)| ControlVerdict {
+            common: *common,
+            ..control(control_id, *verdict)
+        })
+        .collect();
+    evaluation.case_study = Some(CaseStudyScope {
+        id: id.to_owned(),
+        customer: customer.to_owned(),
+        engine,
+        rule: "every database of the accounts".to_owned(),
+        selection: Selection::default(),
+        in_scope: Vec::new(),
+        out_of_scope: Vec::new(),
+    });
+    write(store, &snapshot, Some(&evaluation))
 }
 
 /// Writes the demo snapshot observed at `collected_at` with these control verdicts.

@@ -4,12 +4,16 @@ use rds_evidence_controls::Verdict;
 
 /// Best first. A move down this list is a regression.
 ///
+/// Exempt by a Well-Architected review sits below met and above everything else: the control
+/// need not be proven while the review holds.
+///
 /// Needs attestation sits just below met: the account shows everything it can and only the
 /// partner's document is missing, so a control going from partially met (something failed) to
 /// needs attestation has improved. Insufficient evidence is below partially met because
 /// nothing can be claimed from it; not met (proven failure, nothing passing) is last.
-pub const ORDER: [Verdict; 5] = [
+pub const ORDER: [Verdict; 6] = [
     Verdict::Met,
+    Verdict::ExemptWafr,
     Verdict::NeedsAttestation,
     Verdict::PartiallyMet,
     Verdict::InsufficientEvidence,
@@ -37,6 +41,7 @@ pub fn symbol(verdict: Verdict) -> char {
         Verdict::PartiallyMet => 'P',
         Verdict::InsufficientEvidence => 'I',
         Verdict::NotMet => 'N',
+        Verdict::ExemptWafr => 'W',
     }
 }
 
@@ -50,6 +55,7 @@ pub fn label(verdict: Verdict) -> &'static str {
         Verdict::PartiallyMet => "partially met",
         Verdict::InsufficientEvidence => "insufficient evidence",
         Verdict::NotMet => "not met",
+        Verdict::ExemptWafr => "exempt (WAFR)",
     }
 }
 

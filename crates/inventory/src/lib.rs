@@ -14,6 +14,7 @@ mod observed;
 pub mod rds;
 pub mod services;
 mod snapshot;
+pub mod well_architected;
 
 pub use observed::{FailureKind, Observed, Unavailable};
 pub use snapshot::{

@@ -33,6 +33,13 @@ pub struct Snapshot {
     pub disabled_regions: Vec<String>,
     /// Every AWS request made, in the order they started.
     pub calls: Vec<ApiCall>,
+    /// The other accounts of a case study, each whole as collected (this snapshot is its
+    /// first account). Empty outside a case study.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_accounts: Vec<Snapshot>,
+    /// The Well-Architected review a case study names, read where its workload lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub well_architected: Option<crate::well_architected::WellArchitected>,
     /// Where the responses came from: AWS, an endpoint named instead, or a recording. Absent
     /// in snapshots written before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -47,12 +47,43 @@ pub struct Diagram {
 }
 
 /// A page for every group of linked regions whose DB instance or cluster listing holds a
-/// database, in the snapshot's region order.
+/// database, in the snapshot's region order. A case study's pages draw its scope only, each
+/// of its accounts on its own pages (named `<account>-<regions>` when it spans several).
 pub fn diagrams(contents: Contents) -> Vec<Diagram> {
+    let Some(scope) = &contents.evaluation.case_study else {
+        return pages(contents, "");
+    };
+    let accounts: Vec<&rds_evidence_inventory::Snapshot> = std::iter::once(contents.snapshot)
+        .chain(&contents.snapshot.other_accounts)
+        .collect();
+    let several = accounts.len() > 1;
+    accounts
+        .into_iter()
+        .flat_map(|account| {
+            let narrowed = rds_evidence_controls::narrow(account, &scope.selection).snapshot;
+            let prefix = if several {
+                format!("{}-", account.account.id)
+            } else {
+                String::new()
+            };
+            pages(
+                Contents {
+                    snapshot: &narrowed,
+                    ..contents
+                },
+                &prefix,
+            )
+        })
+        .collect()
+}
+
+fn pages(contents: Contents, prefix: &str) -> Vec<Diagram> {
     model::pages(contents.snapshot)
         .into_iter()
         .map(|page| {
-            let graph = model::build(contents, &page);
+            let mut graph = model::build(contents, &page);
+            // The name prefixes the SVG's ids: pages of two accounts inline in one report.
+            graph.name = format!("{prefix}{}", graph.name);
             let layout = layout::layout(&graph);
             Diagram {
                 regions: page.iter().map(|r| r.region.clone()).collect(),

@@ -78,6 +78,35 @@ fn header(out: &mut String, report: &Report) {
         &["Regions not enabled", &code_list(&h.disabled_regions)],
     );
     out.push('\n');
+    if let Some(case) = &h.case_study {
+        let _ = writeln!(
+            out,
+            "## Case study {}
+",
+            code(case.id)
+        );
+        out.push_str(
+            "| | |
+|---|---|
+",
+        );
+        row(out, &["Customer", &text(case.customer)]);
+        row(out, &["Engine specialty claimed", &text(case.engine)]);
+        row(out, &["Accounts", &text(&case.accounts.join("; "))]);
+        row(out, &["Scope", &text(case.rule)]);
+        let names = |list: &[String]| {
+            let items: Vec<&str> = list.iter().map(String::as_str).collect();
+            code_list(&items)
+        };
+        row(out, &["Judged", &names(&case.in_scope)]);
+        row(out, &["Not in this case study", &names(&case.out_of_scope)]);
+        if let Some(wafr) = &case.wafr {
+            row(out, &["Well-Architected review", &code(&wafr.workload)]);
+            row(out, &["Pillars", &text(&wafr.pillars.join("; "))]);
+            row(out, &["Exemption", &text(&wafr.outcome)]);
+        }
+        out.push('\n');
+    }
 }
 
 fn summary(out: &mut String, report: &Report) {

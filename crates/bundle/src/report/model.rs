@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use rds_evidence_controls::{
     checks, in_scope, CheckStatus, CheckSummary, ControlAttestation, ControlSpec, ControlVerdict,
-    EnvironmentScope, Environments, Finding, Level, Outcome, Scope, Values, Verdict,
+    EnvironmentScope, Environments, Finding, Level, Outcome, Resource, Scope, Values, Verdict,
 };
 use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbSnapshot, ResourceKind};
@@ -49,6 +49,30 @@ pub struct Header<'a> {
     pub profile_title: &'a str,
     pub regions: Vec<&'a str>,
     pub disabled_regions: Vec<&'a str>,
+    /// What a case study's bundle is evidence for, and which databases it judged.
+    pub case_study: Option<CaseStudyHeader<'a>>,
+}
+
+pub struct CaseStudyHeader<'a> {
+    pub id: &'a str,
+    pub customer: &'a str,
+    pub engine: &'static str,
+    pub rule: &'a str,
+    /// `account: region, region` for every account of the case study.
+    pub accounts: Vec<String>,
+    /// `kind account:region/id` of each database judged, and of each left out.
+    pub in_scope: Vec<String>,
+    pub out_of_scope: Vec<String>,
+    /// The Well-Architected review the case study names, if any.
+    pub wafr: Option<WafrView>,
+}
+
+pub struct WafrView {
+    pub workload: String,
+    /// `Security: 0 high, 3 medium, 0 unanswered`, pillar by pillar.
+    pub pillars: Vec<String>,
+    /// Whether it exempts the common controls, and why.
+    pub outcome: String,
 }
 
 /// A verdict as both renderers show it: words for readers, a class for the badge colour.
@@ -286,6 +310,28 @@ impl<'a> Report<'a> {
                     .iter()
                     .map(String::as_str)
                     .collect(),
+                case_study: contents.evaluation.case_study.as_ref().map(|scope| {
+                    let listed = |resources: &[Resource]| -> Vec<String> {
+                        resources.iter().map(scoped_name).collect()
+                    };
+                    CaseStudyHeader {
+                        id: &scope.id,
+                        customer: &scope.customer,
+                        engine: scope.engine.title(),
+                        rule: &scope.rule,
+                        accounts: std::iter::once(snapshot)
+                            .chain(&snapshot.other_accounts)
+                            .map(|s| {
+                                let regions: Vec<&str> =
+                                    s.regions.iter().map(|r| r.region.as_str()).collect();
+                                format!("{}: {}", s.account.id, regions.join(", "))
+                            })
+                            .collect(),
+                        in_scope: listed(&scope.in_scope),
+                        out_of_scope: listed(&scope.out_of_scope),
+                        wafr: snapshot.well_architected.as_ref().map(wafr_view),
+                    }
+                }),
             },
             verdicts,
             trend: context.trend.filter(|t| !t.runs.is_empty()).map(trend_view),
@@ -350,8 +396,9 @@ fn trend_view(trend: &Trend) -> TrendView<'_> {
 }
 
 /// Every verdict, in the order the summary lists them: best first.
-const VERDICTS: [Verdict; 5] = [
+const VERDICTS: [Verdict; 6] = [
     Verdict::Met,
+    Verdict::ExemptWafr,
     Verdict::PartiallyMet,
     Verdict::NotMet,
     Verdict::NeedsAttestation,
@@ -505,6 +552,47 @@ impl<'a> Excerpt<'a> {
     }
 }
 
+fn wafr_view(review: &rds_evidence_inventory::well_architected::WellArchitected) -> WafrView {
+    let pillars = match &review.pillars {
+        Observed::Value(pillars) => pillars
+            .iter()
+            .map(|p| {
+                let name = p.pillar_name.as_deref().unwrap_or(&p.pillar_id);
+                match p.counts {
+                    Some(c) => format!(
+                        "{name}: {} high, {} medium, {} unanswered",
+                        c.high, c.medium, c.unanswered
+                    ),
+                    None => format!("{name}: no risk counts"),
+                }
+            })
+            .collect(),
+        Observed::Unknown(why) => vec![format!("lens review unknown: {why}")],
+    };
+    let outcome = match rds_evidence_controls::wafr_exemption(review) {
+        Ok(why) => format!("exempts the common controls: {why}"),
+        Err(why) => format!("no exemption: {why}"),
+    };
+    WafrView {
+        workload: review.workload_arn.clone(),
+        pillars,
+        outcome,
+    }
+}
+
+/// `instance account:region/id` (the account only when the case study spans several).
+fn scoped_name(resource: &Resource) -> String {
+    let kind = scope_label(resource.kind);
+    if resource.account.is_empty() {
+        format!("{kind} {}/{}", resource.region, resource.id)
+    } else {
+        format!(
+            "{kind} {}:{}/{}",
+            resource.account, resource.region, resource.id
+        )
+    }
+}
+
 /// `region/id`, or the id alone for what belongs to the account.
 fn resource_name(finding: &Finding) -> String {
     let resource = &finding.resource;
@@ -571,6 +659,7 @@ pub fn verdict_badge(verdict: Verdict) -> Badge {
         Verdict::NotMet => ("Not met", "not-met"),
         Verdict::NeedsAttestation => ("Needs attestation", "attest"),
         Verdict::InsufficientEvidence => ("Insufficient evidence", "insufficient"),
+        Verdict::ExemptWafr => ("Exempt (WAFR)", "exempt"),
     };
     Badge { label, class }
 }

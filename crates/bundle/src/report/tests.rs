@@ -454,6 +454,7 @@ fn the_first_screen_states_the_provenance() {
         profile: Some("lenient.toml".to_owned()),
         profile_sha256: Some("ab12".to_owned()),
         attestations: None,
+        case_study: None,
     };
     let context = Context {
         inputs: Some(&inputs),

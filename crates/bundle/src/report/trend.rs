@@ -53,6 +53,7 @@ fn colour(verdict: Verdict) -> &'static str {
         Verdict::NotMet => "#a8231f",
         Verdict::NeedsAttestation => "#3d4fa8",
         Verdict::InsufficientEvidence => "#8a93a0",
+        Verdict::ExemptWafr => "#2f7f86",
     }
 }
 

@@ -5,6 +5,7 @@ use crate::Check;
 
 mod availability;
 mod backup;
+mod case_study;
 mod changes;
 mod cost;
 mod encryption;
@@ -45,6 +46,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         cost::CHECKS,
         governance::CHECKS,
         identity::CHECKS,
+        case_study::CHECKS,
     ]
     .into_iter()
     .flatten()
