@@ -321,6 +321,27 @@ STACKS = {
     ],
 }
 
+
+def _tag_stack_resources():
+    # CloudFormation tags what it creates with its stack's name, id and the logical id: the
+    # collector finds the stacks of the databases by these tags.
+    for region, stacks in STACKS.items():
+        tagged = {}
+        for summary, resources in stacks:
+            for resource in resources:
+                tagged[resource["PhysicalResourceId"]] = {
+                    "aws:cloudformation:stack-name": summary["StackName"],
+                    "aws:cloudformation:stack-id": summary["StackId"],
+                    "aws:cloudformation:logical-id": resource["LogicalResourceId"],
+                }
+        for cluster in CLUSTERS[region]:
+            cluster["TagList"] += tags(tagged.get(cluster["DBClusterIdentifier"], {}))
+        for instance in INSTANCES[region]:
+            instance["TagList"] += tags(tagged.get(instance["DBInstanceIdentifier"], {}))
+
+
+_tag_stack_resources()
+
 # ---------------------------------------------------------------------------------------------
 # CloudWatch: alarms on each database's health KPIs, and its daily utilisation.
 # ---------------------------------------------------------------------------------------------

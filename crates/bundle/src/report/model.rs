@@ -284,9 +284,17 @@ impl<'a> Report<'a> {
             .collect::<Vec<_>>();
         let verdicts = VERDICTS
             .iter()
-            .map(|&verdict| VerdictCount {
+            .map(|&verdict| {
+                (
+                    verdict,
+                    controls_with(&contents.evaluation.controls, verdict),
+                )
+            })
+            // Only a case study's Well-Architected review exempts: the row is noise elsewhere.
+            .filter(|&(verdict, count)| verdict != Verdict::ExemptWafr || count > 0)
+            .map(|(verdict, count)| VerdictCount {
                 badge: verdict_badge(verdict),
-                count: controls_with(&contents.evaluation.controls, verdict),
+                count,
             })
             .collect();
         Report {
