@@ -9,17 +9,17 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{comparable, fixture, rds_evidence, stderr, stdout, workspace_root};
+use common::{comparable, rds_evidence, stderr, stdout, workspace_root};
 use rds_evidence_controls::{ControlVerdict, Verdict};
 
-/// `make demo`'s command, into a temporary bundle.
+/// `make demo`'s command, into a temporary bundle. Run from the workspace with the paths
+/// `make demo` gives, since the report names the recording it replayed.
 fn demo_bundle(home: &std::path::Path) -> (std::path::PathBuf, std::process::Output) {
     let out = home.join("demo-out");
     let output = rds_evidence(home)
-        .args(["collect", "--replay"])
-        .arg(fixture("demo"))
-        .arg("--attestations")
-        .arg(fixture("demo/attestations.toml"))
+        .current_dir(workspace_root())
+        .args(["collect", "--replay", "fixtures/demo"])
+        .args(["--attestations", "fixtures/demo/attestations.toml"])
         .arg("--out")
         .arg(&out)
         .output()
