@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, GlobalCluster};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, instance_resource, judge_each, read_replica, InstancesById,
 };
@@ -13,25 +13,27 @@ use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&MULTI_AZ, &REPLICA_IN_OTHER_AZ, &CROSS_REGION_RECOVERY];
 
-/// A database survives the loss of one availability zone: a standalone primary is Multi-AZ;
-/// a cluster reports Multi-AZ or has instances in at least two zones.
-///
-/// Cluster members are judged on their cluster, never one by one; read replicas follow their
-/// source's availability design.
-pub static MULTI_AZ: Check = Check {
-    id: "rds.database.multi_az",
-    title: "Database is deployed across availability zones",
-    rationale: "A Single-AZ instance, or a cluster whose instances share one zone, is down for \
-                as long as that zone is: a standby or reader in a second zone is the \
-                checklist's baseline against AZ failure (RDS-005, RDS-009). Aurora storage \
-                spans three zones, but compute does not.",
-    remediation: "Modify the instance to Multi-AZ, or add a reader in another availability \
-                  zone to the cluster (it becomes the failover target); or document why the \
-                  workload accepts a single zone.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: multi_az,
-};
+check! {
+    /// A database survives the loss of one availability zone: a standalone primary is Multi-AZ;
+    /// a cluster reports Multi-AZ or has instances in at least two zones.
+    ///
+    /// Cluster members are judged on their cluster, never one by one; read replicas follow their
+    /// source's availability design.
+    pub static MULTI_AZ = Check {
+        id: "rds.database.multi_az",
+        title: "Database is deployed across availability zones",
+        rationale: "A Single-AZ instance, or a cluster whose instances share one zone, is down for \
+                    as long as that zone is: a standby or reader in a second zone is the \
+                    checklist's baseline against AZ failure (RDS-005, RDS-009). Aurora storage \
+                    spans three zones, but compute does not.",
+        remediation: "Modify the instance to Multi-AZ, or add a reader in another availability \
+                      zone to the cluster (it becomes the failover target); or document why the \
+                      workload accepts a single zone.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: multi_az,
+    };
+}
 
 fn multi_az(ctx: &Context) -> Vec<Finding> {
     let mut findings = instance_multi_az(ctx);
@@ -135,21 +137,23 @@ fn cluster_multi_az(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// A database has a failover target in another availability zone of its region: a
-/// same-region read replica of a standalone primary, or a cluster reader, in a different zone
-/// from the primary or writer.
-pub static REPLICA_IN_OTHER_AZ: Check = Check {
-    id: "rds.database.replica_in_other_az",
-    title: "Database has a read replica in another availability zone than the primary",
-    rationale: "RDS-005 accepts a primary with a read replica in a different zone as its \
-                failover target: a replica in the primary's own zone fails with it.",
-    remediation: "Create a read replica (for a cluster, a reader instance with a high promotion \
-                  tier) in another availability zone of the region, and document the promotion \
-                  procedure.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: replica_in_other_az,
-};
+check! {
+    /// A database has a failover target in another availability zone of its region: a
+    /// same-region read replica of a standalone primary, or a cluster reader, in a different zone
+    /// from the primary or writer.
+    pub static REPLICA_IN_OTHER_AZ = Check {
+        id: "rds.database.replica_in_other_az",
+        title: "Database has a read replica in another availability zone than the primary",
+        rationale: "RDS-005 accepts a primary with a read replica in a different zone as its \
+                    failover target: a replica in the primary's own zone fails with it.",
+        remediation: "Create a read replica (for a cluster, a reader instance with a high promotion \
+                      tier) in another availability zone of the region, and document the promotion \
+                      procedure.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: replica_in_other_az,
+    };
+}
 
 fn replica_in_other_az(ctx: &Context) -> Vec<Finding> {
     let mut findings = instance_replica_in_other_az(ctx);
@@ -366,22 +370,24 @@ fn cluster_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// A database can be recovered in another region: a cross-region read replica, cross-region
-/// replication of automated backups, or (clusters) a global database with a cluster in another
-/// region.
-pub static CROSS_REGION_RECOVERY: Check = Check {
-    id: "rds.database.cross_region_recovery",
-    title: "Database has a cross-region replica, global database or backup replication",
-    rationale: "A regional outage takes every zone of the region with it: RDS-005's first use \
-                case is a copy of the data in another region, as a read replica, a global \
-                database secondary or replicated automated backups.",
-    remediation: "Create a cross-region read replica, add a secondary region with Aurora Global \
-                  Database, or enable cross-region replication of automated backups; document \
-                  the recovery procedure and its RPO/RTO.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: cross_region_recovery,
-};
+check! {
+    /// A database can be recovered in another region: a cross-region read replica, cross-region
+    /// replication of automated backups, or (clusters) a global database with a cluster in another
+    /// region.
+    pub static CROSS_REGION_RECOVERY = Check {
+        id: "rds.database.cross_region_recovery",
+        title: "Database has a cross-region replica, global database or backup replication",
+        rationale: "A regional outage takes every zone of the region with it: RDS-005's first use \
+                    case is a copy of the data in another region, as a read replica, a global \
+                    database secondary or replicated automated backups.",
+        remediation: "Create a cross-region read replica, add a secondary region with Aurora Global \
+                      Database, or enable cross-region replication of automated backups; document \
+                      the recovery procedure and its RPO/RTO.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: cross_region_recovery,
+    };
+}
 
 fn cross_region_recovery(ctx: &Context) -> Vec<Finding> {
     let mut findings = instance_cross_region_recovery(ctx);

@@ -2,7 +2,7 @@
 
 use rds_evidence_inventory::rds::{Backup, DbInstance};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, epoch_seconds, instance_resource, judge_each, read_replica,
 };
@@ -14,23 +14,25 @@ pub(crate) static CHECKS: &[&Check] = &[
     &DELETION_PROTECTION,
 ];
 
-/// Automated backups are kept at least `thresholds.min_backup_retention_days`.
-///
-/// Judged on standalone primaries and on clusters; members take their cluster's retention and
-/// read replicas have no automated backups by design.
-pub static BACKUP_RETENTION: Check = Check {
-    id: "rds.database.backup_retention",
-    title: "Automated backups are retained for the minimum number of days",
-    rationale: "Automated backups are what point-in-time recovery restores from; a retention of \
-                0 switches them off, and a short one loses the ability to go back before a \
-                corruption noticed late (RDS-009, REL-002).",
-    remediation: "Set the backup retention period to at least the profile's minimum (modify the \
-                  instance or cluster; applying it does not interrupt the database) and record \
-                  the retention policy agreed with the customer.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: backup_retention,
-};
+check! {
+    /// Automated backups are kept at least `thresholds.min_backup_retention_days`.
+    ///
+    /// Judged on standalone primaries and on clusters; members take their cluster's retention and
+    /// read replicas have no automated backups by design.
+    pub static BACKUP_RETENTION = Check {
+        id: "rds.database.backup_retention",
+        title: "Automated backups are retained for the minimum number of days",
+        rationale: "Automated backups are what point-in-time recovery restores from; a retention of \
+                    0 switches them off, and a short one loses the ability to go back before a \
+                    corruption noticed late (RDS-009, REL-002).",
+        remediation: "Set the backup retention period to at least the profile's minimum (modify the \
+                      instance or cluster; applying it does not interrupt the database) and record \
+                      the retention policy agreed with the customer.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: backup_retention,
+    };
+}
 
 fn backup_retention(ctx: &Context) -> Vec<Finding> {
     let check = &BACKUP_RETENTION;
@@ -75,20 +77,22 @@ fn backup_retention(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Point-in-time recovery reaches close to the time of collection.
-pub static POINT_IN_TIME_RECOVERY_CURRENT: Check = Check {
-    id: "rds.database.point_in_time_recovery_current",
-    title: "Point-in-time recovery is current",
-    rationale: "The latest restorable time is the recovery point a restore would reach now: \
-                when it lags far behind, transaction logs are not being archived and the real \
-                RPO is much worse than the one promised (RDS-009, REL-002).",
-    remediation: "Turn automated backups on; if they are on and the restorable time still lags, \
-                  check the database's events for backup or log-archiving failures (a stopped \
-                  instance stops archiving too) and open a support case if needed.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: point_in_time_recovery_current,
-};
+check! {
+    /// Point-in-time recovery reaches close to the time of collection.
+    pub static POINT_IN_TIME_RECOVERY_CURRENT = Check {
+        id: "rds.database.point_in_time_recovery_current",
+        title: "Point-in-time recovery is current",
+        rationale: "The latest restorable time is the recovery point a restore would reach now: \
+                    when it lags far behind, transaction logs are not being archived and the real \
+                    RPO is much worse than the one promised (RDS-009, REL-002).",
+        remediation: "Turn automated backups on; if they are on and the restorable time still lags, \
+                      check the database's events for backup or log-archiving failures (a stopped \
+                      instance stops archiving too) and open a support case if needed.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: point_in_time_recovery_current,
+    };
+}
 
 fn point_in_time_recovery_current(ctx: &Context) -> Vec<Finding> {
     let check = &POINT_IN_TIME_RECOVERY_CURRENT;
@@ -176,19 +180,21 @@ fn point_in_time_recovery_current(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Deletion protection is on.
-pub static DELETION_PROTECTION: Check = Check {
-    id: "rds.database.deletion_protection",
-    title: "Deletion protection is enabled",
-    rationale: "Without it one API call or console click deletes the database, and with it, by \
-                default, its automated backups: deletion protection forces a deliberate change \
-                first (RDS-009).",
-    remediation: "Enable deletion protection on the instance or cluster (no downtime); disable \
-                  it deliberately, through change control, when a database is retired.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: deletion_protection,
-};
+check! {
+    /// Deletion protection is on.
+    pub static DELETION_PROTECTION = Check {
+        id: "rds.database.deletion_protection",
+        title: "Deletion protection is enabled",
+        rationale: "Without it one API call or console click deletes the database, and with it, by \
+                    default, its automated backups: deletion protection forces a deliberate change \
+                    first (RDS-009).",
+        remediation: "Enable deletion protection on the instance or cluster (no downtime); disable \
+                      it deliberately, through change control, when a database is retired.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: deletion_protection,
+    };
+}
 
 fn deletion_protection(ctx: &Context) -> Vec<Finding> {
     let check = &DELETION_PROTECTION;

@@ -3,7 +3,7 @@
 use rds_evidence_inventory::activity::ChangeEvent;
 use rds_evidence_inventory::Observed;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&NO_CONSOLE_CHANGES];
@@ -11,24 +11,26 @@ pub(crate) static CHECKS: &[&Check] = &[&NO_CONSOLE_CHANGES];
 /// Listed in a finding; the count says how many more there were.
 const EXAMPLES: usize = 10;
 
-/// No RDS change in the change window (`collect --changes-days`, 90 by default) was made from
-/// the AWS Management Console, per region, from CloudTrail's event history.
-///
-/// A change counts as from the console when CloudTrail marks its credentials as a console
-/// session's or its user agent is the console's. Failed calls changed nothing and are not
-/// counted. When the history was truncated (more changes than the tool pages through) and
-/// no console change was among those read, the evidence is insufficient, not a pass.
-pub static NO_CONSOLE_CHANGES: Check = Check {
-    id: "rds.changes.not_from_console",
-    title: "RDS changes are not made from the console",
-    rationale: "REL-001 asks that production changes are automated and not made through the \
-                AWS Management Console: CloudTrail shows who changed which database, and how.",
-    remediation: "Make database changes through infrastructure as code or reviewed scripts; \
-                  restrict console sessions to read-only roles in production accounts.",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    evaluate: no_console_changes,
-};
+check! {
+    /// No RDS change in the change window (`collect --changes-days`, 90 by default) was made from
+    /// the AWS Management Console, per region, from CloudTrail's event history.
+    ///
+    /// A change counts as from the console when CloudTrail marks its credentials as a console
+    /// session's or its user agent is the console's. Failed calls changed nothing and are not
+    /// counted. When the history was truncated (more changes than the tool pages through) and
+    /// no console change was among those read, the evidence is insufficient, not a pass.
+    pub static NO_CONSOLE_CHANGES = Check {
+        id: "rds.changes.not_from_console",
+        title: "RDS changes are not made from the console",
+        rationale: "REL-001 asks that production changes are automated and not made through the \
+                    AWS Management Console: CloudTrail shows who changed which database, and how.",
+        remediation: "Make database changes through infrastructure as code or reviewed scripts; \
+                      restrict console sessions to read-only roles in production accounts.",
+        severity: Severity::Medium,
+        scope: Scope::Region,
+        evaluate: no_console_changes,
+    };
+}
 
 fn no_console_changes(ctx: &Context) -> Vec<Finding> {
     let check = &NO_CONSOLE_CHANGES;

@@ -4,7 +4,7 @@
 use rds_evidence_inventory::iam::UserCredentials;
 use rds_evidence_inventory::Observed;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
@@ -18,21 +18,23 @@ fn account(ctx: &Context) -> Resource {
     Resource::new(Scope::Account, "", &ctx.snapshot.account.id)
 }
 
-/// No policy in use allows every action.
-///
-/// A policy allowing `*` actions fails. A policy that only uses `*` as its resource is
-/// reported as an observation: many read actions support no resource-level permissions.
-pub static NO_WILDCARD_ACTIONS: Check = Check {
-    id: "iam.policies.no_wildcard_actions",
-    title: "No IAM policy in use allows every action",
-    rationale: "ACCT-002 asks for least privilege, with wildcards in Action and Resource \
-                avoided: a policy allowing `*` actions makes its holder an administrator.",
-    remediation: "Replace `Action: \"*\"` with the actions the principal needs; keep \
-                  administrator access on a few break-glass roles behind MFA.",
-    severity: Severity::High,
-    scope: Scope::IamPolicy,
-    evaluate: no_wildcard_actions,
-};
+check! {
+    /// No policy in use allows every action.
+    ///
+    /// A policy allowing `*` actions fails. A policy that only uses `*` as its resource is
+    /// reported as an observation: many read actions support no resource-level permissions.
+    pub static NO_WILDCARD_ACTIONS = Check {
+        id: "iam.policies.no_wildcard_actions",
+        title: "No IAM policy in use allows every action",
+        rationale: "ACCT-002 asks for least privilege, with wildcards in Action and Resource \
+                    avoided: a policy allowing `*` actions makes its holder an administrator.",
+        remediation: "Replace `Action: \"*\"` with the actions the principal needs; keep \
+                      administrator access on a few break-glass roles behind MFA.",
+        severity: Severity::High,
+        scope: Scope::IamPolicy,
+        evaluate: no_wildcard_actions,
+    };
+}
 
 fn no_wildcard_actions(ctx: &Context) -> Vec<Finding> {
     let check = &NO_WILDCARD_ACTIONS;
@@ -95,19 +97,21 @@ fn no_wildcard_actions(ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
-/// People sign in through an identity provider rather than as IAM users.
-pub static FEDERATION: Check = Check {
-    id: "iam.federation.in_use",
-    title: "Access is federated through SAML or OIDC",
-    rationale: "ACCT-002 asks to leverage the customer's existing identities through \
-                federation, so that people use temporary credentials and leave with their \
-                directory account.",
-    remediation: "Connect IAM Identity Center or a SAML/OIDC provider and grant access \
-                  through roles instead of IAM users.",
-    severity: Severity::Medium,
-    scope: Scope::Account,
-    evaluate: federation,
-};
+check! {
+    /// People sign in through an identity provider rather than as IAM users.
+    pub static FEDERATION = Check {
+        id: "iam.federation.in_use",
+        title: "Access is federated through SAML or OIDC",
+        rationale: "ACCT-002 asks to leverage the customer's existing identities through \
+                    federation, so that people use temporary credentials and leave with their \
+                    directory account.",
+        remediation: "Connect IAM Identity Center or a SAML/OIDC provider and grant access \
+                      through roles instead of IAM users.",
+        severity: Severity::Medium,
+        scope: Scope::Account,
+        evaluate: federation,
+    };
+}
 
 fn federation(ctx: &Context) -> Vec<Finding> {
     let check = &FEDERATION;
@@ -171,18 +175,20 @@ fn each_user(
     }
 }
 
-/// Active access keys are younger than the profile's maximum age.
-pub static ACCESS_KEY_AGE: Check = Check {
-    id: "iam.users.access_keys_rotated",
-    title: "IAM users' active access keys are rotated",
-    rationale: "Long-lived keys leak through laptops, repositories and CI logs; ACCT-002 asks \
-                for temporary credentials through roles, and keys that must exist are rotated.",
-    remediation: "Replace the key with a role (or IAM Roles Anywhere); otherwise create a new \
-                  key, switch to it, and deactivate the old one.",
-    severity: Severity::Medium,
-    scope: Scope::IamUser,
-    evaluate: access_key_age,
-};
+check! {
+    /// Active access keys are younger than the profile's maximum age.
+    pub static ACCESS_KEY_AGE = Check {
+        id: "iam.users.access_keys_rotated",
+        title: "IAM users' active access keys are rotated",
+        rationale: "Long-lived keys leak through laptops, repositories and CI logs; ACCT-002 asks \
+                    for temporary credentials through roles, and keys that must exist are rotated.",
+        remediation: "Replace the key with a role (or IAM Roles Anywhere); otherwise create a new \
+                      key, switch to it, and deactivate the old one.",
+        severity: Severity::Medium,
+        scope: Scope::IamUser,
+        evaluate: access_key_age,
+    };
+}
 
 fn access_key_age(ctx: &Context) -> Vec<Finding> {
     let check = &ACCESS_KEY_AGE;
@@ -212,18 +218,20 @@ fn access_key_age(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// Users who can sign in to the console have MFA.
-pub static CONSOLE_MFA: Check = Check {
-    id: "iam.users.console_mfa",
-    title: "IAM users with console access have MFA",
-    rationale: "ACCT-002 asks for dedicated, protected credentials per person: a console \
-                password alone is one phishing email away from the customer's databases.",
-    remediation: "Assign an MFA device to every user with a console password, or remove the \
-                  password and federate.",
-    severity: Severity::High,
-    scope: Scope::IamUser,
-    evaluate: console_mfa,
-};
+check! {
+    /// Users who can sign in to the console have MFA.
+    pub static CONSOLE_MFA = Check {
+        id: "iam.users.console_mfa",
+        title: "IAM users with console access have MFA",
+        rationale: "ACCT-002 asks for dedicated, protected credentials per person: a console \
+                    password alone is one phishing email away from the customer's databases.",
+        remediation: "Assign an MFA device to every user with a console password, or remove the \
+                      password and federate.",
+        severity: Severity::High,
+        scope: Scope::IamUser,
+        evaluate: console_mfa,
+    };
+}
 
 fn console_mfa(ctx: &Context) -> Vec<Finding> {
     let check = &CONSOLE_MFA;

@@ -7,7 +7,7 @@ use rds_evidence_inventory::rds::Storage;
 use rds_evidence_inventory::{Environment, Observed, RegionSnapshot};
 use serde_json::Value;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, instance_resource, is_cluster_member, judge_each,
 };
@@ -20,25 +20,27 @@ pub(crate) static CHECKS: &[&Check] = &[
     &KEYS_SEPARATE_PROD_NONPROD,
 ];
 
-/// Encrypted database storage uses a customer-managed KMS key.
-///
-/// Judges standalone instances (scope `db_instance`) and clusters (scope `db_cluster`); Aurora
-/// members share their cluster's volume and are judged there. Unencrypted storage fails too:
-/// no key at all protects it, so no key policy can be scoped to its life cycle.
-pub static CUSTOMER_MANAGED_KEY: Check = Check {
-    id: "rds.encryption.customer_managed_key",
-    title: "Encrypted database storage uses a customer-managed KMS key",
-    rationale: "The AWS-managed key aws/rds has a fixed policy that lets every principal of \
-                the account use it through RDS: access cannot be restricted per database or \
-                per environment, rotation cannot be controlled, and snapshots encrypted with \
-                it cannot be shared with another account.",
-    remediation: "Create a customer-managed key with a policy scoped to the database's \
-                  environment, copy a snapshot with that key, restore from the copy and cut \
-                  over.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: customer_managed_key,
-};
+check! {
+    /// Encrypted database storage uses a customer-managed KMS key.
+    ///
+    /// Judges standalone instances (scope `db_instance`) and clusters (scope `db_cluster`); Aurora
+    /// members share their cluster's volume and are judged there. Unencrypted storage fails too:
+    /// no key at all protects it, so no key policy can be scoped to its life cycle.
+    pub static CUSTOMER_MANAGED_KEY = Check {
+        id: "rds.encryption.customer_managed_key",
+        title: "Encrypted database storage uses a customer-managed KMS key",
+        rationale: "The AWS-managed key aws/rds has a fixed policy that lets every principal of \
+                    the account use it through RDS: access cannot be restricted per database or \
+                    per environment, rotation cannot be controlled, and snapshots encrypted with \
+                    it cannot be shared with another account.",
+        remediation: "Create a customer-managed key with a policy scoped to the database's \
+                      environment, copy a snapshot with that key, restore from the copy and cut \
+                      over.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: customer_managed_key,
+    };
+}
 
 fn customer_managed_key(ctx: &Context) -> Vec<Finding> {
     let check = &CUSTOMER_MANAGED_KEY;
@@ -128,20 +130,22 @@ fn storage_key_manager(
     }
 }
 
-/// Customer-managed keys rotate their key material automatically.
-pub static KEY_ROTATION_ENABLED: Check = Check {
-    id: "kms.key.rotation_enabled",
-    title: "Customer-managed KMS keys have automatic rotation enabled",
-    rationale: "Rotation limits how much data one key version protects and is what key \
-                management policies usually require; AWS-managed keys rotate on their own, \
-                customer-managed keys only when told to.",
-    remediation: "Enable automatic rotation on the key (kms enable-key-rotation). Keys with \
-                  imported material or in a custom key store cannot rotate automatically: \
-                  rotate them manually and document the procedure.",
-    severity: Severity::Medium,
-    scope: Scope::KmsKey,
-    evaluate: key_rotation_enabled,
-};
+check! {
+    /// Customer-managed keys rotate their key material automatically.
+    pub static KEY_ROTATION_ENABLED = Check {
+        id: "kms.key.rotation_enabled",
+        title: "Customer-managed KMS keys have automatic rotation enabled",
+        rationale: "Rotation limits how much data one key version protects and is what key \
+                    management policies usually require; AWS-managed keys rotate on their own, \
+                    customer-managed keys only when told to.",
+        remediation: "Enable automatic rotation on the key (kms enable-key-rotation). Keys with \
+                      imported material or in a custom key store cannot rotate automatically: \
+                      rotate them manually and document the procedure.",
+        severity: Severity::Medium,
+        scope: Scope::KmsKey,
+        evaluate: key_rotation_enabled,
+    };
+}
 
 fn key_rotation_enabled(ctx: &Context) -> Vec<Finding> {
     let check = &KEY_ROTATION_ENABLED;
@@ -196,19 +200,21 @@ fn key_rotation_enabled(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// No key policy statement lets anyone use the key.
-pub static KEY_POLICY_NOT_PUBLIC: Check = Check {
-    id: "kms.key.policy_not_public",
-    title: "KMS key policies do not allow every principal without a condition",
-    rationale: "A key policy statement that allows Principal \"*\" with no condition lets any \
-                AWS principal, in any account, use the key: encryption then protects nothing \
-                from whoever obtains a copy of the data.",
-    remediation: "Replace the wildcard principal with the account root or named roles, or add \
-                  conditions (kms:CallerAccount, kms:ViaService) that confine it.",
-    severity: Severity::Critical,
-    scope: Scope::KmsKey,
-    evaluate: key_policy_not_public,
-};
+check! {
+    /// No key policy statement lets anyone use the key.
+    pub static KEY_POLICY_NOT_PUBLIC = Check {
+        id: "kms.key.policy_not_public",
+        title: "KMS key policies do not allow every principal without a condition",
+        rationale: "A key policy statement that allows Principal \"*\" with no condition lets any \
+                    AWS principal, in any account, use the key: encryption then protects nothing \
+                    from whoever obtains a copy of the data.",
+        remediation: "Replace the wildcard principal with the account root or named roles, or add \
+                      conditions (kms:CallerAccount, kms:ViaService) that confine it.",
+        severity: Severity::Critical,
+        scope: Scope::KmsKey,
+        evaluate: key_policy_not_public,
+    };
+}
 
 fn key_policy_not_public(ctx: &Context) -> Vec<Finding> {
     let check = &KEY_POLICY_NOT_PUBLIC;
@@ -296,20 +302,22 @@ fn is_wildcard(principal: &Value) -> bool {
     }
 }
 
-/// Production and non-production databases do not share a storage key.
-pub static KEYS_SEPARATE_PROD_NONPROD: Check = Check {
-    id: "kms.keys.separate_prod_nonprod",
-    title: "Production and non-production databases use different KMS keys",
-    rationale: "Whoever may use a key to restore or read a non-production database can then \
-                decrypt every production database and snapshot under the same key; the \
-                checklist asks for key policies per database life cycle.",
-    remediation: "Give production its own customer-managed keys whose policies admit only \
-                  production roles, and re-encrypt the non-production databases (snapshot \
-                  copy with another key, restore, cut over).",
-    severity: Severity::High,
-    scope: Scope::Account,
-    evaluate: keys_separate_prod_nonprod,
-};
+check! {
+    /// Production and non-production databases do not share a storage key.
+    pub static KEYS_SEPARATE_PROD_NONPROD = Check {
+        id: "kms.keys.separate_prod_nonprod",
+        title: "Production and non-production databases use different KMS keys",
+        rationale: "Whoever may use a key to restore or read a non-production database can then \
+                    decrypt every production database and snapshot under the same key; the \
+                    checklist asks for key policies per database life cycle.",
+        remediation: "Give production its own customer-managed keys whose policies admit only \
+                      production roles, and re-encrypt the non-production databases (snapshot \
+                      copy with another key, restore, cut over).",
+        severity: Severity::High,
+        scope: Scope::Account,
+        evaluate: keys_separate_prod_nonprod,
+    };
+}
 
 /// The databases of each environment that use one key.
 #[derive(Default)]

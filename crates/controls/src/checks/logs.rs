@@ -1,27 +1,29 @@
 //! Database logs kept in CloudWatch Logs long enough to analyse (OPE-001, RDS-003).
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::judge_each;
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&LOG_RETENTION];
 
-/// Every RDS log group (`/aws/rds/…`) keeps its logs at least the profile's
-/// `min_log_retention_days`; a group whose logs never expire passes.
-///
-/// That log exports are enabled at all is `rds.database.log_exports`; this check judges what
-/// happens to the exported logs.
-pub static LOG_RETENTION: Check = Check {
-    id: "logs.rds.retention",
-    title: "Exported database logs are retained long enough",
-    rationale: "Logs help to investigate security events and failures only while they exist: a \
-                log group with a short retention deletes the evidence before anyone looks.",
-    remediation: "Set the log group's retention to the policy's period (aws logs \
-                  put-retention-policy --retention-in-days 365), or archive logs elsewhere.",
-    severity: Severity::Low,
-    scope: Scope::LogGroup,
-    evaluate: log_retention,
-};
+check! {
+    /// Every RDS log group (`/aws/rds/…`) keeps its logs at least the profile's
+    /// `min_log_retention_days`; a group whose logs never expire passes.
+    ///
+    /// That log exports are enabled at all is `rds.database.log_exports`; this check judges what
+    /// happens to the exported logs.
+    pub static LOG_RETENTION = Check {
+        id: "logs.rds.retention",
+        title: "Exported database logs are retained long enough",
+        rationale: "Logs help to investigate security events and failures only while they exist: a \
+                    log group with a short retention deletes the evidence before anyone looks.",
+        remediation: "Set the log group's retention to the policy's period (aws logs \
+                      put-retention-policy --retention-in-days 365), or archive logs elsewhere.",
+        severity: Severity::Low,
+        scope: Scope::LogGroup,
+        evaluate: log_retention,
+    };
+}
 
 fn log_retention(ctx: &Context) -> Vec<Finding> {
     let check = &LOG_RETENTION;

@@ -3,7 +3,7 @@
 use rds_evidence_inventory::rds::{EngineVersion, PendingAction};
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, epoch_seconds, instance_resource, judge_each,
 };
@@ -11,25 +11,27 @@ use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&PENDING_MAINTENANCE, &ENGINE_VERSION_SUPPORTED];
 
-/// No required maintenance is past its deadline.
-///
-/// Judges every instance (Aurora members included: operating-system updates are per instance)
-/// and every cluster against the region's pending-maintenance listing. An action whose forced
-/// apply date or auto-apply date has passed at collection is overdue; other pending actions
-/// are reported as observations with their dates.
-pub static PENDING_MAINTENANCE: Check = Check {
-    id: "rds.database.pending_maintenance",
-    title: "Required maintenance is applied before its deadline",
-    rationale: "Security patches and engine updates RDS marks as required are applied by force \
-                at their deadline, in or out of the maintenance window; an overdue action means \
-                patches are not being planned, and the restart comes when RDS decides.",
-    remediation: "Apply the pending actions in a planned window (apply-pending-maintenance-action \
-                  --opt-in-type next-maintenance), and review pending maintenance as part of \
-                  the operations routine.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: pending_maintenance,
-};
+check! {
+    /// No required maintenance is past its deadline.
+    ///
+    /// Judges every instance (Aurora members included: operating-system updates are per instance)
+    /// and every cluster against the region's pending-maintenance listing. An action whose forced
+    /// apply date or auto-apply date has passed at collection is overdue; other pending actions
+    /// are reported as observations with their dates.
+    pub static PENDING_MAINTENANCE = Check {
+        id: "rds.database.pending_maintenance",
+        title: "Required maintenance is applied before its deadline",
+        rationale: "Security patches and engine updates RDS marks as required are applied by force \
+                    at their deadline, in or out of the maintenance window; an overdue action means \
+                    patches are not being planned, and the restart comes when RDS decides.",
+        remediation: "Apply the pending actions in a planned window (apply-pending-maintenance-action \
+                      --opt-in-type next-maintenance), and review pending maintenance as part of \
+                      the operations routine.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: pending_maintenance,
+    };
+}
 
 fn pending_maintenance(ctx: &Context) -> Vec<Finding> {
     let check = &PENDING_MAINTENANCE;
@@ -154,23 +156,25 @@ fn action_facts(action: &PendingAction) -> serde_json::Value {
     })
 }
 
-/// The database runs an engine version RDS still supports.
-///
-/// Judges standalone instances and clusters on `DescribeDBEngineVersions` (deprecated
-/// versions included); cluster members run their cluster's version and are judged there.
-pub static ENGINE_VERSION_SUPPORTED: Check = Check {
-    id: "rds.engine.version_supported",
-    title: "Databases run a supported engine version",
-    rationale: "A deprecated engine version gets no more security fixes and is upgraded by RDS \
-                on its own schedule; a partner's customer should be on a version that is \
-                patched and whose upgrade is planned.",
-    remediation: "Plan and test a major or minor version upgrade to a version RDS lists as \
-                  available (describe-db-engine-versions shows the valid upgrade targets), \
-                  then upgrade in a maintenance window.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: engine_version_supported,
-};
+check! {
+    /// The database runs an engine version RDS still supports.
+    ///
+    /// Judges standalone instances and clusters on `DescribeDBEngineVersions` (deprecated
+    /// versions included); cluster members run their cluster's version and are judged there.
+    pub static ENGINE_VERSION_SUPPORTED = Check {
+        id: "rds.engine.version_supported",
+        title: "Databases run a supported engine version",
+        rationale: "A deprecated engine version gets no more security fixes and is upgraded by RDS \
+                    on its own schedule; a partner's customer should be on a version that is \
+                    patched and whose upgrade is planned.",
+        remediation: "Plan and test a major or minor version upgrade to a version RDS lists as \
+                      available (describe-db-engine-versions shows the valid upgrade targets), \
+                      then upgrade in a maintenance window.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: engine_version_supported,
+    };
+}
 
 fn engine_version_supported(ctx: &Context) -> Vec<Finding> {
     let check = &ENGINE_VERSION_SUPPORTED;

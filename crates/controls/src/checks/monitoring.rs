@@ -3,7 +3,7 @@
 use rds_evidence_inventory::rds::{EventSubscription, MasterUserSecret};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
 };
@@ -19,22 +19,24 @@ pub(crate) static CHECKS: &[&Check] = &[
     &AUTO_MINOR_VERSION_UPGRADE,
 ];
 
-/// Database logs are exported to CloudWatch Logs.
-///
-/// Exports of cluster members are configured on the cluster; read replicas export their own.
-pub static LOG_EXPORTS: Check = Check {
-    id: "rds.database.log_exports",
-    title: "Database logs are exported to CloudWatch Logs",
-    rationale: "Logs kept only on the instance rotate away within days and vanish with it; \
-                exported, they can be retained, searched and alarmed on for security events \
-                and errors (RDS-003, OPE-001).",
-    remediation: "Enable log exports to CloudWatch Logs for the engine's logs (error, audit, \
-                  slow query or postgresql) on the instance or cluster, and set a retention on \
-                  the log groups.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: log_exports,
-};
+check! {
+    /// Database logs are exported to CloudWatch Logs.
+    ///
+    /// Exports of cluster members are configured on the cluster; read replicas export their own.
+    pub static LOG_EXPORTS = Check {
+        id: "rds.database.log_exports",
+        title: "Database logs are exported to CloudWatch Logs",
+        rationale: "Logs kept only on the instance rotate away within days and vanish with it; \
+                    exported, they can be retained, searched and alarmed on for security events \
+                    and errors (RDS-003, OPE-001).",
+        remediation: "Enable log exports to CloudWatch Logs for the engine's logs (error, audit, \
+                      slow query or postgresql) on the instance or cluster, and set a retention on \
+                      the log groups.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: log_exports,
+    };
+}
 
 fn log_exports(ctx: &Context) -> Vec<Finding> {
     let check = &LOG_EXPORTS;
@@ -77,19 +79,21 @@ fn log_exports(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Enhanced Monitoring is on, on every instance (it is set per instance, members included).
-pub static ENHANCED_MONITORING: Check = Check {
-    id: "rds.instance.enhanced_monitoring",
-    title: "Enhanced Monitoring is enabled on the DB instance",
-    rationale: "CloudWatch's hypervisor metrics miss what the operating system sees (processes, \
-                memory, swap, per-disk I/O): workload health KPIs and troubleshooting need it \
-                (OPE-001).",
-    remediation: "Set a monitoring interval (for example 60 seconds) and a monitoring role on \
-                  the instance.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: enhanced_monitoring,
-};
+check! {
+    /// Enhanced Monitoring is on, on every instance (it is set per instance, members included).
+    pub static ENHANCED_MONITORING = Check {
+        id: "rds.instance.enhanced_monitoring",
+        title: "Enhanced Monitoring is enabled on the DB instance",
+        rationale: "CloudWatch's hypervisor metrics miss what the operating system sees (processes, \
+                    memory, swap, per-disk I/O): workload health KPIs and troubleshooting need it \
+                    (OPE-001).",
+        remediation: "Set a monitoring interval (for example 60 seconds) and a monitoring role on \
+                      the instance.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: enhanced_monitoring,
+    };
+}
 
 fn enhanced_monitoring(ctx: &Context) -> Vec<Finding> {
     let check = &ENHANCED_MONITORING;
@@ -117,18 +121,20 @@ fn enhanced_monitoring(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// Performance Insights is on, on every instance (it is set per instance, members included).
-pub static PERFORMANCE_INSIGHTS: Check = Check {
-    id: "rds.instance.performance_insights",
-    title: "Performance Insights is enabled on the DB instance",
-    rationale: "Performance Insights shows database load by wait, SQL and user: without it, a \
-                slowdown can be seen but not explained (OPE-001).",
-    remediation: "Enable Performance Insights on the instance (the free tier keeps 7 days), \
-                  with a customer managed KMS key where the data is sensitive.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: performance_insights,
-};
+check! {
+    /// Performance Insights is on, on every instance (it is set per instance, members included).
+    pub static PERFORMANCE_INSIGHTS = Check {
+        id: "rds.instance.performance_insights",
+        title: "Performance Insights is enabled on the DB instance",
+        rationale: "Performance Insights shows database load by wait, SQL and user: without it, a \
+                    slowdown can be seen but not explained (OPE-001).",
+        remediation: "Enable Performance Insights on the instance (the free tier keeps 7 days), \
+                      with a customer managed KMS key where the data is sensitive.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: performance_insights,
+    };
+}
 
 fn performance_insights(ctx: &Context) -> Vec<Finding> {
     let check = &PERFORMANCE_INSIGHTS;
@@ -164,21 +170,23 @@ fn performance_insights(ctx: &Context) -> Vec<Finding> {
 /// Event categories an operator must hear about: a database that fails or fails over.
 const FAILURE_CATEGORIES: &[&str] = &["failure", "failover"];
 
-/// In every region with databases, an active event subscription notifies of failures and
-/// failovers.
-pub static FAILURE_SUBSCRIPTION: Check = Check {
-    id: "rds.events.failure_subscription",
-    title: "An RDS event subscription notifies of failures and failovers",
-    rationale: "Failover and failure events are how RDS says a database went down or changed \
-                roles: without a subscription nobody is told, and the disaster recovery \
-                procedure has no trigger (RDS-009, OPE-001).",
-    remediation: "Create an RDS event subscription to an SNS topic for source type db-instance \
-                  and/or db-cluster with the failure and failover categories (or all), and make \
-                  sure the topic has subscribers.",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    evaluate: failure_subscription,
-};
+check! {
+    /// In every region with databases, an active event subscription notifies of failures and
+    /// failovers.
+    pub static FAILURE_SUBSCRIPTION = Check {
+        id: "rds.events.failure_subscription",
+        title: "An RDS event subscription notifies of failures and failovers",
+        rationale: "Failover and failure events are how RDS says a database went down or changed \
+                    roles: without a subscription nobody is told, and the disaster recovery \
+                    procedure has no trigger (RDS-009, OPE-001).",
+        remediation: "Create an RDS event subscription to an SNS topic for source type db-instance \
+                      and/or db-cluster with the failure and failover categories (or all), and make \
+                      sure the topic has subscribers.",
+        severity: Severity::Medium,
+        scope: Scope::Region,
+        evaluate: failure_subscription,
+    };
+}
 
 fn failure_subscription(ctx: &Context) -> Vec<Finding> {
     let check = &FAILURE_SUBSCRIPTION;
@@ -325,23 +333,25 @@ impl<'a> Databases<'a> {
 /// Only these engines accept IAM database authentication.
 const IAM_AUTH_ENGINES: &[&str] = &["mysql", "mariadb", "postgres", "aurora"];
 
-/// IAM database authentication is enabled.
-///
-/// Members take it from their cluster. Engines that do not offer it (Oracle, SQL Server, Db2)
-/// are not applicable.
-pub static IAM_AUTHENTICATION: Check = Check {
-    id: "rds.database.iam_authentication",
-    title: "IAM database authentication is enabled",
-    rationale: "IAM authentication replaces long-lived database passwords with short-lived \
-                tokens tied to IAM identities, so access is granted, rotated and revoked in \
-                one place and logged by CloudTrail (RDS-003).",
-    remediation: "Enable IAM database authentication on the instance or cluster, then grant \
-                  the rds_iam role (PostgreSQL) or the AWSAuthenticationPlugin (MySQL) to the \
-                  users that should use it.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: iam_authentication,
-};
+check! {
+    /// IAM database authentication is enabled.
+    ///
+    /// Members take it from their cluster. Engines that do not offer it (Oracle, SQL Server, Db2)
+    /// are not applicable.
+    pub static IAM_AUTHENTICATION = Check {
+        id: "rds.database.iam_authentication",
+        title: "IAM database authentication is enabled",
+        rationale: "IAM authentication replaces long-lived database passwords with short-lived \
+                    tokens tied to IAM identities, so access is granted, rotated and revoked in \
+                    one place and logged by CloudTrail (RDS-003).",
+        remediation: "Enable IAM database authentication on the instance or cluster, then grant \
+                      the rds_iam role (PostgreSQL) or the AWSAuthenticationPlugin (MySQL) to the \
+                      users that should use it.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: iam_authentication,
+    };
+}
 
 fn iam_authentication(ctx: &Context) -> Vec<Finding> {
     let check = &IAM_AUTHENTICATION;
@@ -402,20 +412,22 @@ fn iam_authentication(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// The master user password is managed by RDS in Secrets Manager.
-pub static MANAGED_MASTER_PASSWORD: Check = Check {
-    id: "rds.database.managed_master_password",
-    title: "The master user password is managed in Secrets Manager by RDS",
-    rationale: "With RDS managing the master password in Secrets Manager, nobody needs to know \
-                it, it is rotated automatically and every retrieval is logged; a password set \
-                by hand lives wherever it was written down (RDS-003).",
-    remediation: "Modify the instance or cluster with ManageMasterUserPassword (optionally with \
-                  a customer managed KMS key), and have applications and people retrieve the \
-                  secret instead of a stored copy.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: managed_master_password,
-};
+check! {
+    /// The master user password is managed by RDS in Secrets Manager.
+    pub static MANAGED_MASTER_PASSWORD = Check {
+        id: "rds.database.managed_master_password",
+        title: "The master user password is managed in Secrets Manager by RDS",
+        rationale: "With RDS managing the master password in Secrets Manager, nobody needs to know \
+                    it, it is rotated automatically and every retrieval is logged; a password set \
+                    by hand lives wherever it was written down (RDS-003).",
+        remediation: "Modify the instance or cluster with ManageMasterUserPassword (optionally with \
+                      a customer managed KMS key), and have applications and people retrieve the \
+                      secret instead of a stored copy.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: managed_master_password,
+    };
+}
 
 fn managed_master_password(ctx: &Context) -> Vec<Finding> {
     let check = &MANAGED_MASTER_PASSWORD;
@@ -488,19 +500,21 @@ fn managed_master_password(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Automatic minor version upgrades are on, on every instance (the flag is per instance;
-/// clusters may not report one).
-pub static AUTO_MINOR_VERSION_UPGRADE: Check = Check {
-    id: "rds.instance.auto_minor_version_upgrade",
-    title: "Automatic minor version upgrades are enabled",
-    rationale: "Minor versions carry security and bug fixes: applied automatically in the \
-                maintenance window, the engine does not drift onto unpatched versions (RDS-003).",
-    remediation: "Enable auto minor version upgrade on the instance, or document the process \
-                  that applies minor versions on a schedule instead.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: auto_minor_version_upgrade,
-};
+check! {
+    /// Automatic minor version upgrades are on, on every instance (the flag is per instance;
+    /// clusters may not report one).
+    pub static AUTO_MINOR_VERSION_UPGRADE = Check {
+        id: "rds.instance.auto_minor_version_upgrade",
+        title: "Automatic minor version upgrades are enabled",
+        rationale: "Minor versions carry security and bug fixes: applied automatically in the \
+                    maintenance window, the engine does not drift onto unpatched versions (RDS-003).",
+        remediation: "Enable auto minor version upgrade on the instance, or document the process \
+                      that applies minor versions on a schedule instead.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: auto_minor_version_upgrade,
+    };
+}
 
 fn auto_minor_version_upgrade(ctx: &Context) -> Vec<Finding> {
     let check = &AUTO_MINOR_VERSION_UPGRADE;

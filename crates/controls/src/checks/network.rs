@@ -6,7 +6,7 @@ use rds_evidence_inventory::network::{
 use rds_evidence_inventory::rds::DbSubnetGroup;
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{cluster_resource, instance_resource, judge_each};
 use crate::Context;
 
@@ -18,25 +18,27 @@ pub(crate) static CHECKS: &[&Check] = &[
     &VPC_FLOW_LOGS_ENABLED,
 ];
 
-/// A DB instance cannot be reached from the internet.
-///
-/// Public means three things at once: the publicly-accessible flag is on, a security group of
-/// the instance admits TCP on the database port from `0.0.0.0/0` or `::/0`, and a subnet of
-/// its DB subnet group has a default route to an internet gateway. A NAT route is not public,
-/// and neither is the flag alone. Aurora members are judged here, each on its own flag.
-pub static INSTANCE_NOT_PUBLICLY_REACHABLE: Check = Check {
-    id: "rds.instance.not_publicly_reachable",
-    title: "DB instance is not reachable from the internet",
-    rationale: "A database with a public address, an internet-facing security group rule on \
-                its port and a route to an internet gateway can be probed and brute-forced \
-                by anyone; databases belong behind the application tier.",
-    remediation: "Turn off PubliclyAccessible (modify-db-instance --no-publicly-accessible), \
-                  remove 0.0.0.0/0 and ::/0 ingress on the database port from its security \
-                  groups, and place it in a DB subnet group of private subnets.",
-    severity: Severity::Critical,
-    scope: Scope::DbInstance,
-    evaluate: instance_not_publicly_reachable,
-};
+check! {
+    /// A DB instance cannot be reached from the internet.
+    ///
+    /// Public means three things at once: the publicly-accessible flag is on, a security group of
+    /// the instance admits TCP on the database port from `0.0.0.0/0` or `::/0`, and a subnet of
+    /// its DB subnet group has a default route to an internet gateway. A NAT route is not public,
+    /// and neither is the flag alone. Aurora members are judged here, each on its own flag.
+    pub static INSTANCE_NOT_PUBLICLY_REACHABLE = Check {
+        id: "rds.instance.not_publicly_reachable",
+        title: "DB instance is not reachable from the internet",
+        rationale: "A database with a public address, an internet-facing security group rule on \
+                    its port and a route to an internet gateway can be probed and brute-forced \
+                    by anyone; databases belong behind the application tier.",
+        remediation: "Turn off PubliclyAccessible (modify-db-instance --no-publicly-accessible), \
+                      remove 0.0.0.0/0 and ::/0 ingress on the database port from its security \
+                      groups, and place it in a DB subnet group of private subnets.",
+        severity: Severity::Critical,
+        scope: Scope::DbInstance,
+        evaluate: instance_not_publicly_reachable,
+    };
+}
 
 fn instance_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
     let check = &INSTANCE_NOT_PUBLICLY_REACHABLE;
@@ -63,22 +65,24 @@ fn instance_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// A Multi-AZ DB cluster cannot be reached from the internet.
-///
-/// Same three conditions as `rds.instance.not_publicly_reachable`, on the cluster's own flag.
-/// Aurora clusters carry no flag of their own: their members are judged one by one.
-pub static CLUSTER_NOT_PUBLICLY_REACHABLE: Check = Check {
-    id: "rds.cluster.not_publicly_reachable",
-    title: "Multi-AZ DB cluster is not reachable from the internet",
-    rationale: "A Multi-AZ DB cluster's publicly-accessible setting applies to all its \
-                instances; with an open security group and an internet route, every one of \
-                them can be probed from the internet.",
-    remediation: "Turn off PubliclyAccessible on the cluster, remove 0.0.0.0/0 and ::/0 \
-                  ingress on the database port, and use a DB subnet group of private subnets.",
-    severity: Severity::Critical,
-    scope: Scope::DbCluster,
-    evaluate: cluster_not_publicly_reachable,
-};
+check! {
+    /// A Multi-AZ DB cluster cannot be reached from the internet.
+    ///
+    /// Same three conditions as `rds.instance.not_publicly_reachable`, on the cluster's own flag.
+    /// Aurora clusters carry no flag of their own: their members are judged one by one.
+    pub static CLUSTER_NOT_PUBLICLY_REACHABLE = Check {
+        id: "rds.cluster.not_publicly_reachable",
+        title: "Multi-AZ DB cluster is not reachable from the internet",
+        rationale: "A Multi-AZ DB cluster's publicly-accessible setting applies to all its \
+                    instances; with an open security group and an internet route, every one of \
+                    them can be probed from the internet.",
+        remediation: "Turn off PubliclyAccessible on the cluster, remove 0.0.0.0/0 and ::/0 \
+                      ingress on the database port, and use a DB subnet group of private subnets.",
+        severity: Severity::Critical,
+        scope: Scope::DbCluster,
+        evaluate: cluster_not_publicly_reachable,
+    };
+}
 
 fn cluster_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
     let check = &CLUSTER_NOT_PUBLICLY_REACHABLE;
@@ -349,24 +353,26 @@ fn peer_text(peer: &Peer) -> &str {
     }
 }
 
-/// The network ACLs of a DB's subnets deny inbound TCP to its port from the whole internet.
-///
-/// A subnet without an explicit association uses its VPC's default NACL, which allows all
-/// traffic unless it was edited. Entries are applied in rule-number order, first match wins,
-/// for IPv4 (`0.0.0.0/0`) and IPv6 (`::/0`) alike.
-pub static NACL_DB_PORT_RESTRICTED: Check = Check {
-    id: "network.nacl.db_port_restricted",
-    title: "Network ACLs deny internet traffic to the database port",
-    rationale: "A network ACL is the subnet-level second layer behind security groups: when a \
-                security group is opened by mistake, a NACL that denies the database port \
-                from the internet still stops the traffic.",
-    remediation: "Associate the DB subnets with a dedicated network ACL that allows the \
-                  database port only from the application subnets' CIDRs and denies it from \
-                  0.0.0.0/0 and ::/0.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: nacl_db_port_restricted,
-};
+check! {
+    /// The network ACLs of a DB's subnets deny inbound TCP to its port from the whole internet.
+    ///
+    /// A subnet without an explicit association uses its VPC's default NACL, which allows all
+    /// traffic unless it was edited. Entries are applied in rule-number order, first match wins,
+    /// for IPv4 (`0.0.0.0/0`) and IPv6 (`::/0`) alike.
+    pub static NACL_DB_PORT_RESTRICTED = Check {
+        id: "network.nacl.db_port_restricted",
+        title: "Network ACLs deny internet traffic to the database port",
+        rationale: "A network ACL is the subnet-level second layer behind security groups: when a \
+                    security group is opened by mistake, a NACL that denies the database port \
+                    from the internet still stops the traffic.",
+        remediation: "Associate the DB subnets with a dedicated network ACL that allows the \
+                      database port only from the application subnets' CIDRs and denies it from \
+                      0.0.0.0/0 and ::/0.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: nacl_db_port_restricted,
+    };
+}
 
 fn nacl_db_port_restricted(ctx: &Context) -> Vec<Finding> {
     let check = &NACL_DB_PORT_RESTRICTED;
@@ -505,19 +511,21 @@ fn entry_cidr(entry: &NaclEntry) -> &str {
         .unwrap_or("?")
 }
 
-/// A DB instance does not use its VPC's default security group.
-pub static DEFAULT_SECURITY_GROUP_UNUSED: Check = Check {
-    id: "network.security_group.default_unused",
-    title: "DB instance does not use the VPC's default security group",
-    rationale: "The default security group is shared by everything launched without an \
-                explicit group and admits all traffic from its own members: a database in it \
-                is open to unrelated resources.",
-    remediation: "Create a dedicated security group that admits the database port only from \
-                  the application's security group, attach it, and detach `default`.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: default_security_group_unused,
-};
+check! {
+    /// A DB instance does not use its VPC's default security group.
+    pub static DEFAULT_SECURITY_GROUP_UNUSED = Check {
+        id: "network.security_group.default_unused",
+        title: "DB instance does not use the VPC's default security group",
+        rationale: "The default security group is shared by everything launched without an \
+                    explicit group and admits all traffic from its own members: a database in it \
+                    is open to unrelated resources.",
+        remediation: "Create a dedicated security group that admits the database port only from \
+                      the application's security group, attach it, and detach `default`.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: default_security_group_unused,
+    };
+}
 
 fn default_security_group_unused(ctx: &Context) -> Vec<Finding> {
     let check = &DEFAULT_SECURITY_GROUP_UNUSED;
@@ -576,20 +584,22 @@ fn default_security_group_unused(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// Every VPC that hosts a database has an active VPC flow log.
-///
-/// Only flow logs on the VPC itself count; subnet or interface flow logs cover part of it.
-pub static VPC_FLOW_LOGS_ENABLED: Check = Check {
-    id: "network.vpc.flow_logs_enabled",
-    title: "VPC flow logs are enabled for database VPCs",
-    rationale: "Flow logs record who connected to the database subnets and who was refused: \
-                the evidence needed to investigate an intrusion or prove that none happened.",
-    remediation: "Create a flow log on the VPC (create-flow-logs --resource-type VPC) to \
-                  CloudWatch Logs or S3, capturing at least REJECT, preferably ALL, traffic.",
-    severity: Severity::Medium,
-    scope: Scope::Vpc,
-    evaluate: vpc_flow_logs_enabled,
-};
+check! {
+    /// Every VPC that hosts a database has an active VPC flow log.
+    ///
+    /// Only flow logs on the VPC itself count; subnet or interface flow logs cover part of it.
+    pub static VPC_FLOW_LOGS_ENABLED = Check {
+        id: "network.vpc.flow_logs_enabled",
+        title: "VPC flow logs are enabled for database VPCs",
+        rationale: "Flow logs record who connected to the database subnets and who was refused: \
+                    the evidence needed to investigate an intrusion or prove that none happened.",
+        remediation: "Create a flow log on the VPC (create-flow-logs --resource-type VPC) to \
+                      CloudWatch Logs or S3, capturing at least REJECT, preferably ALL, traffic.",
+        severity: Severity::Medium,
+        scope: Scope::Vpc,
+        evaluate: vpc_flow_logs_enabled,
+    };
+}
 
 fn vpc_flow_logs_enabled(ctx: &Context) -> Vec<Finding> {
     let check = &VPC_FLOW_LOGS_ENABLED;

@@ -5,7 +5,7 @@ use rds_evidence_inventory::rds::Tags;
 use rds_evidence_inventory::services::Alarm;
 use rds_evidence_inventory::Observed;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{cluster_resource, each_database, judge_each};
 use crate::Context;
 
@@ -17,18 +17,20 @@ pub(crate) static CHECKS: &[&Check] = &[
     &KPI_ALARMS,
 ];
 
-/// Secrets belonging to databases rotate automatically.
-pub static SECRET_ROTATION: Check = Check {
-    id: "secretsmanager.secret.rotation_enabled",
-    title: "Database secrets rotate automatically",
-    rationale: "RDS-003 asks how passwords are stored, retrieved and rotated for people and \
-                applications: a secret that never rotates is a password that never changes.",
-    remediation: "Turn on rotation for the secret (RDS-managed master secrets rotate by \
-                  default every 7 days; others need a rotation function).",
-    severity: Severity::Medium,
-    scope: Scope::Secret,
-    evaluate: secret_rotation,
-};
+check! {
+    /// Secrets belonging to databases rotate automatically.
+    pub static SECRET_ROTATION = Check {
+        id: "secretsmanager.secret.rotation_enabled",
+        title: "Database secrets rotate automatically",
+        rationale: "RDS-003 asks how passwords are stored, retrieved and rotated for people and \
+                    applications: a secret that never rotates is a password that never changes.",
+        remediation: "Turn on rotation for the secret (RDS-managed master secrets rotate by \
+                      default every 7 days; others need a rotation function).",
+        severity: Severity::Medium,
+        scope: Scope::Secret,
+        evaluate: secret_rotation,
+    };
+}
 
 fn secret_rotation(ctx: &Context) -> Vec<Finding> {
     let check = &SECRET_ROTATION;
@@ -62,21 +64,23 @@ fn secret_rotation(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// Each database is protected by AWS Backup.
-///
-/// Covered when a backup plan's selection names the database's ARN (or a wildcard matching
-/// it), or AWS Backup holds recovery points for it.
-pub static BACKUP_COVERAGE: Check = Check {
-    id: "backup.database.covered",
-    title: "Databases are covered by an AWS Backup plan",
-    rationale: "RDS-009 asks for a backup policy: automated backups expire with the \
-                database's retention and are deleted with it, while AWS Backup keeps \
-                independent, policy-driven recovery points (and can copy them away).",
-    remediation: "Add the database to a backup plan's resource selection, by ARN or by tag.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: backup_coverage,
-};
+check! {
+    /// Each database is protected by AWS Backup.
+    ///
+    /// Covered when a backup plan's selection names the database's ARN (or a wildcard matching
+    /// it), or AWS Backup holds recovery points for it.
+    pub static BACKUP_COVERAGE = Check {
+        id: "backup.database.covered",
+        title: "Databases are covered by an AWS Backup plan",
+        rationale: "RDS-009 asks for a backup policy: automated backups expire with the \
+                    database's retention and are deleted with it, while AWS Backup keeps \
+                    independent, policy-driven recovery points (and can copy them away).",
+        remediation: "Add the database to a backup plan's resource selection, by ARN or by tag.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: backup_coverage,
+    };
+}
 
 fn backup_coverage(ctx: &Context) -> Vec<Finding> {
     let check = &BACKUP_COVERAGE;
@@ -149,18 +153,20 @@ fn tag_matches(condition: &str, tags: &Tags) -> bool {
         .is_some_and(|(key, value)| tags.get(key).is_some_and(|v| v == value))
 }
 
-/// Aurora clusters scale their readers automatically.
-pub static REPLICA_AUTOSCALING: Check = Check {
-    id: "rds.cluster.replica_autoscaling",
-    title: "Aurora clusters auto-scale their replicas",
-    rationale: "RDS-005 accepts auto scaling of read replicas as a deployment use case: \
-                readers follow demand instead of being sized for the peak.",
-    remediation: "Register the cluster's ReadReplicaCount with Application Auto Scaling and \
-                  attach a target-tracking policy (e.g. on average reader CPU).",
-    severity: Severity::Low,
-    scope: Scope::DbCluster,
-    evaluate: replica_autoscaling,
-};
+check! {
+    /// Aurora clusters scale their readers automatically.
+    pub static REPLICA_AUTOSCALING = Check {
+        id: "rds.cluster.replica_autoscaling",
+        title: "Aurora clusters auto-scale their replicas",
+        rationale: "RDS-005 accepts auto scaling of read replicas as a deployment use case: \
+                    readers follow demand instead of being sized for the peak.",
+        remediation: "Register the cluster's ReadReplicaCount with Application Auto Scaling and \
+                      attach a target-tracking policy (e.g. on average reader CPU).",
+        severity: Severity::Low,
+        scope: Scope::DbCluster,
+        evaluate: replica_autoscaling,
+    };
+}
 
 fn replica_autoscaling(ctx: &Context) -> Vec<Finding> {
     let check = &REPLICA_AUTOSCALING;
@@ -225,19 +231,21 @@ const IAC_TAG_KEYS: &[&str] = &[
 /// Values of a `ManagedBy`-style tag that name an IaC tool.
 const IAC_TOOLS: &[&str] = &["terraform", "cloudformation", "cdk", "pulumi", "opentofu"];
 
-/// Each database is managed by infrastructure as code.
-pub static INFRASTRUCTURE_AS_CODE: Check = Check {
-    id: "iac.database.managed",
-    title: "Databases are managed by infrastructure as code",
-    rationale: "REL-001 asks for automated infrastructure changes: a database created and \
-                changed by CloudFormation, CDK or Terraform can be reviewed, repeated and \
-                rolled back; one built in the console cannot.",
-    remediation: "Import the database into a CloudFormation stack (or Terraform state) and \
-                  make further changes there.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: infrastructure_as_code,
-};
+check! {
+    /// Each database is managed by infrastructure as code.
+    pub static INFRASTRUCTURE_AS_CODE = Check {
+        id: "iac.database.managed",
+        title: "Databases are managed by infrastructure as code",
+        rationale: "REL-001 asks for automated infrastructure changes: a database created and \
+                    changed by CloudFormation, CDK or Terraform can be reviewed, repeated and \
+                    rolled back; one built in the console cannot.",
+        remediation: "Import the database into a CloudFormation stack (or Terraform state) and \
+                      make further changes there.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: infrastructure_as_code,
+    };
+}
 
 fn infrastructure_as_code(ctx: &Context) -> Vec<Finding> {
     let check = &INFRASTRUCTURE_AS_CODE;
@@ -289,19 +297,21 @@ fn infrastructure_as_code(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// Each database has at least one alarm on an RDS metric that notifies someone.
-pub static KPI_ALARMS: Check = Check {
-    id: "cloudwatch.database.kpi_alarms",
-    title: "Databases have CloudWatch alarms that notify someone",
-    rationale: "OPE-001 asks for thresholds on operational metrics that raise alerts: an \
-                alarm without actions, or no alarm, means a full disk or a CPU at 100 % is \
-                found by users first.",
-    remediation: "Create alarms on CPUUtilization, FreeStorageSpace, FreeableMemory and \
-                  DatabaseConnections for the database, with an SNS action.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: kpi_alarms,
-};
+check! {
+    /// Each database has at least one alarm on an RDS metric that notifies someone.
+    pub static KPI_ALARMS = Check {
+        id: "cloudwatch.database.kpi_alarms",
+        title: "Databases have CloudWatch alarms that notify someone",
+        rationale: "OPE-001 asks for thresholds on operational metrics that raise alerts: an \
+                    alarm without actions, or no alarm, means a full disk or a CPU at 100 % is \
+                    found by users first.",
+        remediation: "Create alarms on CPUUtilization, FreeStorageSpace, FreeableMemory and \
+                      DatabaseConnections for the database, with an SNS action.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: kpi_alarms,
+    };
+}
 
 fn kpi_alarms(ctx: &Context) -> Vec<Finding> {
     let check = &KPI_ALARMS;

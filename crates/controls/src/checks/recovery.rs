@@ -1,6 +1,6 @@
 //! Recovery objectives: what each database's configuration allows, against what was declared.
 
-use crate::check::{Check, Finding, Outcome, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
 };
@@ -8,27 +8,29 @@ use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&RECOVERY_OBJECTIVES];
 
-/// Estimated RPO and RTO per database, compared with the targets in the attestations.
-///
-/// The estimate follows the database's configuration, for the loss of an availability zone:
-/// a synchronous standby (Multi-AZ, or an Aurora cluster) loses nothing and fails over in about
-/// two minutes; otherwise a cross-region replica loses seconds and is promoted in about fifteen
-/// minutes; otherwise point-in-time recovery loses up to five minutes (the log upload interval)
-/// and a restore takes about an hour; without backups there is no recovery point at all.
-/// Without declared targets the estimates are reported as observations.
-pub static RECOVERY_OBJECTIVES: Check = Check {
-    id: "rds.database.recovery_objectives",
-    title: "Each database's configuration meets the declared RPO and RTO",
-    rationale: "REL-002 and RDS-009 ask for RPO and RTO targets and an architecture that meets \
-                them; the configuration bounds what recovery can achieve whatever the runbook \
-                says.",
-    remediation: "Declare targets in the attestations file ([targets] rpo_minutes, \
-                  rto_minutes); where a database misses them, add Multi-AZ, a replica, or \
-                  backups with point-in-time recovery.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: recovery_objectives,
-};
+check! {
+    /// Estimated RPO and RTO per database, compared with the targets in the attestations.
+    ///
+    /// The estimate follows the database's configuration, for the loss of an availability zone:
+    /// a synchronous standby (Multi-AZ, or an Aurora cluster) loses nothing and fails over in about
+    /// two minutes; otherwise a cross-region replica loses seconds and is promoted in about fifteen
+    /// minutes; otherwise point-in-time recovery loses up to five minutes (the log upload interval)
+    /// and a restore takes about an hour; without backups there is no recovery point at all.
+    /// Without declared targets the estimates are reported as observations.
+    pub static RECOVERY_OBJECTIVES = Check {
+        id: "rds.database.recovery_objectives",
+        title: "Each database's configuration meets the declared RPO and RTO",
+        rationale: "REL-002 and RDS-009 ask for RPO and RTO targets and an architecture that meets \
+                    them; the configuration bounds what recovery can achieve whatever the runbook \
+                    says.",
+        remediation: "Declare targets in the attestations file ([targets] rpo_minutes, \
+                      rto_minutes); where a database misses them, add Multi-AZ, a replica, or \
+                      backups with point-in-time recovery.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: recovery_objectives,
+    };
+}
 
 /// Minutes lost and minutes to recover, or `None` for RPO when nothing can be recovered.
 struct Estimate {
