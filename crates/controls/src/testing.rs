@@ -214,6 +214,7 @@ pub fn kms_key(name: &str) -> rds_evidence_inventory::kms::KmsKey {
             key_spec: Some("SYMMETRIC_DEFAULT".to_owned()),
             multi_region: Some(false),
             created_at: None,
+            custom_key_store_id: None,
         }),
         aliases: Observed::Value(Vec::new()),
         policy: Observed::Value(policy.to_owned()),
