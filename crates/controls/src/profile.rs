@@ -50,6 +50,11 @@ pub struct Thresholds {
     pub rightsizing_cpu_p95_percent: f64,
     /// RDS log groups must keep logs at least this long (never expiring passes).
     pub min_log_retention_days: i32,
+    /// An IPv4 CIDR block with public addresses and a prefix no longer than this is the
+    /// internet (`/8`: `0.0.0.0/1` is, an office's `/32` is not).
+    pub internet_ipv4_max_prefix: u8,
+    /// The same for IPv6.
+    pub internet_ipv6_max_prefix: u8,
 }
 
 impl Default for Thresholds {
@@ -83,6 +88,8 @@ impl Default for Thresholds {
             min_storage_headroom_days: 30,
             rightsizing_cpu_p95_percent: 20.0,
             min_log_retention_days: 365,
+            internet_ipv4_max_prefix: 8,
+            internet_ipv6_max_prefix: 16,
         }
     }
 }

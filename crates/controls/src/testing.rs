@@ -314,6 +314,7 @@ pub fn networked(instances: Vec<DbInstance>) -> Snapshot {
             destination: None,
             status: Some("ACTIVE".to_owned()),
         }]),
+        prefix_lists: Vec::new(),
     };
     snapshot(vec![east])
 }

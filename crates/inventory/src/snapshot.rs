@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::activity::{ChangeHistory, DbMetrics, LogGroup, ReplicationTask};
 use crate::governance::AccountWide;
 use crate::kms::KmsKey;
-use crate::network::{FlowLog, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc};
+use crate::network::{FlowLog, NetworkAcl, PrefixList, RouteTable, SecurityGroup, Subnet, Vpc};
 use crate::rds::{
     Certificate, DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EngineVersion,
     EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
@@ -157,9 +157,26 @@ pub struct Network {
     pub network_acls: Observed<Vec<NetworkAcl>>,
     pub security_groups: Observed<Vec<SecurityGroup>>,
     pub flow_logs: Observed<Vec<FlowLog>>,
+    /// The managed prefix lists the security groups' inbound rules name, with their entries.
+    #[serde(default)]
+    pub prefix_lists: Vec<PrefixList>,
 }
 
 impl RegionSnapshot {
+    /// The DB subnet group an instance is placed in: its own, or, for an Aurora or Multi-AZ DB
+    /// cluster member that reports none, its cluster's.
+    pub fn subnet_group_of<'a>(&'a self, instance: &'a DbInstance) -> Option<&'a str> {
+        instance.subnet_group.as_deref().or_else(|| {
+            let cluster = instance.cluster_identifier.as_deref()?;
+            self.db_clusters
+                .value()?
+                .iter()
+                .find(|c| c.identifier == cluster)?
+                .subnet_group
+                .as_deref()
+        })
+    }
+
     /// A region where every listing was read and found empty.
     pub fn empty(region: &str) -> RegionSnapshot {
         RegionSnapshot {
@@ -242,6 +259,7 @@ impl Network {
             network_acls: Observed::Value(Vec::new()),
             security_groups: Observed::Value(Vec::new()),
             flow_logs: Observed::Value(Vec::new()),
+            prefix_lists: Vec::new(),
         }
     }
 }
@@ -356,6 +374,12 @@ impl RegionSnapshot {
             network.security_groups.unavailable(),
         );
         push("flow_logs".into(), network.flow_logs.unavailable());
+        for list in &network.prefix_lists {
+            push(
+                format!("entries of prefix list {}", list.id),
+                list.entries.unavailable(),
+            );
+        }
         push("secrets".into(), self.secrets.unavailable());
         push("backup plans".into(), self.backup.plans.unavailable());
         for plan in self.backup.plans.value().into_iter().flatten() {

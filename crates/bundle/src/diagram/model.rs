@@ -295,7 +295,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn add_instance(&mut self, instance: &'a DbInstance) {
         let id = instance_id(&instance.identifier);
-        let group = self.subnets.group(instance.subnet_group.as_deref());
+        let group = self.subnets.group(self.region.subnet_group_of(instance));
         let vpc = instance
             .vpc_id
             .clone()

@@ -90,7 +90,8 @@ check! {
     /// makes the region insufficient evidence, unless a shared subnet is already proven between
     /// known production and non-production databases. Sharing a VPC while keeping separate
     /// subnets passes, with the shared VPCs named: inside a VPC only security groups and NACLs
-    /// then separate the two.
+    /// then separate the two. A cluster member that reports no DB subnet group is placed in its
+    /// cluster's.
     pub static NETWORK_PROD_NONPROD_SEPARATED = Check {
         id: "segregation.network.prod_nonprod_separated",
         title: "Production and non-production databases do not share subnets",
@@ -112,7 +113,7 @@ fn network_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
         let mut vpcs: BTreeMap<&str, Sharing> = BTreeMap::new();
         let mut unknown = Vec::new();
         for (production, db) in sides.judged() {
-            let group = subnet_group(region, db.subnet_group.as_deref());
+            let group = subnet_group(region, region.subnet_group_of(db));
             match &group {
                 Ok(group) => {
                     for subnet in &group.subnets {
