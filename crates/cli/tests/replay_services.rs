@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use common::{collect_snapshot, fixture, rds_evidence};
 use rds_evidence_inventory::services::{
     BackupRule, BackupSelection, BackupVault, ProtectedResource, Secret, StackResource,
+    TagCondition,
 };
 use rds_evidence_inventory::{CallOutcome, Observed, RegionSnapshot, Snapshot};
 
@@ -182,19 +183,37 @@ fn backup_plan_with_rules_and_both_kinds_of_selection() {
             BackupSelection {
                 name: "orders-database".into(),
                 resources: vec![arn("rds", "db:orders-pg")],
-                tag_conditions: Vec::new(),
+                list_of_tags: Vec::new(),
                 not_resources: Vec::new(),
+                conditions: Vec::new(),
             },
             BackupSelection {
                 name: "tagged-daily".into(),
                 resources: vec![format!("arn:aws:rds:*:{ACCOUNT}:db:*")],
-                tag_conditions: vec!["backup=daily".into()],
+                list_of_tags: vec![TagCondition {
+                    operator: "StringEquals".into(),
+                    key: "backup".into(),
+                    value: "daily".into(),
+                }],
                 not_resources: vec![arn("rds", "db:legacy-sqlserver")],
+                conditions: vec![TagCondition {
+                    operator: "StringNotEquals".into(),
+                    key: "aws:ResourceTag/stage".into(),
+                    value: "sandbox".into(),
+                }],
             },
         ])
     );
     assert_eq!(calls("backup:GetBackupPlan"), 1);
     assert_eq!(calls("backup:GetBackupSelection"), 2);
+}
+
+#[test]
+fn region_settings_say_which_resource_types_backup_protects() {
+    let opt_in = region().backup.opt_in.value().unwrap();
+    assert_eq!(opt_in.get("RDS"), Some(&true));
+    assert_eq!(opt_in.get("Aurora"), Some(&false));
+    assert_eq!(calls("backup:DescribeRegionSettings"), 1);
 }
 
 #[test]

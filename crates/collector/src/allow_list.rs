@@ -16,6 +16,7 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "account:GetContactInformation",
     "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
+    "backup:DescribeRegionSettings",
     "backup:GetBackupPlan",
     "backup:GetBackupSelection",
     "backup:ListBackupPlans",

@@ -10,7 +10,7 @@ use aws_sdk_secretsmanager::types as secrets_sdk;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::services::{
     BackupPlan, BackupRule, BackupSelection, BackupSetup, BackupVault, ProtectedResource,
-    ScalableTarget, Secret, Stack, StackResource,
+    ScalableTarget, Secret, Stack, StackResource, TagCondition,
 };
 use rds_evidence_inventory::{FailureKind, Observed, Unavailable};
 
@@ -109,16 +109,34 @@ fn secret(s: &secrets_sdk::SecretListEntry) -> Secret {
 }
 
 pub(crate) async fn backup(client: &aws_sdk_backup::Client, concurrency: usize) -> BackupSetup {
-    let (plans, vaults, protected_resources) = tokio::join!(
+    let (plans, vaults, protected_resources, opt_in) = tokio::join!(
         backup_plans(client, concurrency),
         backup_vaults(client),
         protected_resources(client),
+        opt_in(client),
     );
     BackupSetup {
         plans: plans.into(),
         vaults: vaults.into(),
         protected_resources: protected_resources.into(),
+        opt_in: opt_in.into(),
     }
+}
+
+/// The region's service opt-in by resource type: AWS Backup protects only opted-in types
+/// (Aurora whatever the selection says).
+async fn opt_in(client: &aws_sdk_backup::Client) -> Result<BTreeMap<String, bool>, Unavailable> {
+    let out = client
+        .describe_region_settings()
+        .send()
+        .await
+        .map_err(|e| unavailable("backup:DescribeRegionSettings", &e))?;
+    Ok(out
+        .resource_type_opt_in_preference()
+        .into_iter()
+        .flatten()
+        .map(|(kind, opted_in)| (kind.clone(), *opted_in))
+        .collect())
 }
 
 /// Each plan's rules and selections, read per plan. A plan whose rules cannot be read makes the
@@ -247,15 +265,38 @@ async fn backup_selections(
 }
 
 fn backup_selection(s: &backup_sdk::BackupSelection) -> BackupSelection {
+    let conditions = s.conditions();
+    let parameters = |operator: &str, list: Option<&[backup_sdk::ConditionParameter]>| {
+        list.unwrap_or_default()
+            .iter()
+            .map(|p| TagCondition {
+                operator: operator.to_owned(),
+                key: p.condition_key().unwrap_or_default().to_owned(),
+                value: p.condition_value().unwrap_or_default().to_owned(),
+            })
+            .collect::<Vec<_>>()
+    };
     BackupSelection {
         name: s.selection_name().to_owned(),
         resources: s.resources().to_vec(),
-        tag_conditions: s
+        list_of_tags: s
             .list_of_tags()
             .iter()
-            .map(|c| format!("{}={}", c.condition_key(), c.condition_value()))
+            .map(|c| TagCondition {
+                // ListOfTags knows STRINGEQUALS only.
+                operator: "StringEquals".to_owned(),
+                key: c.condition_key().to_owned(),
+                value: c.condition_value().to_owned(),
+            })
             .collect(),
         not_resources: s.not_resources().to_vec(),
+        conditions: [
+            parameters("StringEquals", conditions.map(|c| c.string_equals())),
+            parameters("StringNotEquals", conditions.map(|c| c.string_not_equals())),
+            parameters("StringLike", conditions.map(|c| c.string_like())),
+            parameters("StringNotLike", conditions.map(|c| c.string_not_like())),
+        ]
+        .concat(),
     }
 }
 
@@ -611,7 +652,13 @@ mod tests {
     }
 
     #[test]
-    fn backup_selection_resources_and_tag_conditions() {
+    fn backup_selection_resources_tags_and_conditions() {
+        let parameter = |key: &str, value: &str| {
+            backup_sdk::ConditionParameter::builder()
+                .condition_key(key)
+                .condition_value(value)
+                .build()
+        };
         let selection = backup_sdk::BackupSelection::builder()
             .selection_name("databases")
             .iam_role_arn("arn:aws:iam::123456789012:role/backup")
@@ -626,8 +673,19 @@ mod tests {
                     .build()
                     .unwrap(),
             )
+            .conditions(
+                backup_sdk::Conditions::builder()
+                    .string_equals(parameter("aws:ResourceTag/stage", "prod"))
+                    .string_not_like(parameter("aws:ResourceTag/team", "sand*"))
+                    .build(),
+            )
             .build()
             .unwrap();
+        let condition = |operator: &str, key: &str, value: &str| TagCondition {
+            operator: operator.into(),
+            key: key.into(),
+            value: value.into(),
+        };
         assert_eq!(
             backup_selection(&selection),
             BackupSelection {
@@ -636,8 +694,12 @@ mod tests {
                     "arn:aws:rds:us-east-1:123456789012:db:orders".into(),
                     "arn:aws:rds:*:*:cluster:*".into(),
                 ],
-                tag_conditions: vec!["backup=daily".into()],
+                list_of_tags: vec![condition("StringEquals", "backup", "daily")],
                 not_resources: vec!["arn:aws:rds:us-east-1:123456789012:db:scratch".into()],
+                conditions: vec![
+                    condition("StringEquals", "aws:ResourceTag/stage", "prod"),
+                    condition("StringNotLike", "aws:ResourceTag/team", "sand*"),
+                ],
             }
         );
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
+use rds_evidence_inventory::rds::{Backup, DbCluster, DbInstance, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope};
@@ -139,6 +139,27 @@ pub fn epoch_seconds(timestamp: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
+/// `*` matches any run of characters, everything else itself (case-sensitive): the wildcard of
+/// name patterns, AWS Backup resource patterns and `…Like` conditions.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// Aurora and Multi-AZ DB cluster members take storage, backup and availability settings from their cluster:
 /// `Some(NotApplicable)` for a member, `None` otherwise.
 pub fn cluster_member(
@@ -180,7 +201,9 @@ pub fn read_replica(
 pub struct Database<'a> {
     pub resource: Resource,
     pub arn: &'a str,
+    pub engine: &'a str,
     pub tags: &'a Tags,
+    pub backup: &'a Backup,
     /// The alarm dimension that names it.
     pub dimension: (&'static str, &'a str),
 }
@@ -206,7 +229,9 @@ pub fn each_database(
             let database = Database {
                 resource,
                 arn: &instance.arn,
+                engine: &instance.engine,
                 tags: &instance.tags,
+                backup: &instance.backup,
                 dimension: ("DBInstanceIdentifier", &instance.identifier),
             };
             Some(judge(region, database))
@@ -220,7 +245,9 @@ pub fn each_database(
             let database = Database {
                 resource: cluster_resource(region, cluster),
                 arn: &cluster.arn,
+                engine: &cluster.engine,
                 tags: &cluster.tags,
+                backup: &cluster.backup,
                 dimension: ("DBClusterIdentifier", &cluster.identifier),
             };
             Some(judge(region, database))

@@ -55,6 +55,9 @@ pub struct Thresholds {
     pub internet_ipv4_max_prefix: u8,
     /// The same for IPv6.
     pub internet_ipv6_max_prefix: u8,
+    /// An AWS Backup recovery point older than this does not show that a database is backed
+    /// up.
+    pub max_recovery_point_age_days: i64,
 }
 
 impl Default for Thresholds {
@@ -90,6 +93,7 @@ impl Default for Thresholds {
             min_log_retention_days: 365,
             internet_ipv4_max_prefix: 8,
             internet_ipv6_max_prefix: 16,
+            max_recovery_point_age_days: 2,
         }
     }
 }

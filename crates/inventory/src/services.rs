@@ -33,6 +33,11 @@ pub struct BackupSetup {
     pub vaults: Observed<Vec<BackupVault>>,
     /// Resources AWS Backup has recovery points for, with the latest one.
     pub protected_resources: Observed<Vec<ProtectedResource>>,
+    /// The region's service opt-in (`DescribeRegionSettings`' ResourceTypeOptInPreference),
+    /// by AWS Backup resource type (`RDS`, `Aurora`, …): AWS Backup protects Aurora clusters
+    /// only where Aurora is opted in.
+    #[serde(default = "crate::snapshot::not_collected")]
+    pub opt_in: Observed<BTreeMap<String, bool>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,15 +58,72 @@ pub struct BackupRule {
     pub copy_to: Vec<String>,
 }
 
+/// Which resources a backup plan assigns: those matching `resources` or any of
+/// `list_of_tags` (every resource when both are empty), narrowed by every one of
+/// `conditions`, less `not_resources`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupSelection {
     pub name: String,
-    /// Resource ARNs or ARN patterns selected.
+    /// Resource ARNs or ARN patterns (`*` anywhere) selected.
     pub resources: Vec<String>,
-    /// Tag conditions as `key=value` (`ListOfTags`: a resource matching any one is selected).
-    pub tag_conditions: Vec<String>,
+    /// `ListOfTags`: a resource matching any one is selected (`StringEquals` only). Older
+    /// snapshots wrote them as `tag_conditions`, `key=value`.
+    #[serde(alias = "tag_conditions")]
+    pub list_of_tags: Vec<TagCondition>,
     /// Resource ARNs or ARN patterns excluded from the selection.
     pub not_resources: Vec<String>,
+    /// `Conditions`: all must match, narrowing what the rest selected.
+    #[serde(default)]
+    pub conditions: Vec<TagCondition>,
+}
+
+/// A condition on a resource tag, as AWS Backup selections write them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "TagConditionForm")]
+pub struct TagCondition {
+    /// `StringEquals`, `StringNotEquals`, `StringLike` or `StringNotLike`.
+    pub operator: String,
+    /// The tag key as written, possibly with the `aws:ResourceTag/` prefix.
+    pub key: String,
+    /// `*` matches any run of characters under the `Like` operators.
+    pub value: String,
+}
+
+/// What snapshots hold: the condition, or the `key=value` of older snapshots (which knew
+/// `ListOfTags` only, so `StringEquals`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TagConditionForm {
+    Written {
+        operator: String,
+        key: String,
+        value: String,
+    },
+    KeyEqualsValue(String),
+}
+
+impl From<TagConditionForm> for TagCondition {
+    fn from(form: TagConditionForm) -> Self {
+        match form {
+            TagConditionForm::Written {
+                operator,
+                key,
+                value,
+            } => TagCondition {
+                operator,
+                key,
+                value,
+            },
+            TagConditionForm::KeyEqualsValue(text) => {
+                let (key, value) = text.split_once('=').unwrap_or((&text, ""));
+                TagCondition {
+                    operator: "StringEquals".to_owned(),
+                    key: key.to_owned(),
+                    value: value.to_owned(),
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

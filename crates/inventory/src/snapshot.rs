@@ -140,7 +140,7 @@ pub struct RegionSnapshot {
 }
 
 /// What a snapshot written before a field existed says of it: unknown, never empty.
-fn not_collected<T>() -> Observed<T> {
+pub(crate) fn not_collected<T>() -> Observed<T> {
     Observed::Unknown(Unavailable {
         action: String::new(),
         kind: FailureKind::Other,
@@ -203,6 +203,7 @@ impl RegionSnapshot {
                 plans: Observed::Value(Vec::new()),
                 vaults: Observed::Value(Vec::new()),
                 protected_resources: Observed::Value(Vec::new()),
+                opt_in: Observed::Value(Default::default()),
             },
             scalable_targets: Observed::Value(Vec::new()),
             stacks: Observed::Value(Vec::new()),
@@ -392,6 +393,10 @@ impl RegionSnapshot {
         push(
             "backup protected resources".into(),
             self.backup.protected_resources.unavailable(),
+        );
+        push(
+            "backup region settings".into(),
+            self.backup.opt_in.unavailable(),
         );
         push(
             "scalable_targets".into(),

@@ -1,7 +1,6 @@
-//! Operations around the databases: secret rotation, AWS Backup coverage, replica auto
-//! scaling, infrastructure as code, alarms on RDS KPIs.
+//! Operations around the databases: secret rotation, replica auto scaling, infrastructure as
+//! code, alarms on RDS KPIs.
 
-use rds_evidence_inventory::rds::Tags;
 use rds_evidence_inventory::services::Alarm;
 use rds_evidence_inventory::Observed;
 
@@ -11,7 +10,6 @@ use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
     &SECRET_ROTATION,
-    &BACKUP_COVERAGE,
     &REPLICA_AUTOSCALING,
     &INFRASTRUCTURE_AS_CODE,
     &KPI_ALARMS,
@@ -62,95 +60,6 @@ fn secret_rotation(ctx: &Context) -> Vec<Finding> {
             })
         },
     )
-}
-
-check! {
-    /// Each database is protected by AWS Backup.
-    ///
-    /// Covered when a backup plan's selection names the database's ARN (or a wildcard matching
-    /// it), or AWS Backup holds recovery points for it.
-    pub static BACKUP_COVERAGE = Check {
-        id: "backup.database.covered",
-        title: "Databases are covered by an AWS Backup plan",
-        rationale: "RDS-009 asks for a backup policy: automated backups expire with the \
-                    database's retention and are deleted with it, while AWS Backup keeps \
-                    independent, policy-driven recovery points (and can copy them away).",
-        remediation: "Add the database to a backup plan's resource selection, by ARN or by tag.",
-        severity: Severity::Medium,
-        scope: Scope::DbInstance,
-        evaluate: backup_coverage,
-    };
-}
-
-fn backup_coverage(ctx: &Context) -> Vec<Finding> {
-    let check = &BACKUP_COVERAGE;
-    each_database(check, ctx, "backed up through its source", |region, db| {
-        let backup = &region.backup;
-        let protected = backup
-            .protected_resources
-            .value()
-            .is_some_and(|resources| resources.iter().any(|r| r.arn == db.arn));
-        let mut unknown = Vec::new();
-        let mut selected_by = None;
-        match &backup.plans {
-            Observed::Value(plans) => {
-                for plan in plans {
-                    match &plan.selections {
-                        Observed::Value(selections) => {
-                            if selections.iter().any(|s| {
-                                s.resources
-                                    .iter()
-                                    .any(|pattern| arn_matches(pattern, db.arn))
-                                    || s.tag_conditions.iter().any(|c| tag_matches(c, db.tags))
-                            }) {
-                                selected_by = Some(plan.name.clone());
-                            }
-                        }
-                        Observed::Unknown(why) => unknown.push(why.to_string()),
-                    }
-                }
-            }
-            Observed::Unknown(why) => unknown.push(why.to_string()),
-        }
-        if let Some(why) = backup.protected_resources.unavailable() {
-            unknown.push(why.to_string());
-        }
-        match (selected_by, protected) {
-            (Some(plan), _) => Finding::new(
-                check,
-                db.resource,
-                Outcome::Pass,
-                format!("selected by backup plan {plan}"),
-            ),
-            (None, true) => Finding::new(
-                check,
-                db.resource,
-                Outcome::Pass,
-                "AWS Backup holds recovery points for it",
-            ),
-            (None, false) if !unknown.is_empty() => Finding::new(
-                check,
-                db.resource,
-                Outcome::InsufficientEvidence,
-                unknown.join("; "),
-            ),
-            (None, false) => Finding::new(check, db.resource, Outcome::Fail, "in no backup plan"),
-        }
-    })
-}
-
-/// AWS Backup resource patterns: an ARN, `*`, or an ARN ending in `*`.
-fn arn_matches(pattern: &str, arn: &str) -> bool {
-    match pattern.strip_suffix('*') {
-        Some(prefix) => arn.starts_with(prefix),
-        None => pattern == arn,
-    }
-}
-
-fn tag_matches(condition: &str, tags: &Tags) -> bool {
-    condition
-        .split_once('=')
-        .is_some_and(|(key, value)| tags.get(key).is_some_and(|v| v == value))
 }
 
 check! {
@@ -366,9 +275,8 @@ fn kpi_alarms(ctx: &Context) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use rds_evidence_inventory::services::{
-        BackupPlan, BackupSelection, ScalableTarget, Secret, Stack, StackResource,
-    };
+    use rds_evidence_inventory::rds::Tags;
+    use rds_evidence_inventory::services::{ScalableTarget, Secret, Stack, StackResource};
     use std::collections::BTreeMap;
 
     fn secret(name: &str, rotation: bool) -> Secret {
@@ -411,58 +319,6 @@ mod tests {
         assert_eq!(
             findings[1].detail,
             "rotation on, but the secret has never been rotated"
-        );
-    }
-
-    fn plan(resources: &[&str], tags: &[&str]) -> BackupPlan {
-        BackupPlan {
-            id: "p".into(),
-            name: "daily".into(),
-            rules: vec![],
-            selections: Observed::Value(vec![BackupSelection {
-                name: "dbs".into(),
-                resources: resources.iter().map(|r| r.to_string()).collect(),
-                tag_conditions: tags.iter().map(|t| t.to_string()).collect(),
-                not_resources: vec!["arn:aws:rds:us-east-1:111122223333:db:by-arn-old".into()],
-            }]),
-        }
-    }
-
-    #[test]
-    fn backup_coverage_by_arn_pattern_tag_or_recovery_point() {
-        let mut by_arn = instance("by-arn");
-        by_arn.tags = Tags::new();
-        let mut by_tag = instance("by-tag");
-        by_tag.tags = Tags::from([("backup".to_owned(), "daily".to_owned())]);
-        let mut bare = instance("bare");
-        bare.tags = Tags::new();
-        let mut east = region("us-east-1");
-        east.db_instances = Observed::Value(vec![by_arn, by_tag, bare, replica_of("ro", "by-arn")]);
-        east.backup.plans = Observed::Value(vec![plan(
-            &["arn:aws:rds:us-east-1:111122223333:db:by-a*"],
-            &["backup=daily"],
-        )]);
-        assert_eq!(
-            outcomes(&run(&BACKUP_COVERAGE, &snapshot(vec![east.clone()]))),
-            [
-                ("by-arn".into(), Outcome::Pass),
-                ("by-tag".into(), Outcome::Pass),
-                ("bare".into(), Outcome::Fail),
-                ("ro".into(), Outcome::NotApplicable),
-            ]
-        );
-        east.backup.protected_resources =
-            Observed::Unknown(denied("backup:ListProtectedResources"));
-        let findings = run(&BACKUP_COVERAGE, &snapshot(vec![east]));
-        assert_eq!(
-            findings[2].outcome,
-            Outcome::InsufficientEvidence,
-            "bare, unknown"
-        );
-        assert_eq!(
-            findings[0].outcome,
-            Outcome::Pass,
-            "selection proves it anyway"
         );
     }
 
@@ -570,18 +426,5 @@ mod tests {
             run(&KPI_ALARMS, &snapshot(vec![east]))[0].outcome,
             Outcome::InsufficientEvidence
         );
-    }
-
-    #[test]
-    fn arn_patterns() {
-        assert!(arn_matches("*", "arn:aws:rds:us-east-1:1:db:x"));
-        assert!(arn_matches(
-            "arn:aws:rds:us-east-1:1:db:*",
-            "arn:aws:rds:us-east-1:1:db:x"
-        ));
-        assert!(!arn_matches(
-            "arn:aws:rds:us-east-1:1:db:y",
-            "arn:aws:rds:us-east-1:1:db:x"
-        ));
     }
 }
