@@ -188,3 +188,30 @@ pub struct Alarm {
     pub alarm_actions: Vec<String>,
     pub state: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_snapshots_selections_still_load() {
+        let older: BackupSelection = serde_json::from_str(
+            r#"{"name":"s","resources":[],"tag_conditions":["backup=daily"],"not_resources":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            older.list_of_tags,
+            [TagCondition {
+                operator: "StringEquals".into(),
+                key: "backup".into(),
+                value: "daily".into(),
+            }]
+        );
+        assert!(older.conditions.is_empty());
+        let written = serde_json::to_string(&older).unwrap();
+        assert_eq!(
+            serde_json::from_str::<BackupSelection>(&written).unwrap(),
+            older
+        );
+    }
+}
