@@ -61,6 +61,7 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "rds:DescribeDBClusters",
     "rds:DescribeDBEngineVersions",
     "rds:DescribeDBInstances",
+    "rds:DescribeDBMajorEngineVersions",
     "rds:DescribeDBParameters",
     "rds:DescribeDBProxies",
     "rds:DescribeDBSnapshotAttributes",

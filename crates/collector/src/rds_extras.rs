@@ -1,12 +1,13 @@
 //! RDS around the databases: option groups, global databases, pending maintenance, engine
-//! version status, CA certificates and reserved instances.
+//! version status and support lifecycle, CA certificates and reserved instances.
 
 use aws_sdk_rds::types as sdk;
 use aws_sdk_rds::Client;
 use aws_smithy_types::DateTime;
 use rds_evidence_inventory::rds::{
-    Certificate, DbOption, EngineVersion, EngineVersionDetails, GlobalCluster, GlobalClusterMember,
-    OptionGroup, OptionSetting, PendingAction, PendingMaintenance, ReservedInstance,
+    Certificate, DbOption, EngineLifecycle, EngineVersion, EngineVersionDetails, GlobalCluster,
+    GlobalClusterMember, MajorEngineVersion, OptionGroup, OptionSetting, PendingAction,
+    PendingMaintenance, ReservedInstance, SupportLifecycle,
 };
 use rds_evidence_inventory::Unavailable;
 
@@ -175,6 +176,51 @@ fn engine_version_details(
         })
 }
 
+/// The support lifecycle of every major version of `engine`: dates of RDS standard support
+/// and RDS Extended Support.
+pub(crate) async fn engine_lifecycle(client: &Client, engine: String) -> EngineLifecycle {
+    let items = drain(
+        client
+            .describe_db_major_engine_versions()
+            .engine(&engine)
+            .max_records(PAGE)
+            .into_paginator()
+            .items()
+            .send(),
+        "rds:DescribeDBMajorEngineVersions",
+    )
+    .await;
+    EngineLifecycle {
+        major_versions: items
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|v| v.engine() == Some(engine.as_str()))
+                    .map(major_engine_version)
+                    .collect()
+            })
+            .into(),
+        engine,
+    }
+}
+
+fn major_engine_version(v: &sdk::DbMajorEngineVersion) -> MajorEngineVersion {
+    MajorEngineVersion {
+        version: v.major_engine_version().unwrap_or_default().to_owned(),
+        lifecycles: v
+            .supported_engine_lifecycles()
+            .iter()
+            .filter_map(|l| {
+                Some(SupportLifecycle {
+                    name: l.lifecycle_support_name()?.as_str().to_owned(),
+                    start: time(l.lifecycle_support_start_date()),
+                    end: time(l.lifecycle_support_end_date()),
+                })
+            })
+            .collect(),
+    }
+}
+
 pub(crate) async fn certificates(client: &Client) -> Result<Vec<Certificate>, Unavailable> {
     let pages = drain(
         client
@@ -244,6 +290,50 @@ fn reserved_instance(r: &sdk::ReservedDbInstance) -> ReservedInstance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// DescribeDBMajorEngineVersions' DBMajorEngineVersion for PostgreSQL 11, per the RDS API
+    /// Reference: standard support ended, RDS Extended Support under way.
+    #[test]
+    fn major_version_keeps_both_lifecycles_with_dates() {
+        let lifecycle = |name, start, end| {
+            sdk::SupportedEngineLifecycle::builder()
+                .lifecycle_support_name(name)
+                .lifecycle_support_start_date(DateTime::from_secs(start))
+                .lifecycle_support_end_date(DateTime::from_secs(end))
+                .build()
+        };
+        let version = sdk::DbMajorEngineVersion::builder()
+            .engine("postgres")
+            .major_engine_version("11")
+            .supported_engine_lifecycles(lifecycle(
+                sdk::LifecycleSupportName::OpenSourceRdsStandardSupport,
+                1_540_425_600, // 2018-10-25
+                1_709_164_800, // 2024-02-29
+            ))
+            .supported_engine_lifecycles(lifecycle(
+                sdk::LifecycleSupportName::OpenSourceRdsExtendedSupport,
+                1_709_251_200, // 2024-03-01
+                1_806_451_200, // 2027-03-31
+            ))
+            .build();
+        let major = major_engine_version(&version);
+        assert_eq!(major.version, "11");
+        assert_eq!(
+            major.lifecycles,
+            [
+                SupportLifecycle {
+                    name: "open-source-rds-standard-support".into(),
+                    start: Some("2018-10-25T00:00:00Z".into()),
+                    end: Some("2024-02-29T00:00:00Z".into()),
+                },
+                SupportLifecycle {
+                    name: "open-source-rds-extended-support".into(),
+                    start: Some("2024-03-01T00:00:00Z".into()),
+                    end: Some("2027-03-31T00:00:00Z".into()),
+                },
+            ]
+        );
+    }
 
     #[test]
     fn option_keeps_port_and_setting_values() {

@@ -6,7 +6,8 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::rds::{
-    DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
+    DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource,
+    ParameterGroupKind, LIFECYCLE_ENGINES,
 };
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
@@ -93,11 +94,13 @@ pub(crate) async fn collect(
     let secret_arns = referenced_secrets(instances, clusters);
     let option_group_names = referenced_option_groups(instances);
     let versions = engine_versions_in_use(instances, clusters);
+    let lifecycle_engines = lifecycle_engines(&versions);
     let metric_targets = databases_to_measure(instances, clusters);
     let (
         parameter_groups,
         option_groups,
         engine_versions,
+        engine_lifecycles,
         network,
         kms_keys,
         secrets,
@@ -117,6 +120,10 @@ pub(crate) async fn collect(
             .collect::<Vec<_>>(),
         stream::iter(versions)
             .map(|(engine, version)| rds_extras::engine_version(client, engine, version))
+            .buffered(concurrency)
+            .collect::<Vec<_>>(),
+        stream::iter(lifecycle_engines)
+            .map(|engine| rds_extras::engine_lifecycle(client, engine))
             .buffered(concurrency)
             .collect::<Vec<_>>(),
         ec2::network(&clients.ec2, vpc_ids),
@@ -149,6 +156,7 @@ pub(crate) async fn collect(
         global_clusters: global_clusters.into(),
         pending_maintenance: pending_maintenance.into(),
         engine_versions,
+        engine_lifecycles,
         certificates: certificates.into(),
         reserved_instances: reserved_instances.into(),
         network,
@@ -197,6 +205,16 @@ fn engine_versions_in_use(
     from_instances
         .chain(from_clusters)
         .filter(|(engine, version)| !engine.is_empty() && !version.is_empty())
+        .collect()
+}
+
+/// The engines in use whose support lifecycle RDS publishes, each once.
+fn lifecycle_engines(versions: &BTreeSet<(String, String)>) -> BTreeSet<String> {
+    versions
+        .iter()
+        .map(|(engine, _)| engine)
+        .filter(|engine| LIFECYCLE_ENGINES.contains(&engine.as_str()))
+        .cloned()
         .collect()
 }
 

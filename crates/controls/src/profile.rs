@@ -58,6 +58,9 @@ pub struct Thresholds {
     /// An AWS Backup recovery point older than this does not show that a database is backed
     /// up.
     pub max_recovery_point_age_days: i64,
+    /// An engine version whose RDS standard support ends within this many days of collection
+    /// fails: its upgrade is due.
+    pub engine_support_warning_days: i64,
 }
 
 impl Default for Thresholds {
@@ -94,6 +97,7 @@ impl Default for Thresholds {
             internet_ipv4_max_prefix: 8,
             internet_ipv6_max_prefix: 16,
             max_recovery_point_age_days: 2,
+            engine_support_warning_days: 180,
         }
     }
 }

@@ -5,8 +5,8 @@ use crate::governance::AccountWide;
 use crate::kms::KmsKey;
 use crate::network::{FlowLog, NetworkAcl, PrefixList, RouteTable, SecurityGroup, Subnet, Vpc};
 use crate::rds::{
-    Certificate, DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EngineVersion,
-    EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
+    Certificate, DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EngineLifecycle,
+    EngineVersion, EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
     PendingMaintenance, ReservedInstance,
 };
 use crate::services::{Alarm, BackupSetup, ScalableTarget, Secret, Stack};
@@ -111,6 +111,9 @@ pub struct RegionSnapshot {
     pub pending_maintenance: Observed<Vec<PendingMaintenance>>,
     /// The engine versions the databases run, each distinct `(engine, version)` once.
     pub engine_versions: Vec<EngineVersion>,
+    /// The support lifecycle of each engine in use that has one published.
+    #[serde(default)]
+    pub engine_lifecycles: Vec<EngineLifecycle>,
     /// The CA certificates RDS offers in the region.
     pub certificates: Observed<Vec<Certificate>>,
     pub reserved_instances: Observed<Vec<ReservedInstance>>,
@@ -194,6 +197,7 @@ impl RegionSnapshot {
             global_clusters: Observed::Value(Vec::new()),
             pending_maintenance: Observed::Value(Vec::new()),
             engine_versions: Vec::new(),
+            engine_lifecycles: Vec::new(),
             certificates: Observed::Value(Vec::new()),
             reserved_instances: Observed::Value(Vec::new()),
             network: Network::empty(),
@@ -363,6 +367,12 @@ impl RegionSnapshot {
             push(
                 format!("status of {} {}", version.engine, version.version),
                 version.details.unavailable(),
+            );
+        }
+        for lifecycle in &self.engine_lifecycles {
+            push(
+                format!("support lifecycle of {}", lifecycle.engine),
+                lifecycle.major_versions.unavailable(),
             );
         }
         let network = &self.network;
