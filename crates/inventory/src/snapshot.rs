@@ -242,6 +242,7 @@ impl AccountWide {
                 wildcard_policies: Observed::Value(Vec::new()),
                 roles: Observed::Value(Vec::new()),
                 users: Observed::Value(Vec::new()),
+                users_source: crate::iam::UsersSource::CredentialReport,
                 credential_report_generated_at: None,
                 saml_providers: Observed::Value(Vec::new()),
                 oidc_providers: Observed::Value(Vec::new()),
