@@ -97,8 +97,10 @@ fn secrets_of_databases_only() {
         [
             "rds!db-5d1e9c2a-7b34-4f8e-a6d0-3c9b2e71f485",
             "orders-pg/app-user",
-            "reports-mysql/readonly"
-        ]
+            "reports-mysql/readonly",
+            "orders-admin-credentials"
+        ],
+        "ci/deploy-token belongs to no database"
     );
 }
 
@@ -147,6 +149,45 @@ fn rotation_by_schedule_and_no_rotation() {
     );
     assert_eq!(readonly.last_rotated, None);
     assert_eq!(readonly.tags["rds-db"], "reports-mysql");
+}
+
+/// Each database's secrets, associated by the rule that ties them: RDS's own, the stack's
+/// attachment, the `rds-db` tag.
+#[test]
+fn secrets_are_associated_with_their_databases() {
+    let evaluation = rds_evidence_controls::evaluate(
+        snapshot(),
+        &rds_evidence_controls::Profile::builtin(),
+        &rds_evidence_controls::Attestations::default(),
+    );
+    let finding = |id: &str| {
+        evaluation
+            .findings
+            .iter()
+            .find(|f| f.check == "secretsmanager.secret.rotation_enabled" && f.resource.id == id)
+            .unwrap_or_else(|| panic!("no finding on {id}"))
+    };
+    use rds_evidence_controls::Outcome::*;
+    let orders = finding("orders-pg");
+    assert_eq!(orders.outcome, Pass, "{}", orders.detail);
+    assert_eq!(
+        orders.values["secrets"],
+        serde_json::json!([
+            "rds!db-5d1e9c2a-7b34-4f8e-a6d0-3c9b2e71f485 (managed by RDS as its master password)",
+            "orders-pg/app-user (tagged rds-db=orders-pg; the database's identifier is in its name)",
+            "orders-admin-credentials (attached by CloudFormation stack orders-db, which owns the database)"
+        ])
+    );
+    let reports = finding("reports-mysql");
+    assert_eq!(reports.outcome, Fail);
+    assert!(reports
+        .detail
+        .starts_with("rotation off: reports-mysql/readonly"));
+    let legacy = finding("legacy-sqlserver");
+    assert_eq!(
+        (legacy.outcome, legacy.detail.as_str()),
+        (Fail, "no associated secret and no managed master password")
+    );
 }
 
 #[test]
@@ -297,6 +338,11 @@ fn the_database_stack_with_its_relevant_resources() {
                 "OrdersParameters",
                 "orders-pg15",
                 "AWS::RDS::DBParameterGroup"
+            ),
+            resource(
+                "OrdersAdminSecretAttachment",
+                &arn("secretsmanager", "secret:orders-admin-credentials-Hd82Ks"),
+                "AWS::SecretsManager::SecretTargetAttachment"
             ),
             resource(
                 "OrdersRotationSchedule",

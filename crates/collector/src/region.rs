@@ -9,6 +9,7 @@ use rds_evidence_inventory::rds::{
     DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource,
     ParameterGroupKind, LIFECYCLE_ENGINES,
 };
+use rds_evidence_inventory::services::{Stack, SECRET_TARGET_ATTACHMENT};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
 use crate::cloudwatch::{MetricsOf, Window};
@@ -91,7 +92,6 @@ pub(crate) async fn collect(
     let vpc_ids = database_vpcs(instances, clusters, &db_subnet_groups, &db_proxies);
     let key_arns = referenced_keys(instances, clusters, [&db_snapshots, &db_cluster_snapshots]);
 
-    let secret_arns = referenced_secrets(instances, clusters);
     let option_group_names = referenced_option_groups(instances);
     let versions = engine_versions_in_use(instances, clusters);
     let lifecycle_engines = lifecycle_engines(&versions);
@@ -128,7 +128,7 @@ pub(crate) async fn collect(
             .collect::<Vec<_>>(),
         ec2::network(&clients.ec2, vpc_ids),
         kms::keys(&clients.kms, key_arns, concurrency),
-        services::secrets(&clients.secrets, &secret_arns),
+        services::secrets(&clients.secrets),
         services::backup(&clients.backup, concurrency),
         services::scalable_targets(&clients.autoscaling),
         services::stacks(&clients.cloudformation, concurrency),
@@ -139,6 +139,24 @@ pub(crate) async fn collect(
             activity.metrics,
             concurrency
         ),
+    );
+
+    let attachments = secret_attachments(&stacks);
+    let secrets = services::database_secrets(
+        secrets,
+        &services::SecretOwners {
+            referenced: referenced_secrets(instances, clusters),
+            databases: instances
+                .iter()
+                .flat_map(|i| [i.identifier.as_str(), i.arn.as_str()])
+                .chain(
+                    clusters
+                        .iter()
+                        .flat_map(|c| [c.identifier.as_str(), c.arn.as_str()]),
+                )
+                .collect(),
+            attachments: attachments.iter().copied().collect(),
+        },
     );
 
     RegionSnapshot {
@@ -215,6 +233,19 @@ fn lifecycle_engines(versions: &BTreeSet<(String, String)>) -> BTreeSet<String> 
         .map(|(engine, _)| engine)
         .filter(|engine| LIFECYCLE_ENGINES.contains(&engine.as_str()))
         .cloned()
+        .collect()
+}
+
+/// Physical ids (the secret's ARN) of the stacks' secret attachments.
+fn secret_attachments(stacks: &Observed<Vec<Stack>>) -> Vec<&str> {
+    stacks
+        .value()
+        .into_iter()
+        .flatten()
+        .filter_map(|stack| stack.resources.value())
+        .flatten()
+        .filter(|r| r.resource_type == SECRET_TARGET_ATTACHMENT)
+        .filter_map(|r| r.physical_id.as_deref())
         .collect()
 }
 

@@ -48,12 +48,9 @@ const STACK_NETWORK_TYPES: &[&str] = &[
     "AWS::EC2::VPC",
 ];
 
-/// Secrets RDS manages, secrets the databases reference (`referenced` ARNs), and secrets tagged
-/// for a database. `ListSecrets` returns metadata only; values are never requested.
-pub(crate) async fn secrets(
-    client: &aws_sdk_secretsmanager::Client,
-    referenced: &BTreeSet<String>,
-) -> Observed<Vec<Secret>> {
+/// Every secret of the region: `ListSecrets` returns metadata only; values are never
+/// requested. [`database_secrets`] keeps those that may belong to a database.
+pub(crate) async fn secrets(client: &aws_sdk_secretsmanager::Client) -> Observed<Vec<Secret>> {
     drain(
         client
             .list_secrets()
@@ -67,19 +64,53 @@ pub(crate) async fn secrets(
         pages
             .iter()
             .flat_map(|page| page.secret_list())
-            .filter(|s| belongs_to_database(s, referenced))
             .map(secret)
             .collect()
     })
     .into()
 }
 
-fn belongs_to_database(s: &secrets_sdk::SecretListEntry, referenced: &BTreeSet<String>) -> bool {
-    s.owning_service() == Some("rds")
-        || s.arn().is_some_and(|arn| referenced.contains(arn))
-        || s.tags()
+/// What may tie a secret to a database, as the checks associate them.
+pub(crate) struct SecretOwners<'a> {
+    /// Master-user secrets the databases name.
+    pub referenced: BTreeSet<String>,
+    /// Identifiers and ARNs of the region's databases.
+    pub databases: BTreeSet<&'a str>,
+    /// Physical ids of the stacks' `AWS::SecretsManager::SecretTargetAttachment`s.
+    pub attachments: BTreeSet<&'a str>,
+}
+
+/// The secrets that may belong to a database: owned by RDS, named by a database, tagged for
+/// one (by a key that says so, or by a tag whose value is a database's identifier or ARN),
+/// attached to one by CloudFormation, or carrying a database's identifier in their name.
+pub(crate) fn database_secrets(
+    secrets: Observed<Vec<Secret>>,
+    owners: &SecretOwners,
+) -> Observed<Vec<Secret>> {
+    match secrets {
+        Observed::Value(secrets) => Observed::Value(
+            secrets
+                .into_iter()
+                .filter(|s| may_belong_to_database(s, owners))
+                .collect(),
+        ),
+        unknown => unknown,
+    }
+}
+
+fn may_belong_to_database(s: &Secret, owners: &SecretOwners) -> bool {
+    let name = s.name.to_ascii_lowercase();
+    s.owning_service.as_deref() == Some("rds")
+        || owners.referenced.contains(&s.arn)
+        || owners.attachments.contains(s.arn.as_str())
+        || owners.attachments.contains(s.name.as_str())
+        || s.tags.iter().any(|(key, value)| {
+            DATABASE_TAG_KEYS.contains(&key.as_str()) || owners.databases.contains(value.as_str())
+        })
+        || owners
+            .databases
             .iter()
-            .any(|t| t.key().is_some_and(|k| DATABASE_TAG_KEYS.contains(&k)))
+            .any(|db| !db.starts_with("arn:") && name.contains(&db.to_ascii_lowercase()))
 }
 
 fn secret(s: &secrets_sdk::SecretListEntry) -> Secret {
@@ -537,7 +568,6 @@ mod tests {
                     .build(),
             )
             .build();
-        assert!(belongs_to_database(&entry, &BTreeSet::new()));
         let s = secret(&entry);
         assert_eq!(s.name, "rds!db-1");
         assert_eq!(s.arn, format!("{ACCOUNT_ARN}:rds!db-1-AbCdEf"));
@@ -583,26 +613,61 @@ mod tests {
     }
 
     #[test]
-    fn only_database_secrets_are_kept() {
+    fn only_secrets_that_may_belong_to_a_database_are_kept() {
         let referenced_arn = format!("{ACCOUNT_ARN}:orders/master-AbCdEf");
-        let referenced = BTreeSet::from([referenced_arn]);
-        let tag = |key: &str| secrets_sdk::Tag::builder().key(key).value("orders").build();
-        let keeps = |entry: secrets_sdk::SecretListEntry| belongs_to_database(&entry, &referenced);
-
-        assert!(keeps(secret_entry("orders/master").build()));
-        assert!(keeps(secret_entry("x").tags(tag("rds-db")).build()));
+        let attached_arn = format!("{ACCOUNT_ARN}:cfn-made-XyZ123");
+        let owners = SecretOwners {
+            referenced: BTreeSet::from([referenced_arn]),
+            databases: BTreeSet::from([
+                "orders-pg",
+                "arn:aws:rds:us-east-1:123456789012:db:orders-pg",
+            ]),
+            attachments: BTreeSet::from([attached_arn.as_str()]),
+        };
+        let tag =
+            |key: &str, value: &str| secrets_sdk::Tag::builder().key(key).value(value).build();
+        let keeps = |entry: secrets_sdk::SecretListEntry| {
+            let listed = database_secrets(Observed::Value(vec![secret(&entry)]), &owners);
+            listed.value().is_some_and(|kept| kept.len() == 1)
+        };
+        assert!(keeps(secret_entry("orders/master").build()), "referenced");
+        assert!(keeps(
+            secret_entry("x").tags(tag("rds-db", "orders")).build()
+        ));
         assert!(keeps(
             secret_entry("y")
-                .tags(tag("aws:rds:primaryDBClusterArn"))
+                .tags(tag("aws:rds:primaryDBClusterArn", "orders"))
                 .build()
         ));
         assert!(keeps(secret_entry("z").owning_service("rds").build()));
-        assert!(!keeps(secret_entry("api/token").tags(tag("team")).build()));
+        assert!(
+            keeps(secret_entry("cfn-made").build()),
+            "attached by a stack"
+        );
+        assert!(
+            keeps(secret_entry("w").tags(tag("database", "orders-pg")).build()),
+            "tagged with its identifier"
+        );
+        assert!(
+            keeps(secret_entry("prod/Orders-PG/app").build()),
+            "named after it"
+        );
+        assert!(!keeps(
+            secret_entry("api/token")
+                .tags(tag("team", "orders"))
+                .build()
+        ));
         assert!(!keeps(
             secret_entry("appflow!conn")
                 .owning_service("appflow")
                 .build()
         ));
+        let unknown = Observed::Unknown(Unavailable {
+            action: "secretsmanager:ListSecrets".into(),
+            kind: FailureKind::AccessDenied,
+            message: "denied".into(),
+        });
+        assert!(!database_secrets(unknown, &owners).is_known());
     }
 
     #[test]

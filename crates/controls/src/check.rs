@@ -124,7 +124,7 @@ pub struct Finding {
     pub values: Values,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Resource {
     pub kind: Scope,
     /// Empty for account-wide resources.

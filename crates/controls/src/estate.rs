@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rds_evidence_inventory::rds::{Backup, DbCluster, DbInstance, Tags};
+use rds_evidence_inventory::rds::{Backup, DbCluster, DbInstance, MasterUserSecret, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope};
@@ -204,16 +204,17 @@ pub struct Database<'a> {
     pub engine: &'a str,
     pub tags: &'a Tags,
     pub backup: &'a Backup,
+    pub master_user_secret: Option<&'a MasterUserSecret>,
     /// The alarm dimension that names it.
     pub dimension: (&'static str, &'a str),
 }
 
 /// Standalone primary instances and clusters; members and replicas get `NotApplicable`.
-pub fn each_database(
+pub fn each_database<'a>(
     check: &Check,
-    ctx: &Context,
+    ctx: &Context<'a>,
     why_not_replicas: &str,
-    mut judge: impl FnMut(&RegionSnapshot, Database) -> Finding,
+    mut judge: impl FnMut(&'a RegionSnapshot, Database<'a>) -> Finding,
 ) -> Vec<Finding> {
     let mut findings = judge_each(
         check,
@@ -232,6 +233,7 @@ pub fn each_database(
                 engine: &instance.engine,
                 tags: &instance.tags,
                 backup: &instance.backup,
+                master_user_secret: instance.master_user_secret.as_ref(),
                 dimension: ("DBInstanceIdentifier", &instance.identifier),
             };
             Some(judge(region, database))
@@ -248,6 +250,7 @@ pub fn each_database(
                 engine: &cluster.engine,
                 tags: &cluster.tags,
                 backup: &cluster.backup,
+                master_user_secret: cluster.master_user_secret.as_ref(),
                 dimension: ("DBClusterIdentifier", &cluster.identifier),
             };
             Some(judge(region, database))

@@ -61,6 +61,12 @@ pub struct Thresholds {
     /// An engine version whose RDS standard support ends within this many days of collection
     /// fails: its upgrade is due.
     pub engine_support_warning_days: i64,
+    /// A secret carrying this tag, with a database's identifier or ARN as value, belongs to
+    /// that database.
+    pub database_secret_tag: String,
+    /// Tags that declare a database managed by an infrastructure-as-code tool other than
+    /// CloudFormation: `Key` (any value) or `Key=value` (value compared ignoring case).
+    pub iac_tags: Vec<String>,
 }
 
 impl Default for Thresholds {
@@ -98,6 +104,17 @@ impl Default for Thresholds {
             internet_ipv6_max_prefix: 16,
             max_recovery_point_age_days: 2,
             engine_support_warning_days: 180,
+            database_secret_tag: "rds-db".to_owned(),
+            iac_tags: [
+                "ManagedBy=terraform",
+                "ManagedBy=opentofu",
+                "ManagedBy=pulumi",
+                "terraform",
+                "Terraform",
+                "pulumi:project",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::rds::Tags;
 use crate::Observed;
 
-/// A Secrets Manager secret that belongs to a database: metadata only, never the value.
+/// A Secrets Manager secret that may belong to a database: metadata only, never the value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Secret {
     pub name: String,
@@ -153,6 +153,10 @@ pub struct ScalableTarget {
     /// not be listed, so an empty list here means none.
     pub policies: Vec<String>,
 }
+
+/// The CloudFormation resource that attaches a secret to a database; its physical id is the
+/// secret's ARN.
+pub const SECRET_TARGET_ATTACHMENT: &str = "AWS::SecretsManager::SecretTargetAttachment";
 
 /// A CloudFormation stack and the resources of interest it owns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -119,7 +119,8 @@ pub struct RegionSnapshot {
     pub reserved_instances: Observed<Vec<ReservedInstance>>,
     pub network: Network,
     pub kms_keys: Vec<KmsKey>,
-    /// Secrets that belong to databases (RDS-managed, referenced or tagged).
+    /// Secrets that may belong to databases: RDS-managed, referenced, tagged for one, attached
+    /// by a CloudFormation stack, or named after one. The checks associate them.
     pub secrets: Observed<Vec<Secret>>,
     pub backup: BackupSetup,
     /// Aurora replica auto scaling.
