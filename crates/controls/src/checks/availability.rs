@@ -445,116 +445,129 @@ fn cluster_cross_region_recovery(ctx: &Context) -> Vec<Finding> {
                     format!("replica of {source}: the recovery copy, judged on its source"),
                 ));
             }
-            let remote = remote_replicas(region, &cluster.read_replicas);
             let backups = &cluster.backup.cross_region_replications;
-            if !remote.is_empty() || !backups.is_empty() {
-                return Some(
-                    Finding::new(
-                        check,
-                        resource,
-                        Outcome::Pass,
-                        recovery_sentence(&remote, backups),
-                    )
-                    .with("cross_region_replicas", remote)
-                    .with("cross_region_backup_replications", backups),
-                );
-            }
-            let listed_global = global_database_of(region, cluster);
-            if let Some(global) = listed_global {
-                let remote: Vec<&str> = global
-                    .members
-                    .iter()
-                    .map(|m| m.cluster_arn.as_str())
-                    .filter(|arn| arn_region(arn).is_some_and(|other| other != region.region))
-                    .collect();
-                return Some(if let Some(first) = remote.first() {
-                    Finding::new(
-                        check,
-                        resource,
-                        Outcome::Pass,
-                        format!(
-                            "global database {} also has cluster {} in {}",
-                            global.identifier,
-                            resource_name(first),
-                            arn_region(first).unwrap_or_default()
-                        ),
-                    )
-                    .with("global_cluster", &global.identifier)
-                    .with("global_cluster_members", remote)
-                } else {
-                    Finding::new(
-                        check,
-                        resource,
-                        Outcome::Fail,
-                        format!(
-                            "global database {} has no cluster in another region",
-                            global.identifier
-                        ),
-                    )
-                    .with("global_cluster", &global.identifier)
-                });
-            }
-            let Some(global) = &cluster.global_cluster else {
-                return Some(Finding::new(
+            let replicated = |remote: &[&str]| {
+                Finding::new(
+                    check,
+                    resource.clone(),
+                    Outcome::Pass,
+                    recovery_sentence(remote, backups),
+                )
+                .with("cross_region_replicas", remote)
+                .with("cross_region_backup_replications", backups)
+            };
+            Some(match remote_copy(ctx, region, cluster) {
+                RemoteCopy::Replicas(remote) => replicated(&remote),
+                _ if !backups.is_empty() => replicated(&[]),
+                RemoteCopy::Global {
+                    global,
+                    region: other,
+                    cluster: partner,
+                } => Finding::new(
                     check,
                     resource,
-                    Outcome::Fail,
-                    "no global database, no cross-region replica cluster",
-                ));
-            };
-            // The global database is not in the region's listing (unreadable): membership
-            // proves nothing by itself, since a global database may hold one regional cluster
-            // only, so look for a partner cluster in the other collected regions.
-            let mut unknown: Vec<String> = Vec::new();
-            for other in ctx
-                .snapshot
-                .regions
-                .iter()
-                .filter(|r| r.region != region.region)
-            {
-                match &other.db_clusters {
-                    Observed::Value(clusters) => {
-                        if let Some(partner) = clusters
-                            .iter()
-                            .find(|c| c.global_cluster.as_ref() == Some(global))
-                        {
-                            return Some(
-                                Finding::new(
-                                    check,
-                                    resource,
-                                    Outcome::Pass,
-                                    format!(
-                                        "global database {global} also has cluster {} in {}",
-                                        partner.identifier, other.region
-                                    ),
-                                )
-                                .with("global_cluster", global)
-                                .with("partner_region", &other.region)
-                                .with("partner_cluster", &partner.identifier),
-                            );
-                        }
-                    }
-                    Observed::Unknown(why) => unknown.push(format!("{}: {why}", other.region)),
+                    Outcome::Pass,
+                    format!("global database {global} also has cluster {partner} in {other}"),
+                )
+                .with("global_cluster", global)
+                .with("partner_region", other)
+                .with("partner_cluster", partner),
+                RemoteCopy::None(why) => Finding::new(check, resource, Outcome::Fail, why),
+                RemoteCopy::Unknown(why) => {
+                    Finding::new(check, resource, Outcome::InsufficientEvidence, why)
+                        .with("global_cluster", &cluster.global_cluster)
                 }
-            }
-            let detail = if unknown.is_empty() {
-                format!(
-                    "member of global database {global}, but no cluster of it was found in \
-                     another collected region"
-                )
-            } else {
-                format!(
-                    "member of global database {global}; its other regions could not be read \
-                     ({})",
-                    unknown.join("; ")
-                )
-            };
-            Some(
-                Finding::new(check, resource, Outcome::InsufficientEvidence, detail)
-                    .with("global_cluster", global),
-            )
+            })
         },
     )
+}
+
+/// A copy of a cluster's data in another region.
+pub(super) enum RemoteCopy<'a> {
+    /// Cross-region read replica clusters.
+    Replicas(Vec<&'a str>),
+    /// Another cluster of its global database, elsewhere.
+    Global {
+        global: &'a str,
+        region: &'a str,
+        cluster: &'a str,
+    },
+    /// None, and why that is known.
+    None(String),
+    /// The global database's other regions could not be read, or were not collected.
+    Unknown(String),
+}
+
+/// Where else a cluster's data lives: a cross-region read replica cluster, or a secondary
+/// cluster of its global database in another region. A global database with a cluster in
+/// one region only is no cross-region copy.
+pub(super) fn remote_copy<'a>(
+    ctx: &Context<'a>,
+    region: &'a RegionSnapshot,
+    cluster: &'a DbCluster,
+) -> RemoteCopy<'a> {
+    let remote = remote_replicas(region, &cluster.read_replicas);
+    if !remote.is_empty() {
+        return RemoteCopy::Replicas(remote);
+    }
+    if let Some(global) = global_database_of(region, cluster) {
+        return match global
+            .members
+            .iter()
+            .map(|m| m.cluster_arn.as_str())
+            .find(|arn| arn_region(arn).is_some_and(|other| other != region.region))
+        {
+            Some(arn) => RemoteCopy::Global {
+                global: &global.identifier,
+                region: arn_region(arn).unwrap_or_default(),
+                cluster: resource_name(arn),
+            },
+            None => RemoteCopy::None(format!(
+                "global database {} has no cluster in another region",
+                global.identifier
+            )),
+        };
+    }
+    let Some(global) = &cluster.global_cluster else {
+        return RemoteCopy::None("no global database, no cross-region replica cluster".to_owned());
+    };
+    // The global database is not in the region's listing (unreadable): membership proves
+    // nothing by itself, since a global database may hold one regional cluster only, so look
+    // for a partner cluster in the other collected regions.
+    let mut unknown: Vec<String> = Vec::new();
+    for other in ctx
+        .snapshot
+        .regions
+        .iter()
+        .filter(|r| r.region != region.region)
+    {
+        match &other.db_clusters {
+            Observed::Value(clusters) => {
+                if let Some(partner) = clusters
+                    .iter()
+                    .find(|c| c.global_cluster.as_ref() == Some(global))
+                {
+                    return RemoteCopy::Global {
+                        global,
+                        region: &other.region,
+                        cluster: &partner.identifier,
+                    };
+                }
+            }
+            Observed::Unknown(why) => unknown.push(format!("{}: {why}", other.region)),
+        }
+    }
+    RemoteCopy::Unknown(if unknown.is_empty() {
+        format!(
+            "member of global database {global}, but no cluster of it was found in another \
+             collected region"
+        )
+    } else {
+        format!(
+            "member of global database {global}; its other regions could not be read ({})",
+            unknown.join("; ")
+        )
+    })
 }
 
 /// The global database the region's listing names this cluster a member of.
@@ -574,20 +587,20 @@ fn member_or_replica(check: &Check, resource: &Resource, instance: &DbInstance) 
 }
 
 /// Where a cluster's members run, from the region's instance listing.
-struct Placement {
+pub(super) struct Placement {
     /// `(member, availability zone)`, in the cluster's member order.
-    placed: Vec<(String, String)>,
+    pub placed: Vec<(String, String)>,
     /// Members missing from the listing or reporting no zone.
-    unplaced: Vec<String>,
+    pub unplaced: Vec<String>,
 }
 
 impl Placement {
-    fn zones(&self) -> BTreeSet<&str> {
+    pub fn zones(&self) -> BTreeSet<&str> {
         self.placed.iter().map(|(_, zone)| zone.as_str()).collect()
     }
 }
 
-fn member_placement<'a>(
+pub(super) fn member_placement<'a>(
     instances: &mut InstancesById<'a>,
     region: &'a RegionSnapshot,
     cluster: &DbCluster,
