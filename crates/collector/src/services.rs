@@ -615,7 +615,7 @@ mod tests {
     #[test]
     fn only_secrets_that_may_belong_to_a_database_are_kept() {
         let referenced_arn = format!("{ACCOUNT_ARN}:orders/master-AbCdEf");
-        let attached_arn = format!("{ACCOUNT_ARN}:cfn-made-XyZ123");
+        let attached_arn = format!("{ACCOUNT_ARN}:cfn-made-AbCdEf");
         let owners = SecretOwners {
             referenced: BTreeSet::from([referenced_arn]),
             databases: BTreeSet::from([
