@@ -70,6 +70,7 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "rds:DescribeDBSnapshots",
     "rds:DescribeDBSubnetGroups",
     "rds:DescribeEventSubscriptions",
+    "rds:DescribeEvents",
     "rds:DescribeGlobalClusters",
     "rds:DescribeOptionGroups",
     "rds:DescribePendingMaintenanceActions",

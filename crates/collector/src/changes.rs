@@ -1,5 +1,6 @@
-//! RDS changes CloudTrail recorded over the change window (REL-001: were changes made through
-//! infrastructure as code, or by hand in the console?).
+//! Changes around the databases CloudTrail recorded over the change window (REL-001: were
+//! changes made through infrastructure as code, or by hand in the console?), and the failover
+//! drills (RDS-005: was failover exercised?).
 //!
 //! `LookupEvents` filters by one attribute only and is limited to two requests a second per
 //! account and region. Asking by event source would page through every read call monitoring
@@ -8,7 +9,9 @@
 use aws_sdk_cloudtrail::types::{Event, LookupAttribute, LookupAttributeKey};
 use aws_sdk_cloudtrail::Client;
 use aws_smithy_types::DateTime;
-use rds_evidence_inventory::activity::{ChangeEvent, ChangeHistory};
+use rds_evidence_inventory::activity::{
+    ChangeEvent, ChangeHistory, FAILOVER_CALLS, KEY_POLICY_CHANGES, SECURITY_GROUP_CHANGES,
+};
 use rds_evidence_inventory::{FailureKind, Unavailable};
 use serde_json::Value;
 
@@ -16,8 +19,9 @@ use crate::cloudwatch::Window;
 use crate::convert::{owned, time};
 use crate::failure::unavailable;
 
-/// The RDS calls that change a database, its recovery or its configuration.
-pub(crate) const CHANGE_EVENTS: &[&str] = &[
+/// The RDS calls that change a database, its recovery or its configuration (parameter and
+/// option groups included).
+pub(crate) const RDS_CHANGES: &[&str] = &[
     "CreateDBCluster",
     "CreateDBInstance",
     "CreateDBInstanceReadReplica",
@@ -29,17 +33,34 @@ pub(crate) const CHANGE_EVENTS: &[&str] = &[
     "ModifyDBInstance",
     "ModifyDBParameterGroup",
     "ModifyDBSnapshotAttribute",
+    "ModifyOptionGroup",
+    "ResetDBClusterParameterGroup",
+    "ResetDBParameterGroup",
     "RestoreDBClusterFromSnapshot",
     "RestoreDBClusterToPointInTime",
     "RestoreDBInstanceFromDBSnapshot",
     "RestoreDBInstanceToPointInTime",
 ];
 
+/// Every event name asked for, in the order asked: RDS changes, the changes around the
+/// databases a validator asks about (security group rules, key policies), failover drills.
+fn event_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = [
+        RDS_CHANGES,
+        SECURITY_GROUP_CHANGES,
+        KEY_POLICY_CHANGES,
+        FAILOVER_CALLS,
+    ]
+    .concat();
+    names.sort_unstable();
+    names
+}
+
 /// Pages of 50 events read per event name; a busier history is marked truncated.
 const PAGES_PER_EVENT: usize = 10;
 const PAGE: i32 = 50;
 
-/// Every recorded change in the window, newest first. The event names are asked one after
+/// Every recorded change and drill in the window, newest first. The event names are asked one after
 /// another: in parallel they would only meet CloudTrail's rate limit.
 pub(crate) async fn changes(
     client: &Client,
@@ -48,10 +69,10 @@ pub(crate) async fn changes(
 ) -> Result<ChangeHistory, Unavailable> {
     let mut events = Vec::new();
     let mut truncated = Vec::new();
-    for name in CHANGE_EVENTS {
+    for name in event_names() {
         let attribute = LookupAttribute::builder()
             .attribute_key(LookupAttributeKey::EventName)
-            .attribute_value(*name)
+            .attribute_value(name)
             .build()
             .map_err(|e| Unavailable {
                 action: "cloudtrail:LookupEvents".to_owned(),
@@ -72,7 +93,7 @@ pub(crate) async fn changes(
             events.extend(page.events().iter().map(change_event));
             read += 1;
             if read == PAGES_PER_EVENT && page.next_token().is_some() {
-                truncated.push((*name).to_owned());
+                truncated.push(name.to_owned());
                 break;
             }
         }
@@ -114,6 +135,9 @@ fn change_event(event: &Event) -> ChangeEvent {
             .filter_map(|r| owned(r.resource_name()))
             .collect(),
         error_code: text("/errorCode").map(str::to_owned),
+        force_failover: record
+            .pointer("/requestParameters/forceFailover")
+            .and_then(Value::as_bool),
     }
 }
 
@@ -188,10 +212,31 @@ mod tests {
     }
 
     #[test]
-    fn event_names_are_sorted_and_distinct() {
-        let mut sorted = CHANGE_EVENTS.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted, CHANGE_EVENTS);
+    fn event_names_are_distinct_and_asked_in_order() {
+        let names = event_names();
+        let mut distinct = names.clone();
+        distinct.dedup();
+        assert_eq!(distinct, names);
+        for name in [
+            "ModifyOptionGroup",
+            "AuthorizeSecurityGroupIngress",
+            "PutKeyPolicy",
+            "FailoverDBCluster",
+        ] {
+            assert!(names.contains(&name), "{name}");
+        }
+    }
+
+    /// A RebootDBInstance record as CloudTrail writes it: requestParameters carry forceFailover.
+    #[test]
+    fn a_forced_reboot_says_so() {
+        let mut reboot = event(
+            r#"{"eventSource":"rds.amazonaws.com","userIdentity":{"arn":"arn:aws:sts::1:assumed-role/Dba/bob"},
+                "requestParameters":{"dBInstanceIdentifier":"orders-pg","forceFailover":true}}"#,
+        );
+        reboot.event_name = Some("RebootDBInstance".into());
+        let change = change_event(&reboot);
+        assert_eq!(change.force_failover, Some(true));
+        assert_eq!(change_event(&event("{}")).force_failover, None);
     }
 }

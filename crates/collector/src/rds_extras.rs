@@ -1,9 +1,11 @@
 //! RDS around the databases: option groups, global databases, pending maintenance, engine
-//! version status and support lifecycle, CA certificates and reserved instances.
+//! version status and support lifecycle, CA certificates, reserved instances and recent
+//! failover events.
 
 use aws_sdk_rds::types as sdk;
 use aws_sdk_rds::Client;
 use aws_smithy_types::DateTime;
+use rds_evidence_inventory::activity::RdsEvent;
 use rds_evidence_inventory::rds::{
     Certificate, DbOption, EngineLifecycle, EngineVersion, EngineVersionDetails, GlobalCluster,
     GlobalClusterMember, MajorEngineVersion, OptionGroup, OptionSetting, PendingAction,
@@ -221,6 +223,43 @@ fn major_engine_version(v: &sdk::DbMajorEngineVersion) -> MajorEngineVersion {
     }
 }
 
+/// Minutes of RDS events asked for: all RDS keeps (14 days).
+const EVENT_HISTORY_MINUTES: i32 = 14 * 24 * 60;
+
+/// The region's RDS events of the failover category over the last 14 days.
+pub(crate) async fn failover_events(client: &Client) -> Result<Vec<RdsEvent>, Unavailable> {
+    let events = drain(
+        client
+            .describe_events()
+            .duration(EVENT_HISTORY_MINUTES)
+            .event_categories(FAILOVER)
+            .max_records(PAGE)
+            .into_paginator()
+            .items()
+            .send(),
+        "rds:DescribeEvents",
+    )
+    .await?;
+    // Filtered again: the category is what makes an event evidence of a failover.
+    Ok(events
+        .iter()
+        .filter(|e| e.event_categories().iter().any(|c| c == FAILOVER))
+        .map(rds_event)
+        .collect())
+}
+
+const FAILOVER: &str = "failover";
+
+fn rds_event(e: &sdk::Event) -> RdsEvent {
+    RdsEvent {
+        source_id: e.source_identifier().unwrap_or_default().to_owned(),
+        source_type: e.source_type().map(|t| t.as_str().to_owned()),
+        date: time(e.date()),
+        message: owned(e.message()),
+        categories: e.event_categories().to_vec(),
+    }
+}
+
 pub(crate) async fn certificates(client: &Client) -> Result<Vec<Certificate>, Unavailable> {
     let pages = drain(
         client
@@ -290,6 +329,29 @@ fn reserved_instance(r: &sdk::ReservedDbInstance) -> ReservedInstance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// DescribeEvents' Event for a Multi-AZ failover (RDS-EVENT-0049), per the RDS API Reference.
+    #[test]
+    fn failover_event_keeps_source_date_and_message() {
+        let event = sdk::Event::builder()
+            .source_identifier("orders-pg")
+            .source_type(sdk::SourceType::DbInstance)
+            .message("Multi-AZ instance failover completed.")
+            .event_categories("failover")
+            .date(DateTime::from_secs(1_700_000_000))
+            .source_arn("arn:aws:rds:us-east-1:123456789012:db:orders-pg")
+            .build();
+        assert_eq!(
+            rds_event(&event),
+            RdsEvent {
+                source_id: "orders-pg".into(),
+                source_type: Some("db-instance".into()),
+                date: Some("2023-11-14T22:13:20Z".into()),
+                message: Some("Multi-AZ instance failover completed.".into()),
+                categories: vec!["failover".into()],
+            }
+        );
+    }
 
     /// DescribeDBMajorEngineVersions' DBMajorEngineVersion for PostgreSQL 11, per the RDS API
     /// Reference: standard support ended, RDS Extended Support under way.

@@ -46,7 +46,7 @@ pub(crate) async fn collect(
     // The region-wide extras need nothing from the listings: read them alongside.
     let (
         (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies),
-        (global_clusters, pending_maintenance, certificates, reserved_instances),
+        (global_clusters, pending_maintenance, certificates, reserved_instances, failover_events),
         (changes, log_groups, replication_tasks),
     ) = tokio::join!(
         async {
@@ -66,6 +66,7 @@ pub(crate) async fn collect(
                 rds_extras::pending_maintenance(client),
                 rds_extras::certificates(client),
                 rds_extras::reserved_instances(client),
+                rds_extras::failover_events(client),
             )
         },
         async {
@@ -186,6 +187,7 @@ pub(crate) async fn collect(
         alarms,
         metrics,
         changes: changes.into(),
+        failover_events: failover_events.into(),
         log_groups: log_groups.into(),
         replication_tasks: replication_tasks.into(),
     }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::activity::{ChangeHistory, DbMetrics, LogGroup, ReplicationTask};
+use crate::activity::{ChangeHistory, DbMetrics, LogGroup, RdsEvent, ReplicationTask};
 use crate::governance::AccountWide;
 use crate::kms::KmsKey;
 use crate::network::{FlowLog, NetworkAcl, PrefixList, RouteTable, SecurityGroup, Subnet, Vpc};
@@ -132,9 +132,13 @@ pub struct RegionSnapshot {
     /// Daily utilisation statistics per instance and Aurora cluster over the metrics window.
     #[serde(default = "not_collected")]
     pub metrics: Observed<Vec<DbMetrics>>,
-    /// RDS changes CloudTrail recorded in the region over the change window.
+    /// Changes around the databases (RDS, their security groups' rules, key policies) and
+    /// failover drills CloudTrail recorded in the region over the change window.
     #[serde(default = "not_collected")]
     pub changes: Observed<ChangeHistory>,
+    /// RDS failover events of the last 14 days.
+    #[serde(default = "not_collected")]
+    pub failover_events: Observed<Vec<RdsEvent>>,
     /// The log groups RDS exports database logs to.
     #[serde(default = "not_collected")]
     pub log_groups: Observed<Vec<LogGroup>>,
@@ -219,6 +223,7 @@ impl RegionSnapshot {
                 events: Vec::new(),
                 truncated: Vec::new(),
             }),
+            failover_events: Observed::Value(Vec::new()),
             log_groups: Observed::Value(Vec::new()),
             replication_tasks: Observed::Value(Vec::new()),
         }
@@ -424,6 +429,7 @@ impl RegionSnapshot {
         push("alarms".into(), self.alarms.unavailable());
         push("metrics".into(), self.metrics.unavailable());
         push("changes".into(), self.changes.unavailable());
+        push("failover_events".into(), self.failover_events.unavailable());
         push("log_groups".into(), self.log_groups.unavailable());
         push(
             "replication_tasks".into(),
