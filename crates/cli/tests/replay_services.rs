@@ -1,8 +1,8 @@
-//! Offline: the regional services (secrets, AWS Backup, auto scaling, CloudFormation) replayed
-//! from `fixtures/real-shapes`, hand-written in the wire formats of real AWS. They cover what
-//! the emulator does not serve (backup selections, protected resources) or serves differently
-//! (RDS-managed secret rotation, rotation by schedule expression, physical ids of stack
-//! resources).
+//! Offline: the regional services (secrets, AWS Backup, auto scaling, CloudFormation,
+//! GuardDuty) replayed from `fixtures/real-shapes`, hand-written in the wire formats of real
+//! AWS. They cover what the emulator does not serve (backup selections, protected resources) or
+//! serves differently (RDS-managed secret rotation, rotation by schedule expression, physical
+//! ids of stack resources).
 
 mod common;
 
@@ -20,6 +20,7 @@ const SERVICE_PREFIXES: &[&str] = &[
     "application-autoscaling:",
     "backup:",
     "cloudformation:",
+    "guardduty:",
     "secretsmanager:",
 ];
 
@@ -357,4 +358,18 @@ fn the_database_stack_with_its_relevant_resources() {
         ])
     );
     assert_eq!(calls("cloudformation:ListStackResources"), 2);
+}
+
+/// GetDetector's camelCase features list (restJson1): RDS Protection read by its feature name.
+#[test]
+fn the_guardduty_detector_with_rds_protection() {
+    assert_eq!(calls("guardduty:ListDetectors"), 1);
+    assert_eq!(calls("guardduty:GetDetector"), 1);
+    let detectors = region().guardduty.value().expect("detectors observed");
+    assert_eq!(detectors.len(), 1);
+    let detector = &detectors[0];
+    assert_eq!(detector.id, "12abc34d567e8fa901bc2d34e56789f0");
+    assert_eq!(detector.status.as_deref(), Some("ENABLED"));
+    assert_eq!(detector.features["RDS_LOGIN_EVENTS"], "ENABLED");
+    assert_eq!(detector.features["S3_DATA_EVENTS"], "DISABLED");
 }

@@ -41,6 +41,8 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
     "ec2:GetManagedPrefixListEntries",
+    "guardduty:GetDetector",
+    "guardduty:ListDetectors",
     "iam:GetAccountAuthorizationDetails",
     "iam:GetAccountPasswordPolicy",
     "iam:GetAccountSummary",

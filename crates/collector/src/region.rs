@@ -109,6 +109,7 @@ pub(crate) async fn collect(
         scalable_targets,
         stacks,
         alarms,
+        guardduty,
         metrics,
     ) = tokio::join!(
         stream::iter(groups)
@@ -134,6 +135,7 @@ pub(crate) async fn collect(
         services::scalable_targets(&clients.autoscaling),
         services::stacks(&clients.cloudformation, concurrency),
         cloudwatch::alarms(&clients.cloudwatch),
+        services::guardduty(&clients.guardduty),
         cloudwatch::metrics(
             &clients.cloudwatch,
             metric_targets,
@@ -185,6 +187,7 @@ pub(crate) async fn collect(
         scalable_targets,
         stacks,
         alarms,
+        guardduty,
         metrics,
         changes: changes.into(),
         failover_events: failover_events.into(),

@@ -1,5 +1,5 @@
 //! Regional services around the databases: secrets, AWS Backup, Aurora replica auto scaling,
-//! CloudFormation stacks.
+//! CloudFormation stacks, GuardDuty.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,8 +9,8 @@ use aws_sdk_cloudformation::types as cfn;
 use aws_sdk_secretsmanager::types as secrets_sdk;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::services::{
-    BackupPlan, BackupRule, BackupSelection, BackupSetup, BackupVault, ProtectedResource,
-    ScalableTarget, Secret, Stack, StackResource, TagCondition,
+    BackupPlan, BackupRule, BackupSelection, BackupSetup, BackupVault, GuardDutyDetector,
+    ProtectedResource, ScalableTarget, Secret, Stack, StackResource, TagCondition,
 };
 use rds_evidence_inventory::{FailureKind, Observed, Unavailable};
 
@@ -535,6 +535,60 @@ fn owns_relevant(stack: &Stack) -> bool {
     }
 }
 
+/// The region's GuardDuty detectors with their features: whether RDS Protection watches the
+/// databases' login activity.
+pub(crate) async fn guardduty(
+    client: &aws_sdk_guardduty::Client,
+) -> Observed<Vec<GuardDutyDetector>> {
+    let ids = match drain(
+        client
+            .list_detectors()
+            .max_results(50)
+            .into_paginator()
+            .items()
+            .send(),
+        "guardduty:ListDetectors",
+    )
+    .await
+    {
+        Ok(ids) => ids,
+        Err(why) => return Observed::Unknown(why),
+    };
+    futures::future::join_all(ids.iter().map(|id| async move {
+        client
+            .get_detector()
+            .detector_id(id)
+            .send()
+            .await
+            .map(|out| detector(id, &out))
+            .map_err(|e| unavailable("guardduty:GetDetector", &e))
+    }))
+    .await
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .into()
+}
+
+fn detector(
+    id: &str,
+    out: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
+) -> GuardDutyDetector {
+    GuardDutyDetector {
+        id: id.to_owned(),
+        status: out.status().map(|s| s.as_str().to_owned()),
+        features: out
+            .features()
+            .iter()
+            .filter_map(|f| {
+                Some((
+                    f.name()?.as_str().to_owned(),
+                    f.status()?.as_str().to_owned(),
+                ))
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -668,6 +722,31 @@ mod tests {
             message: "denied".into(),
         });
         assert!(!database_secrets(unknown, &owners).is_known());
+    }
+
+    /// GetDetector's response with its features, per the GuardDuty API Reference.
+    #[test]
+    fn detector_keeps_its_status_and_features() {
+        use aws_sdk_guardduty::types::{
+            DetectorFeatureConfigurationResult, DetectorFeatureResult, DetectorStatus,
+            FeatureStatus,
+        };
+        let feature = |name, status| {
+            DetectorFeatureConfigurationResult::builder()
+                .name(name)
+                .status(status)
+                .build()
+        };
+        let out = aws_sdk_guardduty::operation::get_detector::GetDetectorOutput::builder()
+            .status(DetectorStatus::Enabled)
+            .service_role("arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty")
+            .features(feature(DetectorFeatureResult::RdsLoginEvents, FeatureStatus::Enabled))
+            .features(feature(DetectorFeatureResult::S3DataEvents, FeatureStatus::Disabled))
+            .build();
+        let d = detector("12abc34d567e8fa901bc2d34e56789f0", &out);
+        assert_eq!(d.status.as_deref(), Some("ENABLED"));
+        assert_eq!(d.features["RDS_LOGIN_EVENTS"], "ENABLED");
+        assert_eq!(d.features["S3_DATA_EVENTS"], "DISABLED");
     }
 
     #[test]

@@ -193,6 +193,7 @@ pub(crate) struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub dms: aws_sdk_databasemigration::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
 }
 
 /// A client of `$sdk` for `$region`, carrying the call log.
@@ -239,6 +240,7 @@ impl Clients {
             cloudwatch: client!(aws_sdk_cloudwatch, config, region, log),
             logs: client!(aws_sdk_cloudwatchlogs, config, region, log),
             dms: client!(aws_sdk_databasemigration, config, region, log),
+            guardduty: client!(aws_sdk_guardduty, config, region, log),
         }
     }
 }

@@ -175,6 +175,16 @@ pub struct StackResource {
     pub resource_type: String,
 }
 
+/// A GuardDuty detector of the region (an account has at most one per region).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardDutyDetector {
+    pub id: String,
+    /// `ENABLED` or `DISABLED`.
+    pub status: Option<String>,
+    /// Each feature's status by name: `RDS_LOGIN_EVENTS` (RDS Protection) → `ENABLED`.
+    pub features: BTreeMap<String, String>,
+}
+
 /// A CloudWatch alarm on an RDS metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alarm {

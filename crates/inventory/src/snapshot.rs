@@ -9,7 +9,7 @@ use crate::rds::{
     EngineVersion, EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
     PendingMaintenance, ReservedInstance,
 };
-use crate::services::{Alarm, BackupSetup, ScalableTarget, Secret, Stack};
+use crate::services::{Alarm, BackupSetup, GuardDutyDetector, ScalableTarget, Secret, Stack};
 use crate::{FailureKind, Observed, Unavailable};
 
 /// Bumped whenever a field changes meaning or is removed; readers refuse newer versions.
@@ -129,6 +129,9 @@ pub struct RegionSnapshot {
     pub stacks: Observed<Vec<Stack>>,
     /// CloudWatch alarms on RDS metrics.
     pub alarms: Observed<Vec<Alarm>>,
+    /// GuardDuty's detectors in the region, with their features (RDS Protection among them).
+    #[serde(default = "not_collected")]
+    pub guardduty: Observed<Vec<GuardDutyDetector>>,
     /// Daily utilisation statistics per instance and Aurora cluster over the metrics window.
     #[serde(default = "not_collected")]
     pub metrics: Observed<Vec<DbMetrics>>,
@@ -217,6 +220,7 @@ impl RegionSnapshot {
             scalable_targets: Observed::Value(Vec::new()),
             stacks: Observed::Value(Vec::new()),
             alarms: Observed::Value(Vec::new()),
+            guardduty: Observed::Value(Vec::new()),
             metrics: Observed::Value(Vec::new()),
             changes: Observed::Value(ChangeHistory {
                 window_days: 0,
@@ -427,6 +431,7 @@ impl RegionSnapshot {
             );
         }
         push("alarms".into(), self.alarms.unavailable());
+        push("guardduty".into(), self.guardduty.unavailable());
         push("metrics".into(), self.metrics.unavailable());
         push("changes".into(), self.changes.unavailable());
         push("failover_events".into(), self.failover_events.unavailable());
