@@ -30,6 +30,8 @@ pub struct ListArgs {
 struct CheckDoc {
     id: &'static str,
     title: &'static str,
+    /// What counts and what does not: the check's documentation.
+    rule: String,
     rationale: &'static str,
     remediation: &'static str,
     severity: rds_evidence_controls::Severity,
@@ -51,6 +53,7 @@ pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
         .map(|check: &Check| CheckDoc {
             id: check.id,
             title: check.title,
+            rule: check.rule_text(),
             rationale: check.rationale,
             remediation: check.remediation,
             severity: check.severity,
@@ -76,12 +79,25 @@ pub fn list_checks(args: ListArgs) -> anyhow::Result<()> {
                 let controls: Vec<String> = doc.controls.iter().map(use_text).collect();
                 println!("{}  [{}]", doc.id, controls.join(", "));
                 println!("  {}", doc.title);
+                println!("  Rule: {}", indented(&doc.rule, "        "));
                 println!("  Why: {}", doc.rationale);
                 println!("  Fix: {}\n", doc.remediation);
             }
         }
     }
     Ok(())
+}
+
+/// `text` with every line after the first indented, blank lines left empty.
+fn indented(text: &str, indent: &str) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| match (index, line.is_empty()) {
+            (0, _) | (_, true) => line.to_owned(),
+            _ => format!("{indent}{line}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `RDS-009` for a required check of every environment; else with how it counts.

@@ -60,6 +60,9 @@ fn wildcard_policies_and_where_they_are_attached() {
             allows_all_actions: true,
             allows_all_resources: true,
             allows_all_actions_on_all_resources: true,
+            service_wildcards: Vec::new(),
+            allows_not_action: false,
+            allows_not_resource: false,
         }
     );
     assert_eq!(
@@ -72,6 +75,9 @@ fn wildcard_policies_and_where_they_are_attached() {
             allows_all_actions: false,
             allows_all_resources: true,
             allows_all_actions_on_all_resources: false,
+            service_wildcards: Vec::new(),
+            allows_not_action: false,
+            allows_not_resource: false,
         }
     );
 }

@@ -16,10 +16,12 @@ const WITHHELD: &str = "kms:GetKeyPolicy";
 /// Where moto 5.2.5's IAM enforcement disagrees with AWS: it checks these S3 calls against
 /// permissions named after the API operation (AWS: `s3:GetBucketObjectLockConfiguration`,
 /// `s3:GetBucketPublicAccessBlock`, `s3:GetEncryptionConfiguration`, which the policy grants),
-/// and denies the AWS Backup listings to any policy.
+/// and denies the AWS Backup listings and GuardDuty's `ListDetectors` to any policy (the
+/// printed policy grants them: `permissions.rs` tests it holds every allow-listed action).
 const EMULATOR_IAM_DIVERGENCES: &[&str] = &[
     "backup:ListBackupPlans",
     "backup:ListBackupVaults",
+    "guardduty:ListDetectors",
     "s3:GetBucketEncryption",
     "s3:GetObjectLockConfiguration",
     "s3:GetPublicAccessBlock",

@@ -200,6 +200,7 @@ fn checks_and_controls_list_the_same_metadata_as_json() {
     for check in checks {
         assert!(!check["controls"].as_array().unwrap().is_empty(), "{check}");
         assert!(check["rationale"].as_str().unwrap().len() > 20);
+        assert!(check["rule"].as_str().unwrap().len() > 20, "{check}");
     }
     let output = rds_evidence(dir.path())
         .args(["controls", "--format", "json"])

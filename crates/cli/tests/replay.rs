@@ -701,9 +701,20 @@ mod demo_verdicts {
             "rds.database.point_in_time_recovery_current",
             &primaries(Pass, Pass, Pass),
         );
+        // Judged per database: the instance subscription covers neither the Aurora cluster
+        // (db-cluster events) nor anything in eu-west-1 (subscriptions are regional).
         expect(
             "rds.events.failure_subscription",
-            &[("eu-west-1", Fail), ("us-east-1", Pass)],
+            &[
+                ("dev-mysql", Pass),
+                ("dev-postgres", Pass),
+                ("prod-aurora", Fail),
+                ("prod-aurora-1", NA),
+                ("prod-aurora-2", NA),
+                ("prod-postgres", Pass),
+                ("prod-postgres-dr", Fail),
+                ("prod-postgres-replica", Pass),
+            ],
         );
     }
 

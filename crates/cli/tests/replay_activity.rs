@@ -1,6 +1,7 @@
 //! Offline: what the databases did, replayed from `fixtures/real-shapes` in the wire format of
 //! real AWS for what the emulator cannot serve: CloudWatch `GetMetricData` over rpc-v2-cbor
-//! (two pages), CloudTrail `LookupEvents`, and beside them CloudWatch Logs and DMS.
+//! (two pages), CloudTrail `LookupEvents` and RDS `DescribeEvents`, and beside them CloudWatch
+//! Logs and DMS.
 
 mod common;
 
@@ -65,7 +66,8 @@ fn one_metrics_request_for_every_database_and_its_second_page() {
 
 #[test]
 fn change_history_by_event_name_with_console_sessions_marked() {
-    assert_eq!(calls("cloudtrail:LookupEvents"), 15);
+    // 18 RDS changes, 5 security group rule changes, PutKeyPolicy and 2 failover drills.
+    assert_eq!(calls("cloudtrail:LookupEvents"), 26);
     let history = region().changes.value().expect("history observed");
     assert_eq!(history.window_days, 90);
     assert!(history.truncated.is_empty());
@@ -85,21 +87,72 @@ fn change_history_by_event_name_with_console_sessions_marked() {
         events,
         [
             (
+                "RevokeSecurityGroupIngress",
+                "sg-0c2e4a6b8d0f13579",
+                true,
+                None
+            ),
+            (
+                "AuthorizeSecurityGroupIngress",
+                "sg-0a4c1e7b92f3d5186",
+                true,
+                None
+            ),
+            (
                 "DeleteDBInstance",
                 "legacy-sqlserver",
                 true,
                 Some("InvalidDBInstanceState")
             ),
             ("ModifyDBInstance", "legacy-sqlserver", true, None),
+            ("RebootDBInstance", "orders-pg", false, None),
+            (
+                "PutKeyPolicy",
+                "arn:aws:kms:us-east-1:210987654321:key/3f6c2a1e-8d4b-4c7a-9e15-2b7d0c9a4f61",
+                false,
+                None
+            ),
             ("ModifyDBInstance", "orders-pg", false, None),
             ("CreateDBInstance", "reports-mysql", false, None),
         ],
         "newest first"
     );
-    let by_cloudformation = &history.events[2];
+    assert_eq!(history.events[4].force_failover, Some(true));
+    let by_cloudformation = &history.events[6];
     assert_eq!(
         by_cloudformation.invoked_by.as_deref(),
         Some("cloudformation.amazonaws.com")
+    );
+}
+
+#[test]
+fn failover_events_of_the_last_14_days() {
+    assert_eq!(calls("rds:DescribeEvents"), 1);
+    let events = region().failover_events.value().expect("events observed");
+    let read: Vec<(&str, Option<&str>, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.source_id.as_str(),
+                e.source_type.as_deref(),
+                e.message.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "orders-pg",
+                Some("db-instance"),
+                Some("Multi-AZ instance failover started.")
+            ),
+            (
+                "orders-pg",
+                Some("db-instance"),
+                Some("Multi-AZ instance failover completed.")
+            ),
+        ]
     );
 }
 
@@ -146,9 +199,29 @@ fn the_activity_checks_judge_the_fixture() {
     assert!(rightsizing.contains("gp3"), "{rightsizing}");
     let (verdict, detail) = outcome("rds.changes.not_from_console", "us-east-1");
     assert_eq!(verdict, Fail);
+    // The database's own security group opened from the console counts; another group's
+    // change, a failed call and a failover drill do not.
     assert!(
-        detail.starts_with("1 of 3 RDS change(s) in 90 days made from the console"),
+        detail.starts_with(
+            "2 of 5 change(s) around the databases in 90 days made from the console: \
+             2026-11-22T17:00:00Z AuthorizeSecurityGroupIngress on sg-0a4c1e7b92f3d5186"
+        ),
         "{detail}"
+    );
+    let failover = "rds.database.failover_tested";
+    let (verdict, detail) = outcome(failover, "orders-pg");
+    assert_eq!(verdict, Observation);
+    assert!(
+        detail.contains("RebootDBInstance with ForceFailover by")
+            && detail.contains("RDS event: Multi-AZ instance failover completed."),
+        "{detail}"
+    );
+    assert_eq!(
+        outcome(failover, "reports-mysql"),
+        (
+            Observation,
+            "no failover in 90 days of CloudTrail or 14 days of RDS events".to_owned()
+        )
     );
     assert_eq!(
         outcome("logs.rds.retention", "/aws/rds/instance/orders-pg/upgrade").0,

@@ -82,6 +82,9 @@ fn wildcard_policies_across_both_pages() {
                 allows_all_actions: false,
                 allows_all_resources: true,
                 allows_all_actions_on_all_resources: false,
+                service_wildcards: Vec::new(),
+                allows_not_action: false,
+                allows_not_resource: false,
             },
             WildcardPolicy {
                 name: "AdministratorAccess".to_owned(),
@@ -94,6 +97,9 @@ fn wildcard_policies_across_both_pages() {
                 allows_all_actions: true,
                 allows_all_resources: true,
                 allows_all_actions_on_all_resources: true,
+                service_wildcards: Vec::new(),
+                allows_not_action: false,
+                allows_not_resource: false,
             },
             WildcardPolicy {
                 name: "RdsEvidenceRead".to_owned(),
@@ -103,6 +109,9 @@ fn wildcard_policies_across_both_pages() {
                 allows_all_actions: false,
                 allows_all_resources: true,
                 allows_all_actions_on_all_resources: false,
+                service_wildcards: Vec::new(),
+                allows_not_action: false,
+                allows_not_resource: false,
             },
         ],
         "deploy-bot's inline policy names one bucket: not a wildcard"

@@ -1,6 +1,6 @@
 //! Offline: the RDS extras replayed from `fixtures/real-shapes`, hand-written in the wire format
 //! of real AWS, for what the emulator does not serve (pending maintenance, engine version
-//! status, CA certificates, reserved instances) or serves differently (default option groups,
+//! status and support lifecycle, CA certificates, reserved instances) or serves differently (default option groups,
 //! which moto does not know), and the checks that judge them.
 
 mod common;
@@ -16,6 +16,7 @@ const ACCOUNT: &str = "210987654321";
 const EXTRAS: &[&str] = &[
     "rds:DescribeCertificates",
     "rds:DescribeDBEngineVersions",
+    "rds:DescribeDBMajorEngineVersions",
     "rds:DescribeGlobalClusters",
     "rds:DescribeOptionGroups",
     "rds:DescribePendingMaintenanceActions",
@@ -74,6 +75,8 @@ fn every_extra_is_asked_once_per_distinct_thing_and_answered() {
     }
     assert_eq!(calls("rds:DescribeOptionGroups"), 3);
     assert_eq!(calls("rds:DescribeDBEngineVersions"), 3);
+    // Lifecycles once per engine that has them published: not SQL Server.
+    assert_eq!(calls("rds:DescribeDBMajorEngineVersions"), 2);
     let gaps: Vec<_> = snapshot()
         .gaps()
         .into_iter()
@@ -134,6 +137,31 @@ fn engine_versions_with_status_and_upgrade_targets() {
             ("mysql", "8.0.35", details("deprecated", 2)),
             ("postgres", "15.7", details("available", 2)),
             ("sqlserver-se", "15.00.4345.5.v1", details("available", 1)),
+        ]
+    );
+}
+#[test]
+fn support_lifecycles_of_the_engines_in_use() {
+    let lifecycles: Vec<&str> = region()
+        .engine_lifecycles
+        .iter()
+        .map(|l| l.engine.as_str())
+        .collect();
+    assert_eq!(lifecycles, ["mysql", "postgres"]);
+    let postgres = region().engine_lifecycles[1]
+        .major_versions
+        .value()
+        .unwrap();
+    let fifteen = postgres.iter().find(|m| m.version == "15").unwrap();
+    assert_eq!(
+        fifteen
+            .lifecycles
+            .iter()
+            .map(|l| (l.name.as_str(), l.end.as_deref().unwrap()))
+            .collect::<Vec<_>>(),
+        [
+            ("open-source-rds-standard-support", "2027-02-28T23:59:59Z"),
+            ("open-source-rds-extended-support", "2030-02-28T23:59:59Z"),
         ]
     );
 }
@@ -216,11 +244,28 @@ fn the_extras_checks_judge_the_fixture() {
         outcome(versions, "reports-mysql"),
         (
             Fail,
-            "mysql 8.0.35 is deprecated (2 upgrade target(s))".to_owned()
+            "mysql 8.0.35 is deprecated (2 upgrade target(s)); mysql 8.0 left RDS standard \
+             support on 2026-07-31: it runs on RDS Extended Support (charged) until 2029-07-31"
+                .to_owned()
         )
     );
-    assert_eq!(outcome(versions, "orders-pg").0, Pass);
-    assert_eq!(outcome(versions, "legacy-sqlserver").0, Pass);
+    assert_eq!(
+        outcome(versions, "orders-pg"),
+        (
+            Fail,
+            "RDS standard support of postgres 15 ends on 2027-02-28, in 93 days (within 180)"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        outcome(versions, "legacy-sqlserver"),
+        (
+            Pass,
+            "sqlserver-se 15.00.4345.5.v1 is available; RDS publishes no lifecycle dates for \
+             sqlserver-se; no engine upgrade is required"
+                .to_owned()
+        )
+    );
     assert_eq!(
         outcome("rds.cost.reservation_coverage", "us-east-1"),
         (

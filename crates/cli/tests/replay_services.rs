@@ -1,8 +1,8 @@
-//! Offline: the regional services (secrets, AWS Backup, auto scaling, CloudFormation) replayed
-//! from `fixtures/real-shapes`, hand-written in the wire formats of real AWS. They cover what
-//! the emulator does not serve (backup selections, protected resources) or serves differently
-//! (RDS-managed secret rotation, rotation by schedule expression, physical ids of stack
-//! resources).
+//! Offline: the regional services (secrets, AWS Backup, auto scaling, CloudFormation,
+//! GuardDuty) replayed from `fixtures/real-shapes`, hand-written in the wire formats of real
+//! AWS. They cover what the emulator does not serve (backup selections, protected resources) or
+//! serves differently (RDS-managed secret rotation, rotation by schedule expression, physical
+//! ids of stack resources).
 
 mod common;
 
@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use common::{collect_snapshot, fixture, rds_evidence};
 use rds_evidence_inventory::services::{
     BackupRule, BackupSelection, BackupVault, ProtectedResource, Secret, StackResource,
+    TagCondition,
 };
 use rds_evidence_inventory::{CallOutcome, Observed, RegionSnapshot, Snapshot};
 
@@ -19,6 +20,7 @@ const SERVICE_PREFIXES: &[&str] = &[
     "application-autoscaling:",
     "backup:",
     "cloudformation:",
+    "guardduty:",
     "secretsmanager:",
 ];
 
@@ -96,8 +98,10 @@ fn secrets_of_databases_only() {
         [
             "rds!db-5d1e9c2a-7b34-4f8e-a6d0-3c9b2e71f485",
             "orders-pg/app-user",
-            "reports-mysql/readonly"
-        ]
+            "reports-mysql/readonly",
+            "orders-admin-credentials"
+        ],
+        "ci/deploy-token belongs to no database"
     );
 }
 
@@ -148,6 +152,45 @@ fn rotation_by_schedule_and_no_rotation() {
     assert_eq!(readonly.tags["rds-db"], "reports-mysql");
 }
 
+/// Each database's secrets, associated by the rule that ties them: RDS's own, the stack's
+/// attachment, the `rds-db` tag.
+#[test]
+fn secrets_are_associated_with_their_databases() {
+    let evaluation = rds_evidence_controls::evaluate(
+        snapshot(),
+        &rds_evidence_controls::Profile::builtin(),
+        &rds_evidence_controls::Attestations::default(),
+    );
+    let finding = |id: &str| {
+        evaluation
+            .findings
+            .iter()
+            .find(|f| f.check == "secretsmanager.secret.rotation_enabled" && f.resource.id == id)
+            .unwrap_or_else(|| panic!("no finding on {id}"))
+    };
+    use rds_evidence_controls::Outcome::*;
+    let orders = finding("orders-pg");
+    assert_eq!(orders.outcome, Pass, "{}", orders.detail);
+    assert_eq!(
+        orders.values["secrets"],
+        serde_json::json!([
+            "rds!db-5d1e9c2a-7b34-4f8e-a6d0-3c9b2e71f485 (managed by RDS as its master password)",
+            "orders-pg/app-user (tagged rds-db=orders-pg; the database's identifier is in its name)",
+            "orders-admin-credentials (attached by CloudFormation stack orders-db, which owns the database)"
+        ])
+    );
+    let reports = finding("reports-mysql");
+    assert_eq!(reports.outcome, Fail);
+    assert!(reports
+        .detail
+        .starts_with("rotation off: reports-mysql/readonly"));
+    let legacy = finding("legacy-sqlserver");
+    assert_eq!(
+        (legacy.outcome, legacy.detail.as_str()),
+        (Fail, "no associated secret and no managed master password")
+    );
+}
+
 #[test]
 fn backup_plan_with_rules_and_both_kinds_of_selection() {
     let plans = region().backup.plans.value().unwrap();
@@ -182,19 +225,37 @@ fn backup_plan_with_rules_and_both_kinds_of_selection() {
             BackupSelection {
                 name: "orders-database".into(),
                 resources: vec![arn("rds", "db:orders-pg")],
-                tag_conditions: Vec::new(),
+                list_of_tags: Vec::new(),
                 not_resources: Vec::new(),
+                conditions: Vec::new(),
             },
             BackupSelection {
                 name: "tagged-daily".into(),
                 resources: vec![format!("arn:aws:rds:*:{ACCOUNT}:db:*")],
-                tag_conditions: vec!["backup=daily".into()],
+                list_of_tags: vec![TagCondition {
+                    operator: "StringEquals".into(),
+                    key: "backup".into(),
+                    value: "daily".into(),
+                }],
                 not_resources: vec![arn("rds", "db:legacy-sqlserver")],
+                conditions: vec![TagCondition {
+                    operator: "StringNotEquals".into(),
+                    key: "aws:ResourceTag/stage".into(),
+                    value: "sandbox".into(),
+                }],
             },
         ])
     );
     assert_eq!(calls("backup:GetBackupPlan"), 1);
     assert_eq!(calls("backup:GetBackupSelection"), 2);
+}
+
+#[test]
+fn region_settings_say_which_resource_types_backup_protects() {
+    let opt_in = region().backup.opt_in.value().unwrap();
+    assert_eq!(opt_in.get("RDS"), Some(&true));
+    assert_eq!(opt_in.get("Aurora"), Some(&false));
+    assert_eq!(calls("backup:DescribeRegionSettings"), 1);
 }
 
 #[test]
@@ -280,6 +341,11 @@ fn the_database_stack_with_its_relevant_resources() {
                 "AWS::RDS::DBParameterGroup"
             ),
             resource(
+                "OrdersAdminSecretAttachment",
+                &arn("secretsmanager", "secret:orders-admin-credentials-Hd82Ks"),
+                "AWS::SecretsManager::SecretTargetAttachment"
+            ),
+            resource(
                 "OrdersRotationSchedule",
                 &arn("secretsmanager", "secret:orders-pg/app-user-Qm7TzA"),
                 "AWS::SecretsManager::RotationSchedule"
@@ -294,4 +360,18 @@ fn the_database_stack_with_its_relevant_resources() {
     // marketing-site is named by nothing the databases use: neither described nor listed.
     assert_eq!(calls("cloudformation:DescribeStacks"), 1);
     assert_eq!(calls("cloudformation:ListStackResources"), 1);
+}
+
+/// GetDetector's camelCase features list (restJson1): RDS Protection read by its feature name.
+#[test]
+fn the_guardduty_detector_with_rds_protection() {
+    assert_eq!(calls("guardduty:ListDetectors"), 1);
+    assert_eq!(calls("guardduty:GetDetector"), 1);
+    let detectors = region().guardduty.value().expect("detectors observed");
+    assert_eq!(detectors.len(), 1);
+    let detector = &detectors[0];
+    assert_eq!(detector.id, "12abc34d567e8fa901bc2d34e56789f0");
+    assert_eq!(detector.status.as_deref(), Some("ENABLED"));
+    assert_eq!(detector.features["RDS_LOGIN_EVENTS"], "ENABLED");
+    assert_eq!(detector.features["S3_DATA_EVENTS"], "DISABLED");
 }

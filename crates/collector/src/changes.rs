@@ -1,5 +1,6 @@
-//! RDS changes CloudTrail recorded over the change window (REL-001: were changes made through
-//! infrastructure as code, or by hand in the console?).
+//! Changes around the databases CloudTrail recorded over the change window (REL-001: were
+//! changes made through infrastructure as code, or by hand in the console?), and the failover
+//! drills (RDS-005: was failover exercised?).
 //!
 //! `LookupEvents` filters by one attribute only and is limited to two requests a second per
 //! account and region (the HTTP layer paces it: `http::PACED`). Asking by event source would
@@ -10,7 +11,10 @@
 use aws_sdk_cloudtrail::types::{Event, LookupAttribute, LookupAttributeKey};
 use aws_sdk_cloudtrail::Client;
 use aws_smithy_types::DateTime;
-use rds_evidence_inventory::activity::{ChangeEvent, ChangeHistory, Interruption};
+use rds_evidence_inventory::activity::{
+    ChangeEvent, ChangeHistory, Interruption, FAILOVER_CALLS, KEY_POLICY_CHANGES,
+    SECURITY_GROUP_CHANGES,
+};
 use rds_evidence_inventory::{FailureKind, Unavailable};
 use serde_json::Value;
 
@@ -18,8 +22,9 @@ use crate::cloudwatch::Window;
 use crate::convert::{now, owned, time};
 use crate::failure::unavailable;
 
-/// The RDS calls that change a database, its recovery or its configuration.
-pub(crate) const CHANGE_EVENTS: &[&str] = &[
+/// The RDS calls that change a database, its recovery or its configuration (parameter and
+/// option groups included).
+pub(crate) const RDS_CHANGES: &[&str] = &[
     "CreateDBCluster",
     "CreateDBInstance",
     "CreateDBInstanceReadReplica",
@@ -31,19 +36,36 @@ pub(crate) const CHANGE_EVENTS: &[&str] = &[
     "ModifyDBInstance",
     "ModifyDBParameterGroup",
     "ModifyDBSnapshotAttribute",
+    "ModifyOptionGroup",
+    "ResetDBClusterParameterGroup",
+    "ResetDBParameterGroup",
     "RestoreDBClusterFromSnapshot",
     "RestoreDBClusterToPointInTime",
     "RestoreDBInstanceFromDBSnapshot",
     "RestoreDBInstanceToPointInTime",
 ];
 
+/// Every event name asked for, in the order asked: RDS changes, the changes around the
+/// databases a validator asks about (security group rules, key policies), failover drills.
+fn event_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = [
+        RDS_CHANGES,
+        SECURITY_GROUP_CHANGES,
+        KEY_POLICY_CHANGES,
+        FAILOVER_CALLS,
+    ]
+    .concat();
+    names.sort_unstable();
+    names
+}
+
 /// Pages of 50 events read per event name; a busier history is marked truncated.
 const PAGES_PER_EVENT: usize = 10;
 const PAGE: i32 = 50;
 
-/// Every recorded change in the window, newest first. The event names are asked one after
-/// another: in parallel they would only meet CloudTrail's rate limit. Unknown only when the
-/// first lookup fails.
+/// Every recorded change and drill in the window, newest first. The event names are asked one
+/// after another: in parallel they would only meet CloudTrail's rate limit. Unknown only when
+/// the first lookup fails.
 pub(crate) async fn changes(
     client: &Client,
     window: Window,
@@ -53,7 +75,8 @@ pub(crate) async fn changes(
     let mut truncated = Vec::new();
     let mut interrupted = None;
     let mut answered = false;
-    'names: for (index, name) in CHANGE_EVENTS.iter().enumerate() {
+    let names = event_names();
+    'names: for (index, name) in names.iter().enumerate() {
         let attribute = LookupAttribute::builder()
             .attribute_key(LookupAttributeKey::EventName)
             .attribute_value(*name)
@@ -79,10 +102,7 @@ pub(crate) async fn changes(
                     interrupted = Some(Interruption {
                         after_events: events.len(),
                         at: now(),
-                        unread: CHANGE_EVENTS[index..]
-                            .iter()
-                            .map(|n| (*n).to_owned())
-                            .collect(),
+                        unread: names[index..].iter().map(|n| (*n).to_owned()).collect(),
                         why: unavailable("cloudtrail:LookupEvents", &e),
                     });
                     break 'names;
@@ -138,6 +158,9 @@ fn change_event(event: &Event) -> ChangeEvent {
             .filter_map(|r| owned(r.resource_name()))
             .collect(),
         error_code: text("/errorCode").map(str::to_owned),
+        force_failover: record
+            .pointer("/requestParameters/forceFailover")
+            .and_then(Value::as_bool),
     }
 }
 
@@ -220,10 +243,31 @@ mod tests {
     }
 
     #[test]
-    fn event_names_are_sorted_and_distinct() {
-        let mut sorted = CHANGE_EVENTS.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted, CHANGE_EVENTS);
+    fn event_names_are_distinct_and_asked_in_order() {
+        let names = event_names();
+        let mut distinct = names.clone();
+        distinct.dedup();
+        assert_eq!(distinct, names);
+        for name in [
+            "ModifyOptionGroup",
+            "AuthorizeSecurityGroupIngress",
+            "PutKeyPolicy",
+            "FailoverDBCluster",
+        ] {
+            assert!(names.contains(&name), "{name}");
+        }
+    }
+
+    /// A RebootDBInstance record as CloudTrail writes it: requestParameters carry forceFailover.
+    #[test]
+    fn a_forced_reboot_says_so() {
+        let mut reboot = event(
+            r#"{"eventSource":"rds.amazonaws.com","userIdentity":{"arn":"arn:aws:sts::1:assumed-role/Dba/bob"},
+                "requestParameters":{"dBInstanceIdentifier":"orders-pg","forceFailover":true}}"#,
+        );
+        reboot.event_name = Some("RebootDBInstance".into());
+        let change = change_event(&reboot);
+        assert_eq!(change.force_failover, Some(true));
+        assert_eq!(change_event(&event("{}")).force_failover, None);
     }
 }

@@ -8,9 +8,11 @@ use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::collections::BTreeSet;
+
 use rds_evidence_inventory::network::{
-    FlowLog, NaclEntry, NetworkAcl, Peer, PortRange, Route, RouteTable, RouteTarget, SecurityGroup,
-    SecurityGroupRule, Subnet, Vpc,
+    FlowLog, NaclEntry, NetworkAcl, Peer, PortRange, PrefixList, Route, RouteTable, RouteTarget,
+    SecurityGroup, SecurityGroupRule, Subnet, Vpc,
 };
 use rds_evidence_inventory::rds::Tags;
 use rds_evidence_inventory::{Network, Observed, Unavailable};
@@ -120,6 +122,7 @@ pub(crate) async fn network(client: &Client, vpc_ids: Vec<String>) -> Network {
             listed(pages, "ec2:DescribeFlowLogs", flow_log).await
         },
     );
+    let prefix_lists = prefix_lists(client, &security_groups).await;
     Network {
         vpcs,
         subnets,
@@ -127,7 +130,45 @@ pub(crate) async fn network(client: &Client, vpc_ids: Vec<String>) -> Network {
         network_acls,
         security_groups,
         flow_logs,
+        prefix_lists,
     }
+}
+
+/// The entries of each managed prefix list the security groups' inbound rules name, each list
+/// read once: a rule naming a list admits whatever the list holds.
+async fn prefix_lists(
+    client: &Client,
+    security_groups: &Observed<Vec<SecurityGroup>>,
+) -> Vec<PrefixList> {
+    let ids: BTreeSet<&str> = security_groups
+        .value()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| &group.ingress)
+        .filter_map(|rule| match &rule.peer {
+            Peer::PrefixList(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    futures::future::join_all(ids.into_iter().map(|id| async move {
+        let pages = client
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(id)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send();
+        PrefixList {
+            id: id.to_owned(),
+            entries: listed(
+                pages,
+                "ec2:GetManagedPrefixListEntries",
+                |entry: &sdk::PrefixListEntry| entry.cidr().unwrap_or_default().to_owned(),
+            )
+            .await,
+        }
+    }))
+    .await
 }
 
 async fn listed<S, T, E>(

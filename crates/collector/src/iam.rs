@@ -17,8 +17,9 @@ use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::DateTime;
+use futures::{stream, StreamExt};
 use rds_evidence_inventory::iam::{
-    AccountSummary, Iam, PasswordPolicy, Role, UserCredentials, WildcardPolicy,
+    AccountSummary, Iam, PasswordPolicy, Role, UserCredentials, UsersSource, WildcardPolicy,
 };
 use rds_evidence_inventory::{FailureKind, Unavailable};
 use serde_json::Value;
@@ -28,6 +29,8 @@ use crate::failure::unavailable;
 use crate::pages::drain;
 
 const DETAILS: &str = "iam:GetAccountAuthorizationDetails";
+/// Users whose access keys are listed at once when the credential report cannot be read.
+const USER_KEYS_AT_ONCE: usize = 8;
 const REPORT: &str = "iam:GetCredentialReport";
 
 /// Reads everything IAM contributes to the snapshot. `collected_at` is the snapshot's time:
@@ -48,9 +51,12 @@ pub(crate) async fn iam(client: &Client, collected_at: &str) -> Iam {
         Ok(details) => (wildcard_policies(details), roles(details)),
         Err(why) => (Err(why.clone()), Err(why.clone())),
     };
-    let (users, credential_report_generated_at) = match report {
-        Ok((users, generated_at)) => (Ok(users), generated_at),
-        Err(why) => (Err(why), None),
+    let (users, users_source, credential_report_generated_at) = match report {
+        Ok((users, generated_at)) => (Ok(users), UsersSource::CredentialReport, generated_at),
+        Err(report) => {
+            let (users, source) = users_without_report(client, &summary, report, &now).await;
+            (users, source, None)
+        }
     };
     Iam {
         summary: summary.into(),
@@ -58,6 +64,7 @@ pub(crate) async fn iam(client: &Client, collected_at: &str) -> Iam {
         wildcard_policies: wildcard_policies.into(),
         roles: roles.into(),
         users: users.into(),
+        users_source,
         credential_report_generated_at,
         saml_providers: saml_providers.into(),
         oidc_providers: oidc_providers.into(),
@@ -199,7 +206,8 @@ async fn authorization_details(client: &Client) -> Result<Details, Unavailable> 
 }
 
 /// Managed policies whose default version, and inline policies whose document, allow `*`
-/// actions or resources. AWS-managed policies count only where something in the account uses
+/// actions or resources, whole services (`s3:*`), or everything but some (`NotAction`,
+/// `NotResource`). AWS-managed policies count only where something in the account uses
 /// them; a customer-managed one is listed even when attached to nothing.
 fn wildcard_policies(details: &Details) -> Result<Vec<WildcardPolicy>, Unavailable> {
     let users = details.users.iter().map(|u| {
@@ -301,23 +309,40 @@ struct Breadth {
     all_actions: bool,
     all_resources: bool,
     both: bool,
+    /// `service:*` actions, each once.
+    service_wildcards: BTreeSet<String>,
+    not_action: bool,
+    not_resource: bool,
 }
 
 impl Breadth {
     fn of(document: &Value) -> Breadth {
         let mut breadth = Breadth::default();
         for statement in allow_statements(document) {
-            let actions = strings(statement.get("Action")).contains(&"*");
+            let action_list = strings(statement.get("Action"));
+            let actions = action_list.contains(&"*");
             let resources = strings(statement.get("Resource")).contains(&"*");
             breadth.all_actions |= actions;
             breadth.all_resources |= resources;
             breadth.both |= actions && resources;
+            breadth.service_wildcards.extend(
+                action_list
+                    .iter()
+                    .filter(|action| action.len() > 2 && action.ends_with(":*"))
+                    .map(|action| (*action).to_owned()),
+            );
+            breadth.not_action |= statement.get("NotAction").is_some();
+            breadth.not_resource |= statement.get("NotResource").is_some();
         }
         breadth
     }
 
     fn any(&self) -> bool {
-        self.all_actions || self.all_resources
+        self.all_actions
+            || self.all_resources
+            || !self.service_wildcards.is_empty()
+            || self.not_action
+            || self.not_resource
     }
 
     fn policy(
@@ -335,6 +360,9 @@ impl Breadth {
             allows_all_actions: self.all_actions,
             allows_all_resources: self.all_resources,
             allows_all_actions_on_all_resources: self.both,
+            service_wildcards: self.service_wildcards.iter().cloned().collect(),
+            allows_not_action: self.not_action,
+            allows_not_resource: self.not_resource,
         }
     }
 }
@@ -470,6 +498,96 @@ fn demands_external_id(statement: &Value) -> bool {
             })
         })
     })
+}
+
+/// What can be read when the credential report cannot: no user at all, by the account summary;
+/// else each user's active access keys, by `ListUsers` and `ListAccessKeys`. When neither
+/// tells, the report's failure stands, with the listing's.
+async fn users_without_report(
+    client: &Client,
+    summary: &Result<AccountSummary, Unavailable>,
+    report: Unavailable,
+    now: &DateTime,
+) -> (Result<Vec<UserCredentials>, Unavailable>, UsersSource) {
+    if matches!(summary, Ok(summary) if summary.users == 0) {
+        return (Ok(Vec::new()), UsersSource::AccountSummary { report });
+    }
+    match listed_users(client, now).await {
+        Ok(users) => (Ok(users), UsersSource::UserListing { report }),
+        Err(listing) => (
+            Err(Unavailable {
+                message: format!(
+                    "{}; users could not be listed either: {listing}",
+                    report.message
+                ),
+                ..report
+            }),
+            UsersSource::CredentialReport,
+        ),
+    }
+}
+
+/// Each IAM user with the ages of their active access keys, from the listings.
+async fn listed_users(
+    client: &Client,
+    now: &DateTime,
+) -> Result<Vec<UserCredentials>, Unavailable> {
+    let users = drain(
+        client
+            .list_users()
+            .max_items(1000)
+            .into_paginator()
+            .items()
+            .send(),
+        "iam:ListUsers",
+    )
+    .await?;
+    let mut listed = stream::iter(&users)
+        .map(|user| async move {
+            let keys = drain(
+                client
+                    .list_access_keys()
+                    .user_name(user.user_name())
+                    .into_paginator()
+                    .items()
+                    .send(),
+                "iam:ListAccessKeys",
+            )
+            .await?;
+            Ok(listed_user(user, &keys, now))
+        })
+        .buffered(USER_KEYS_AT_ONCE)
+        .collect::<Vec<Result<UserCredentials, Unavailable>>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    listed.sort_by(|a, b| a.user.cmp(&b.user));
+    Ok(listed)
+}
+
+/// A listed user: active keys and their ages, counted from their creation; console access and
+/// MFA are not in the listings.
+fn listed_user(
+    user: &sdk::User,
+    keys: &[sdk::AccessKeyMetadata],
+    now: &DateTime,
+) -> UserCredentials {
+    let created: Vec<&DateTime> = keys
+        .iter()
+        .filter(|k| k.status() == Some(&sdk::StatusType::Active))
+        .filter_map(|k| k.create_date())
+        .collect();
+    UserCredentials {
+        user: user.user_name().to_owned(),
+        arn: Some(user.arn().to_owned()),
+        console_access: None,
+        mfa_active: None,
+        active_access_key_ages_days: created
+            .iter()
+            .map(|at| (now.secs() - at.secs()).div_euclid(86_400).max(0))
+            .collect(),
+        active_access_key_last_rotated: created.iter().filter_map(|at| time(Some(*at))).collect(),
+    }
 }
 
 /// The credential report's rows and when AWS generated it. Generating a report is a write, so
@@ -648,7 +766,8 @@ mod tests {
             Breadth {
                 all_actions: true,
                 all_resources: true,
-                both: true
+                both: true,
+                ..Breadth::default()
             }
         );
         let read_only = Breadth::of(&doc(
@@ -657,9 +776,8 @@ mod tests {
         assert_eq!(
             read_only,
             Breadth {
-                all_actions: false,
                 all_resources: true,
-                both: false
+                ..Breadth::default()
             }
         );
         let split = Breadth::of(&doc(
@@ -671,6 +789,75 @@ mod tests {
             r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
         ));
         assert!(!deny.any());
+    }
+
+    /// The default versions of the AWS-managed PowerUserAccess and IAMFullAccess, and a
+    /// NotResource grant: wildcards other than `*`.
+    #[test]
+    fn breadth_sees_service_wildcards_and_negations() {
+        let power_user = Breadth::of(&doc(r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},
+                {"Effect":"Allow","Action":["account:GetAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization"],"Resource":"*"}]}"#));
+        assert!(power_user.not_action && power_user.all_resources && !power_user.all_actions);
+        assert!(
+            power_user.service_wildcards.is_empty(),
+            "NotAction's are exclusions"
+        );
+        let iam_full = Breadth::of(&doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:ListPolicies"],"Resource":"*"}]}"#,
+        ));
+        assert_eq!(
+            iam_full.service_wildcards.iter().collect::<Vec<_>>(),
+            ["iam:*"]
+        );
+        let all_but = Breadth::of(&doc(
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secrets/*"}}"#,
+        ));
+        assert!(all_but.not_resource && all_but.any());
+        let guardrail = Breadth::of(&doc(
+            r#"{"Statement":{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}}"#,
+        ));
+        assert!(!guardrail.any(), "a Deny grants nothing");
+    }
+
+    /// ListUsers' User and ListAccessKeys' AccessKeyMetadata, per the IAM API Reference.
+    #[test]
+    fn listed_users_carry_their_active_keys_ages() {
+        let now = DateTime::from_secs(1_700_000_000); // 2023-11-14T22:13:20Z
+        let user = sdk::User::builder()
+            .user_name("ci-deployer")
+            .user_id("AIDAEXAMPLEUSERID0001")
+            .arn("arn:aws:iam::123456789012:user/ci-deployer")
+            .path("/")
+            .create_date(DateTime::from_secs(1_600_000_000))
+            .build()
+            .unwrap();
+        let key = |status: sdk::StatusType, created: i64| {
+            sdk::AccessKeyMetadata::builder()
+                .user_name("ci-deployer")
+                .status(status)
+                .create_date(DateTime::from_secs(created))
+                .build()
+        };
+        let listed = listed_user(
+            &user,
+            &[
+                key(sdk::StatusType::Active, 1_690_000_000),
+                key(sdk::StatusType::Inactive, 1_600_000_000),
+            ],
+            &now,
+        );
+        assert_eq!(
+            listed,
+            UserCredentials {
+                user: "ci-deployer".into(),
+                arn: Some("arn:aws:iam::123456789012:user/ci-deployer".into()),
+                console_access: None,
+                mfa_active: None,
+                active_access_key_ages_days: vec![115],
+                active_access_key_last_rotated: vec!["2023-07-22T04:26:40Z".into()],
+            }
+        );
     }
 
     fn attached(arn: &str) -> sdk::AttachedPolicy {

@@ -92,12 +92,17 @@ async fn metadata(client: &Client, arn: &str) -> Result<KeyMetadata, Unavailable
         .send()
         .await
         .map_err(|e| unavailable("kms:DescribeKey", &e))?;
-    let m = out.key_metadata().ok_or_else(|| Unavailable {
-        action: "kms:DescribeKey".to_owned(),
-        kind: FailureKind::Other,
-        message: "response has no KeyMetadata".to_owned(),
-    })?;
-    Ok(KeyMetadata {
+    out.key_metadata()
+        .map(key_metadata)
+        .ok_or_else(|| Unavailable {
+            action: "kms:DescribeKey".to_owned(),
+            kind: FailureKind::Other,
+            message: "response has no KeyMetadata".to_owned(),
+        })
+}
+
+fn key_metadata(m: &aws_sdk_kms::types::KeyMetadata) -> KeyMetadata {
+    KeyMetadata {
         key_id: m.key_id().to_owned(),
         description: owned(m.description()),
         key_manager: m.key_manager().map(|k| k.as_str().to_owned()),
@@ -107,7 +112,8 @@ async fn metadata(client: &Client, arn: &str) -> Result<KeyMetadata, Unavailable
         key_spec: m.key_spec().map(|k| k.as_str().to_owned()),
         multi_region: m.multi_region(),
         created_at: time(m.creation_date()),
-    })
+        custom_key_store_id: owned(m.custom_key_store_id()),
+    }
 }
 
 async fn policy(client: &Client, arn: &str) -> Result<String, Unavailable> {
@@ -175,4 +181,30 @@ async fn tags(client: &Client, arn: &str) -> Result<Tags, Unavailable> {
         .iter()
         .map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_kms::types::{self as sdk, KeyManagerType, OriginType};
+
+    /// DescribeKey's KeyMetadata for a key in a CloudHSM key store, per the KMS API Reference.
+    #[test]
+    fn custom_key_store_keys_say_so() {
+        let m = sdk::KeyMetadata::builder()
+            .key_id("0987dcba-09fe-87dc-65ba-ab0987654321")
+            .key_manager(KeyManagerType::Customer)
+            .origin(OriginType::AwsCloudhsm)
+            .custom_key_store_id("cks-1234567890abcdef0")
+            .enabled(true)
+            .build()
+            .unwrap();
+        let meta = key_metadata(&m);
+        assert_eq!(meta.origin.as_deref(), Some("AWS_CLOUDHSM"));
+        assert_eq!(
+            meta.custom_key_store_id.as_deref(),
+            Some("cks-1234567890abcdef0")
+        );
+        assert!(meta.is_customer_managed());
+    }
 }

@@ -1,12 +1,15 @@
 //! RDS around the databases: option groups, global databases, pending maintenance, engine
-//! version status, CA certificates and reserved instances.
+//! version status and support lifecycle, CA certificates, reserved instances and recent
+//! failover events.
 
 use aws_sdk_rds::types as sdk;
 use aws_sdk_rds::Client;
 use aws_smithy_types::DateTime;
+use rds_evidence_inventory::activity::RdsEvent;
 use rds_evidence_inventory::rds::{
-    Certificate, DbOption, EngineVersion, EngineVersionDetails, GlobalCluster, GlobalClusterMember,
-    OptionGroup, OptionSetting, PendingAction, PendingMaintenance, ReservedInstance,
+    Certificate, DbOption, EngineLifecycle, EngineVersion, EngineVersionDetails, GlobalCluster,
+    GlobalClusterMember, MajorEngineVersion, OptionGroup, OptionSetting, PendingAction,
+    PendingMaintenance, ReservedInstance, SupportLifecycle,
 };
 use rds_evidence_inventory::Unavailable;
 
@@ -175,6 +178,88 @@ fn engine_version_details(
         })
 }
 
+/// The support lifecycle of every major version of `engine`: dates of RDS standard support
+/// and RDS Extended Support.
+pub(crate) async fn engine_lifecycle(client: &Client, engine: String) -> EngineLifecycle {
+    let items = drain(
+        client
+            .describe_db_major_engine_versions()
+            .engine(&engine)
+            .max_records(PAGE)
+            .into_paginator()
+            .items()
+            .send(),
+        "rds:DescribeDBMajorEngineVersions",
+    )
+    .await;
+    EngineLifecycle {
+        major_versions: items
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|v| v.engine() == Some(engine.as_str()))
+                    .map(major_engine_version)
+                    .collect()
+            })
+            .into(),
+        engine,
+    }
+}
+
+fn major_engine_version(v: &sdk::DbMajorEngineVersion) -> MajorEngineVersion {
+    MajorEngineVersion {
+        version: v.major_engine_version().unwrap_or_default().to_owned(),
+        lifecycles: v
+            .supported_engine_lifecycles()
+            .iter()
+            .filter_map(|l| {
+                Some(SupportLifecycle {
+                    name: l.lifecycle_support_name()?.as_str().to_owned(),
+                    start: time(l.lifecycle_support_start_date()),
+                    end: time(l.lifecycle_support_end_date()),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Minutes of RDS events asked for: all RDS keeps (14 days).
+const EVENT_HISTORY_MINUTES: i32 = 14 * 24 * 60;
+
+/// The region's RDS events of the failover category over the last 14 days.
+pub(crate) async fn failover_events(client: &Client) -> Result<Vec<RdsEvent>, Unavailable> {
+    let events = drain(
+        client
+            .describe_events()
+            .duration(EVENT_HISTORY_MINUTES)
+            .event_categories(FAILOVER)
+            .max_records(PAGE)
+            .into_paginator()
+            .items()
+            .send(),
+        "rds:DescribeEvents",
+    )
+    .await?;
+    // Filtered again: the category is what makes an event evidence of a failover.
+    Ok(events
+        .iter()
+        .filter(|e| e.event_categories().iter().any(|c| c == FAILOVER))
+        .map(rds_event)
+        .collect())
+}
+
+const FAILOVER: &str = "failover";
+
+fn rds_event(e: &sdk::Event) -> RdsEvent {
+    RdsEvent {
+        source_id: e.source_identifier().unwrap_or_default().to_owned(),
+        source_type: e.source_type().map(|t| t.as_str().to_owned()),
+        date: time(e.date()),
+        message: owned(e.message()),
+        categories: e.event_categories().to_vec(),
+    }
+}
+
 pub(crate) async fn certificates(client: &Client) -> Result<Vec<Certificate>, Unavailable> {
     let pages = drain(
         client
@@ -244,6 +329,73 @@ fn reserved_instance(r: &sdk::ReservedDbInstance) -> ReservedInstance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// DescribeEvents' Event for a Multi-AZ failover (RDS-EVENT-0049), per the RDS API Reference.
+    #[test]
+    fn failover_event_keeps_source_date_and_message() {
+        let event = sdk::Event::builder()
+            .source_identifier("orders-pg")
+            .source_type(sdk::SourceType::DbInstance)
+            .message("Multi-AZ instance failover completed.")
+            .event_categories("failover")
+            .date(DateTime::from_secs(1_700_000_000))
+            .source_arn("arn:aws:rds:us-east-1:123456789012:db:orders-pg")
+            .build();
+        assert_eq!(
+            rds_event(&event),
+            RdsEvent {
+                source_id: "orders-pg".into(),
+                source_type: Some("db-instance".into()),
+                date: Some("2023-11-14T22:13:20Z".into()),
+                message: Some("Multi-AZ instance failover completed.".into()),
+                categories: vec!["failover".into()],
+            }
+        );
+    }
+
+    /// DescribeDBMajorEngineVersions' DBMajorEngineVersion for PostgreSQL 11, per the RDS API
+    /// Reference: standard support ended, RDS Extended Support under way.
+    #[test]
+    fn major_version_keeps_both_lifecycles_with_dates() {
+        let lifecycle = |name, start, end| {
+            sdk::SupportedEngineLifecycle::builder()
+                .lifecycle_support_name(name)
+                .lifecycle_support_start_date(DateTime::from_secs(start))
+                .lifecycle_support_end_date(DateTime::from_secs(end))
+                .build()
+        };
+        let version = sdk::DbMajorEngineVersion::builder()
+            .engine("postgres")
+            .major_engine_version("11")
+            .supported_engine_lifecycles(lifecycle(
+                sdk::LifecycleSupportName::OpenSourceRdsStandardSupport,
+                1_540_425_600, // 2018-10-25
+                1_709_164_800, // 2024-02-29
+            ))
+            .supported_engine_lifecycles(lifecycle(
+                sdk::LifecycleSupportName::OpenSourceRdsExtendedSupport,
+                1_709_251_200, // 2024-03-01
+                1_806_451_200, // 2027-03-31
+            ))
+            .build();
+        let major = major_engine_version(&version);
+        assert_eq!(major.version, "11");
+        assert_eq!(
+            major.lifecycles,
+            [
+                SupportLifecycle {
+                    name: "open-source-rds-standard-support".into(),
+                    start: Some("2018-10-25T00:00:00Z".into()),
+                    end: Some("2024-02-29T00:00:00Z".into()),
+                },
+                SupportLifecycle {
+                    name: "open-source-rds-extended-support".into(),
+                    start: Some("2024-03-01T00:00:00Z".into()),
+                    end: Some("2027-03-31T00:00:00Z".into()),
+                },
+            ]
+        );
+    }
 
     #[test]
     fn option_keeps_port_and_setting_values() {

@@ -9,13 +9,15 @@ use futures::{stream, StreamExt};
 use rds_evidence_inventory::governance::EventDataStore;
 use rds_evidence_inventory::kms::KmsKey;
 use rds_evidence_inventory::rds::{
-    DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource, ParameterGroupKind,
+    DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, ExcludedResource,
+    ParameterGroupKind, LIFECYCLE_ENGINES,
 };
-use rds_evidence_inventory::services::Secret;
+use rds_evidence_inventory::services::{Secret, Stack, SECRET_TARGET_ATTACHMENT};
 use rds_evidence_inventory::{Network, Observed, RegionSnapshot, Unavailable};
 
 use crate::cloudwatch::{MetricsOf, Window};
 use crate::governance::Member;
+use crate::services::SecretQuery;
 use crate::session::Clients;
 use crate::{
     changes, cloudwatch, dms, ec2, governance, kms, logs, rds, rds_extras, services, Windows,
@@ -52,7 +54,7 @@ pub(crate) async fn collect(
     // The region-wide extras need nothing from the listings: read them alongside.
     let (
         (instances, clusters, subnet_groups, snapshots, cluster_snapshots, subscriptions, proxies),
-        (global_clusters, pending_maintenance, certificates, reserved_instances),
+        (global_clusters, pending_maintenance, certificates, reserved_instances, failover_events),
         (changes, log_groups, replication_tasks, event_data_stores),
     ) = tokio::join!(
         async {
@@ -72,6 +74,7 @@ pub(crate) async fn collect(
                 rds_extras::pending_maintenance(client),
                 rds_extras::certificates(client),
                 rds_extras::reserved_instances(client),
+                rds_extras::failover_events(client),
             )
         },
         async {
@@ -99,20 +102,23 @@ pub(crate) async fn collect(
     let vpc_ids = database_vpcs(instances, clusters, &db_subnet_groups, &db_proxies);
     let key_arns = referenced_keys(instances, clusters, [&db_snapshots, &db_cluster_snapshots]);
 
-    let secret_arns = referenced_secrets(instances, clusters);
     let option_group_names = referenced_option_groups(instances);
     let versions = engine_versions_in_use(instances, clusters);
+    let lifecycle_engines = lifecycle_engines(&versions);
     let metric_targets = databases_to_measure(instances, clusters);
+    let tagged_secrets = [SecretQuery::database_tag_keys()];
     let (
         parameter_groups,
         option_groups,
         engine_versions,
+        engine_lifecycles,
         network,
         kms_keys,
         secrets,
         backup,
         scalable_targets,
         alarms,
+        guardduty,
         metrics,
     ) = tokio::join!(
         stream::iter(groups)
@@ -127,12 +133,17 @@ pub(crate) async fn collect(
             .map(|(engine, version)| rds_extras::engine_version(client, engine, version))
             .buffered(concurrency)
             .collect::<Vec<_>>(),
+        stream::iter(lifecycle_engines)
+            .map(|engine| rds_extras::engine_lifecycle(client, engine))
+            .buffered(concurrency)
+            .collect::<Vec<_>>(),
         ec2::network(&clients.ec2, vpc_ids),
         kms::keys(&clients.kms, key_arns, concurrency),
-        services::secrets(&clients.secrets, &secret_arns),
+        services::secrets(&clients.secrets, &tagged_secrets),
         services::backup(&clients.backup, concurrency),
         services::scalable_targets(&clients.autoscaling),
         cloudwatch::alarms(&clients.cloudwatch),
+        services::guardduty(&clients.guardduty),
         cloudwatch::metrics(
             &clients.cloudwatch,
             metric_targets,
@@ -144,6 +155,30 @@ pub(crate) async fn collect(
     // The stacks are known from the tags of what the databases use, read above.
     let stack_names = stacks_named(instances, clusters, &kms_keys, &network, &secrets);
     let stacks = services::stacks(&clients.cloudformation, stack_names, concurrency).await;
+
+    // Self-managed secrets carry no RDS tag: asked for by what ties them to a database (its
+    // identifier opening the name, a tag valued with it, a stack's attachment), then kept
+    // only when one of the rules does.
+    let attachments = secret_attachments(&stacks);
+    let databases: BTreeSet<&str> = instances
+        .iter()
+        .flat_map(|i| [i.identifier.as_str(), i.arn.as_str()])
+        .chain(
+            clusters
+                .iter()
+                .flat_map(|c| [c.identifier.as_str(), c.arn.as_str()]),
+        )
+        .collect();
+    let queries = self_managed_secret_queries(&databases, &attachments, &secrets);
+    let more = services::secrets(&clients.secrets, &queries).await;
+    let secrets = services::database_secrets(
+        services::more_secrets(secrets, more),
+        &services::SecretOwners {
+            referenced: referenced_secrets(instances, clusters),
+            databases,
+            attachments: attachments.iter().copied().collect(),
+        },
+    );
 
     RegionSnapshot {
         region: region.to_owned(),
@@ -160,6 +195,7 @@ pub(crate) async fn collect(
         global_clusters: global_clusters.into(),
         pending_maintenance: pending_maintenance.into(),
         engine_versions,
+        engine_lifecycles,
         certificates: certificates.into(),
         reserved_instances: reserved_instances.into(),
         network,
@@ -169,9 +205,11 @@ pub(crate) async fn collect(
         scalable_targets,
         stacks,
         alarms,
+        guardduty,
         metrics,
         changes: changes.into(),
         event_data_stores,
+        failover_events: failover_events.into(),
         log_groups: log_groups.into(),
         replication_tasks: replication_tasks.into(),
     }
@@ -273,6 +311,74 @@ fn engine_versions_in_use(
         .chain(from_clusters)
         .filter(|(engine, version)| !engine.is_empty() && !version.is_empty())
         .collect()
+}
+
+/// The engines in use whose support lifecycle RDS publishes, each once.
+fn lifecycle_engines(versions: &BTreeSet<(String, String)>) -> BTreeSet<String> {
+    versions
+        .iter()
+        .map(|(engine, _)| engine)
+        .filter(|engine| LIFECYCLE_ENGINES.contains(&engine.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Physical ids (the secret's ARN) of the stacks' secret attachments.
+fn secret_attachments(stacks: &Observed<Vec<Stack>>) -> Vec<&str> {
+    stacks
+        .value()
+        .into_iter()
+        .flatten()
+        .filter_map(|stack| stack.resources.value())
+        .flatten()
+        .filter(|r| r.resource_type == SECRET_TARGET_ATTACHMENT)
+        .filter_map(|r| r.physical_id.as_deref())
+        .collect()
+}
+
+/// The queries for secrets no RDS tag marks: names opening with a database's identifier, tags
+/// valued with its identifier or ARN, and the secrets the stacks attach that the first
+/// listing did not return (by name: an attachment names its secret by ARN, whose last seven
+/// characters are the suffix Secrets Manager adds). None when there is no database.
+fn self_managed_secret_queries(
+    databases: &BTreeSet<&str>,
+    attachments: &[&str],
+    listed: &Observed<Vec<Secret>>,
+) -> Vec<SecretQuery> {
+    use aws_sdk_secretsmanager::types::FilterNameStringType;
+    let listed: BTreeSet<&str> = listed
+        .value()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| [s.arn.as_str(), s.name.as_str()])
+        .collect();
+    let attached = attachments
+        .iter()
+        .filter(|id| !listed.contains(**id))
+        .map(|id| match id.split_once(":secret:") {
+            Some((_, name)) => name
+                .get(..name.len().saturating_sub(7))
+                .unwrap_or(name)
+                .to_owned(),
+            None => (*id).to_owned(),
+        });
+    let names: BTreeSet<String> = databases
+        .iter()
+        .filter(|db| !db.starts_with("arn:"))
+        .map(|db| (*db).to_owned())
+        .chain(attached)
+        .collect();
+    [
+        (FilterNameStringType::Name, names.into_iter().collect()),
+        (
+            FilterNameStringType::TagValue,
+            databases.iter().map(|db| (*db).to_owned()).collect(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, values): &(_, Vec<String>)| !values.is_empty())
+    .map(|(key, values)| SecretQuery { key, values })
+    .collect()
 }
 
 /// Master-user secrets the databases name.

@@ -1,5 +1,5 @@
 //! Regional services around the databases: secrets, AWS Backup, Aurora replica auto scaling,
-//! CloudFormation stacks.
+//! CloudFormation stacks, GuardDuty.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,8 +12,8 @@ use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::{stream, StreamExt};
 use rds_evidence_inventory::services::{
-    BackupPlan, BackupRule, BackupSelection, BackupSetup, BackupVault, ProtectedResource,
-    ScalableTarget, Secret, Stack, StackResource,
+    BackupPlan, BackupRule, BackupSelection, BackupSetup, BackupVault, GuardDutyDetector,
+    ProtectedResource, ScalableTarget, Secret, Stack, StackResource, TagCondition,
 };
 use rds_evidence_inventory::{FailureKind, Observed, Unavailable};
 
@@ -54,48 +54,123 @@ const STACK_NETWORK_TYPES: &[&str] = &[
 /// The tag CloudFormation puts on every resource of a stack that takes tags.
 pub(crate) const STACK_NAME_TAG: &str = "aws:cloudformation:stack-name";
 
-/// Secrets RDS manages, secrets the databases reference (`referenced` ARNs), and secrets tagged
-/// for a database. `ListSecrets` returns metadata only; values are never requested. It is
-/// asked for secrets carrying one of the database tag keys only (RDS puts its
-/// `aws:rds:primaryDB…` tags on every secret it manages, a database's master-user secret
-/// among them), so that the requests grow with the databases' secrets, not the account's.
-pub(crate) async fn secrets(
-    client: &aws_sdk_secretsmanager::Client,
-    referenced: &BTreeSet<String>,
-) -> Observed<Vec<Secret>> {
-    let tagged = secrets_sdk::Filter::builder()
-        .key(secrets_sdk::FilterNameStringType::TagKey)
-        .set_values(Some(
-            DATABASE_TAG_KEYS.iter().map(|k| (*k).to_owned()).collect(),
-        ))
-        .build();
-    drain(
-        client
-            .list_secrets()
-            .filters(tagged)
-            .max_results(SECRETS_PAGE)
-            .into_paginator()
-            .send(),
-        "secretsmanager:ListSecrets",
-    )
-    .await
-    .map(|pages| {
-        pages
-            .iter()
-            .flat_map(|page| page.secret_list())
-            .filter(|s| belongs_to_database(s, referenced))
-            .map(secret)
-            .collect()
-    })
-    .into()
+/// Secrets Manager takes at most 10 values a filter.
+const FILTER_VALUES: usize = 10;
+
+/// What to ask `ListSecrets` for: the secrets carrying `key` prefixed by one of `values`.
+pub(crate) struct SecretQuery {
+    pub key: secrets_sdk::FilterNameStringType,
+    pub values: Vec<String>,
 }
 
-fn belongs_to_database(s: &secrets_sdk::SecretListEntry, referenced: &BTreeSet<String>) -> bool {
-    s.owning_service() == Some("rds")
-        || s.arn().is_some_and(|arn| referenced.contains(arn))
-        || s.tags()
+impl SecretQuery {
+    /// Secrets carrying one of the database tag keys: RDS puts its `aws:rds:primaryDB…` tags
+    /// on every secret it manages, a database's master-user secret among them.
+    pub(crate) fn database_tag_keys() -> SecretQuery {
+        SecretQuery {
+            key: secrets_sdk::FilterNameStringType::TagKey,
+            values: DATABASE_TAG_KEYS.iter().map(|k| (*k).to_owned()).collect(),
+        }
+    }
+}
+
+/// The secrets matching any of `queries`, each asked server-side (filter values are prefix
+/// matches, at most 10 a request), so that the requests grow with the databases, not the
+/// account's secrets. `ListSecrets` returns metadata only; values are never requested.
+/// [`database_secrets`] keeps those that may belong to a database.
+pub(crate) async fn secrets(
+    client: &aws_sdk_secretsmanager::Client,
+    queries: &[SecretQuery],
+) -> Observed<Vec<Secret>> {
+    let filters = queries.iter().flat_map(|q| {
+        q.values.chunks(FILTER_VALUES).map(|values| {
+            secrets_sdk::Filter::builder()
+                .key(q.key.clone())
+                .set_values(Some(values.to_vec()))
+                .build()
+        })
+    });
+    let mut found = BTreeMap::new();
+    for filter in filters {
+        let pages = drain(
+            client
+                .list_secrets()
+                .filters(filter)
+                .max_results(SECRETS_PAGE)
+                .into_paginator()
+                .send(),
+            "secretsmanager:ListSecrets",
+        )
+        .await;
+        match pages {
+            Ok(pages) => {
+                for s in pages.iter().flat_map(|page| page.secret_list()) {
+                    let s = secret(s);
+                    found.entry(s.arn.clone()).or_insert(s);
+                }
+            }
+            Err(e) => return Observed::Unknown(e),
+        }
+    }
+    Observed::Value(found.into_values().collect())
+}
+
+/// Adds the secrets of `more` that `known` does not hold yet.
+pub(crate) fn more_secrets(
+    known: Observed<Vec<Secret>>,
+    more: Observed<Vec<Secret>>,
+) -> Observed<Vec<Secret>> {
+    match (known, more) {
+        (Observed::Value(mut known), Observed::Value(more)) => {
+            let seen: BTreeSet<String> = known.iter().map(|s| s.arn.clone()).collect();
+            known.extend(more.into_iter().filter(|s| !seen.contains(&s.arn)));
+            Observed::Value(known)
+        }
+        (Observed::Value(_), unknown) | (unknown, _) => unknown,
+    }
+}
+
+/// What may tie a secret to a database, as the checks associate them.
+pub(crate) struct SecretOwners<'a> {
+    /// Master-user secrets the databases name.
+    pub referenced: BTreeSet<String>,
+    /// Identifiers and ARNs of the region's databases.
+    pub databases: BTreeSet<&'a str>,
+    /// Physical ids of the stacks' `AWS::SecretsManager::SecretTargetAttachment`s.
+    pub attachments: BTreeSet<&'a str>,
+}
+
+/// The secrets that may belong to a database: owned by RDS, named by a database, tagged for
+/// one (by a key that says so, or by a tag whose value is a database's identifier or ARN),
+/// attached to one by CloudFormation, or carrying a database's identifier in their name.
+pub(crate) fn database_secrets(
+    secrets: Observed<Vec<Secret>>,
+    owners: &SecretOwners,
+) -> Observed<Vec<Secret>> {
+    match secrets {
+        Observed::Value(secrets) => Observed::Value(
+            secrets
+                .into_iter()
+                .filter(|s| may_belong_to_database(s, owners))
+                .collect(),
+        ),
+        unknown => unknown,
+    }
+}
+
+fn may_belong_to_database(s: &Secret, owners: &SecretOwners) -> bool {
+    let name = s.name.to_ascii_lowercase();
+    s.owning_service.as_deref() == Some("rds")
+        || owners.referenced.contains(&s.arn)
+        || owners.attachments.contains(s.arn.as_str())
+        || owners.attachments.contains(s.name.as_str())
+        || s.tags.iter().any(|(key, value)| {
+            DATABASE_TAG_KEYS.contains(&key.as_str()) || owners.databases.contains(value.as_str())
+        })
+        || owners
+            .databases
             .iter()
-            .any(|t| t.key().is_some_and(|k| DATABASE_TAG_KEYS.contains(&k)))
+            .any(|db| !db.starts_with("arn:") && name.contains(&db.to_ascii_lowercase()))
 }
 
 fn secret(s: &secrets_sdk::SecretListEntry) -> Secret {
@@ -125,16 +200,34 @@ fn secret(s: &secrets_sdk::SecretListEntry) -> Secret {
 }
 
 pub(crate) async fn backup(client: &aws_sdk_backup::Client, concurrency: usize) -> BackupSetup {
-    let (plans, vaults, protected_resources) = tokio::join!(
+    let (plans, vaults, protected_resources, opt_in) = tokio::join!(
         backup_plans(client, concurrency),
         backup_vaults(client),
         protected_resources(client),
+        opt_in(client),
     );
     BackupSetup {
         plans: plans.into(),
         vaults: vaults.into(),
         protected_resources: protected_resources.into(),
+        opt_in: opt_in.into(),
     }
+}
+
+/// The region's service opt-in by resource type: AWS Backup protects only opted-in types
+/// (Aurora whatever the selection says).
+async fn opt_in(client: &aws_sdk_backup::Client) -> Result<BTreeMap<String, bool>, Unavailable> {
+    let out = client
+        .describe_region_settings()
+        .send()
+        .await
+        .map_err(|e| unavailable("backup:DescribeRegionSettings", &e))?;
+    Ok(out
+        .resource_type_opt_in_preference()
+        .into_iter()
+        .flatten()
+        .map(|(kind, opted_in)| (kind.clone(), *opted_in))
+        .collect())
 }
 
 /// Each plan's rules and selections, read per plan. A plan whose rules cannot be read makes the
@@ -263,15 +356,38 @@ async fn backup_selections(
 }
 
 fn backup_selection(s: &backup_sdk::BackupSelection) -> BackupSelection {
+    let conditions = s.conditions();
+    let parameters = |operator: &str, list: Option<&[backup_sdk::ConditionParameter]>| {
+        list.unwrap_or_default()
+            .iter()
+            .map(|p| TagCondition {
+                operator: operator.to_owned(),
+                key: p.condition_key().unwrap_or_default().to_owned(),
+                value: p.condition_value().unwrap_or_default().to_owned(),
+            })
+            .collect::<Vec<_>>()
+    };
     BackupSelection {
         name: s.selection_name().to_owned(),
         resources: s.resources().to_vec(),
-        tag_conditions: s
+        list_of_tags: s
             .list_of_tags()
             .iter()
-            .map(|c| format!("{}={}", c.condition_key(), c.condition_value()))
+            .map(|c| TagCondition {
+                // ListOfTags knows STRINGEQUALS only.
+                operator: "StringEquals".to_owned(),
+                key: c.condition_key().to_owned(),
+                value: c.condition_value().to_owned(),
+            })
             .collect(),
         not_resources: s.not_resources().to_vec(),
+        conditions: [
+            parameters("StringEquals", conditions.map(|c| c.string_equals())),
+            parameters("StringNotEquals", conditions.map(|c| c.string_not_equals())),
+            parameters("StringLike", conditions.map(|c| c.string_like())),
+            parameters("StringNotLike", conditions.map(|c| c.string_not_like())),
+        ]
+        .concat(),
     }
 }
 
@@ -495,6 +611,60 @@ fn owns_relevant(stack: &Stack) -> bool {
     }
 }
 
+/// The region's GuardDuty detectors with their features: whether RDS Protection watches the
+/// databases' login activity.
+pub(crate) async fn guardduty(
+    client: &aws_sdk_guardduty::Client,
+) -> Observed<Vec<GuardDutyDetector>> {
+    let ids = match drain(
+        client
+            .list_detectors()
+            .max_results(50)
+            .into_paginator()
+            .items()
+            .send(),
+        "guardduty:ListDetectors",
+    )
+    .await
+    {
+        Ok(ids) => ids,
+        Err(why) => return Observed::Unknown(why),
+    };
+    futures::future::join_all(ids.iter().map(|id| async move {
+        client
+            .get_detector()
+            .detector_id(id)
+            .send()
+            .await
+            .map(|out| detector(id, &out))
+            .map_err(|e| unavailable("guardduty:GetDetector", &e))
+    }))
+    .await
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .into()
+}
+
+fn detector(
+    id: &str,
+    out: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput,
+) -> GuardDutyDetector {
+    GuardDutyDetector {
+        id: id.to_owned(),
+        status: out.status().map(|s| s.as_str().to_owned()),
+        features: out
+            .features()
+            .iter()
+            .filter_map(|f| {
+                Some((
+                    f.name()?.as_str().to_owned(),
+                    f.status()?.as_str().to_owned(),
+                ))
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,7 +698,6 @@ mod tests {
                     .build(),
             )
             .build();
-        assert!(belongs_to_database(&entry, &BTreeSet::new()));
         let s = secret(&entry);
         assert_eq!(s.name, "rds!db-1");
         assert_eq!(s.arn, format!("{ACCOUNT_ARN}:rds!db-1-AbCdEf"));
@@ -574,26 +743,86 @@ mod tests {
     }
 
     #[test]
-    fn only_database_secrets_are_kept() {
+    fn only_secrets_that_may_belong_to_a_database_are_kept() {
         let referenced_arn = format!("{ACCOUNT_ARN}:orders/master-AbCdEf");
-        let referenced = BTreeSet::from([referenced_arn]);
-        let tag = |key: &str| secrets_sdk::Tag::builder().key(key).value("orders").build();
-        let keeps = |entry: secrets_sdk::SecretListEntry| belongs_to_database(&entry, &referenced);
-
-        assert!(keeps(secret_entry("orders/master").build()));
-        assert!(keeps(secret_entry("x").tags(tag("rds-db")).build()));
+        let attached_arn = format!("{ACCOUNT_ARN}:cfn-made-AbCdEf");
+        let owners = SecretOwners {
+            referenced: BTreeSet::from([referenced_arn]),
+            databases: BTreeSet::from([
+                "orders-pg",
+                "arn:aws:rds:us-east-1:123456789012:db:orders-pg",
+            ]),
+            attachments: BTreeSet::from([attached_arn.as_str()]),
+        };
+        let tag =
+            |key: &str, value: &str| secrets_sdk::Tag::builder().key(key).value(value).build();
+        let keeps = |entry: secrets_sdk::SecretListEntry| {
+            let listed = database_secrets(Observed::Value(vec![secret(&entry)]), &owners);
+            listed.value().is_some_and(|kept| kept.len() == 1)
+        };
+        assert!(keeps(secret_entry("orders/master").build()), "referenced");
+        assert!(keeps(
+            secret_entry("x").tags(tag("rds-db", "orders")).build()
+        ));
         assert!(keeps(
             secret_entry("y")
-                .tags(tag("aws:rds:primaryDBClusterArn"))
+                .tags(tag("aws:rds:primaryDBClusterArn", "orders"))
                 .build()
         ));
         assert!(keeps(secret_entry("z").owning_service("rds").build()));
-        assert!(!keeps(secret_entry("api/token").tags(tag("team")).build()));
+        assert!(
+            keeps(secret_entry("cfn-made").build()),
+            "attached by a stack"
+        );
+        assert!(
+            keeps(secret_entry("w").tags(tag("database", "orders-pg")).build()),
+            "tagged with its identifier"
+        );
+        assert!(
+            keeps(secret_entry("prod/Orders-PG/app").build()),
+            "named after it"
+        );
+        assert!(!keeps(
+            secret_entry("api/token")
+                .tags(tag("team", "orders"))
+                .build()
+        ));
         assert!(!keeps(
             secret_entry("appflow!conn")
                 .owning_service("appflow")
                 .build()
         ));
+        let unknown = Observed::Unknown(Unavailable {
+            action: "secretsmanager:ListSecrets".into(),
+            kind: FailureKind::AccessDenied,
+            message: "denied".into(),
+        });
+        assert!(!database_secrets(unknown, &owners).is_known());
+    }
+
+    /// GetDetector's response with its features, per the GuardDuty API Reference.
+    #[test]
+    fn detector_keeps_its_status_and_features() {
+        use aws_sdk_guardduty::types::{
+            DetectorFeatureConfigurationResult, DetectorFeatureResult, DetectorStatus,
+            FeatureStatus,
+        };
+        let feature = |name, status| {
+            DetectorFeatureConfigurationResult::builder()
+                .name(name)
+                .status(status)
+                .build()
+        };
+        let out = aws_sdk_guardduty::operation::get_detector::GetDetectorOutput::builder()
+            .status(DetectorStatus::Enabled)
+            .service_role("arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty")
+            .features(feature(DetectorFeatureResult::RdsLoginEvents, FeatureStatus::Enabled))
+            .features(feature(DetectorFeatureResult::S3DataEvents, FeatureStatus::Disabled))
+            .build();
+        let d = detector("12abc34d567e8fa901bc2d34e56789f0", &out);
+        assert_eq!(d.status.as_deref(), Some("ENABLED"));
+        assert_eq!(d.features["RDS_LOGIN_EVENTS"], "ENABLED");
+        assert_eq!(d.features["S3_DATA_EVENTS"], "DISABLED");
     }
 
     #[test]
@@ -643,7 +872,13 @@ mod tests {
     }
 
     #[test]
-    fn backup_selection_resources_and_tag_conditions() {
+    fn backup_selection_resources_tags_and_conditions() {
+        let parameter = |key: &str, value: &str| {
+            backup_sdk::ConditionParameter::builder()
+                .condition_key(key)
+                .condition_value(value)
+                .build()
+        };
         let selection = backup_sdk::BackupSelection::builder()
             .selection_name("databases")
             .iam_role_arn("arn:aws:iam::123456789012:role/backup")
@@ -658,8 +893,19 @@ mod tests {
                     .build()
                     .unwrap(),
             )
+            .conditions(
+                backup_sdk::Conditions::builder()
+                    .string_equals(parameter("aws:ResourceTag/stage", "prod"))
+                    .string_not_like(parameter("aws:ResourceTag/team", "sand*"))
+                    .build(),
+            )
             .build()
             .unwrap();
+        let condition = |operator: &str, key: &str, value: &str| TagCondition {
+            operator: operator.into(),
+            key: key.into(),
+            value: value.into(),
+        };
         assert_eq!(
             backup_selection(&selection),
             BackupSelection {
@@ -668,8 +914,12 @@ mod tests {
                     "arn:aws:rds:us-east-1:123456789012:db:orders".into(),
                     "arn:aws:rds:*:*:cluster:*".into(),
                 ],
-                tag_conditions: vec!["backup=daily".into()],
+                list_of_tags: vec![condition("StringEquals", "backup", "daily")],
                 not_resources: vec!["arn:aws:rds:us-east-1:123456789012:db:scratch".into()],
+                conditions: vec![
+                    condition("StringEquals", "aws:ResourceTag/stage", "prod"),
+                    condition("StringNotLike", "aws:ResourceTag/team", "sand*"),
+                ],
             }
         );
     }

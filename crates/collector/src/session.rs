@@ -258,6 +258,7 @@ pub(crate) struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub dms: aws_sdk_databasemigration::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
 }
 
 /// The configuration of a data client of `$sdk` for `$region`: the call log, the account's
@@ -341,6 +342,7 @@ impl Clients {
             cloudwatch: client!(aws_sdk_cloudwatch, config, region, log, transport),
             logs: client!(aws_sdk_cloudwatchlogs, config, region, log, transport),
             dms: client!(aws_sdk_databasemigration, config, region, log, transport),
+            guardduty: client!(aws_sdk_guardduty, config, region, log, transport),
         }
     }
 }

@@ -10,11 +10,15 @@ use crate::{Targets, Thresholds, Values};
 /// One check: metadata a reader sees, and a pure function over the snapshot.
 ///
 /// The metadata is the user documentation (`rds-evidence checks` prints it); which checklist
-/// controls a check serves is the profile's business, not the check's.
+/// controls a check serves is the profile's business, not the check's. Checks are defined with
+/// [`check!`], which makes the doc comment the check's `rule`.
 pub struct Check {
     /// Stable, dotted: `<service>.<resource>.<property>`.
     pub id: &'static str,
     pub title: &'static str,
+    /// What counts and what does not: the check's doc comment, as `rds-evidence checks` prints
+    /// it (see [`Check::rule_text`]).
+    pub rule: &'static str,
     /// Why it matters, for the validator and the customer.
     pub rationale: &'static str,
     /// What to change when it fails.
@@ -22,6 +26,36 @@ pub struct Check {
     pub severity: Severity,
     pub scope: Scope,
     pub evaluate: fn(&Context) -> Vec<Finding>,
+}
+
+/// Defines `pub static NAME: Check` from a doc comment and the other fields: the doc comment
+/// becomes the `rule`, written once for rustdoc and for `rds-evidence checks`.
+macro_rules! check {
+    (
+        $(#[doc = $doc:literal])+
+        pub static $name:ident = Check { $($field:ident: $value:expr),+ $(,)? };
+    ) => {
+        $(#[doc = $doc])+
+        pub static $name: $crate::Check = $crate::Check {
+            rule: concat!($($doc, "\n"),+),
+            $($field: $value),+
+        };
+    };
+}
+pub(crate) use check;
+
+impl Check {
+    /// The rule as prose: the doc comment's lines without their leading space, paragraphs
+    /// separated by one blank line.
+    pub fn rule_text(&self) -> String {
+        self.rule
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_owned()
+    }
 }
 
 /// What a check sees: the snapshot, the profile's thresholds and what the partner declared.

@@ -16,6 +16,7 @@ use rds_evidence_inventory::{Environment, RegionSnapshot, Snapshot};
 
 use crate::attestations::EnvironmentRule;
 use crate::check::{Resource, Scope};
+use crate::estate::glob_match;
 use crate::scope::log_group_database;
 use crate::Thresholds;
 
@@ -306,27 +307,9 @@ fn matches_rule(rule: &EnvironmentRule, id: &str, vpc: Option<&str>, tags: &Tags
                 .all(|(key, value)| tags.get(key).is_some_and(|v| wildcard_match(value, v))))
 }
 
-/// `*` matches any run of characters; everything else itself, ignoring ASCII case (RDS
-/// lower-cases identifiers).
+/// A name pattern, ignoring ASCII case (RDS lower-cases identifiers).
 pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let pattern = pattern.to_ascii_lowercase();
-    let text = text.to_ascii_lowercase();
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
+    glob_match(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase())
 }
 
 /// The VPC of a cluster, from its DB subnet group.

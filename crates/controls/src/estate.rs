@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rds_evidence_inventory::rds::{DbCluster, DbInstance, Tags};
+use rds_evidence_inventory::rds::{Backup, DbCluster, DbInstance, MasterUserSecret, Tags};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope};
@@ -139,6 +139,27 @@ pub fn epoch_seconds(timestamp: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
+/// `*` matches any run of characters, everything else itself (case-sensitive): the wildcard of
+/// name patterns, AWS Backup resource patterns and `…Like` conditions.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// Aurora and Multi-AZ DB cluster members take storage, backup and availability settings from their cluster:
 /// `Some(NotApplicable)` for a member, `None` otherwise.
 pub fn cluster_member(
@@ -184,6 +205,8 @@ pub struct Database<'a> {
     pub status: Option<&'a str>,
     pub created_at: Option<&'a str>,
     pub tags: &'a Tags,
+    pub backup: &'a Backup,
+    pub master_user_secret: Option<&'a MasterUserSecret>,
     /// The alarm dimension that names it.
     pub dimension: (&'static str, &'a str),
     /// The instances that serve it: itself, or a cluster's members.
@@ -191,11 +214,11 @@ pub struct Database<'a> {
 }
 
 /// Standalone primary instances and clusters; members and replicas get `NotApplicable`.
-pub fn each_database(
+pub fn each_database<'a>(
     check: &Check,
-    ctx: &Context,
+    ctx: &Context<'a>,
     why_not_replicas: &str,
-    mut judge: impl FnMut(&RegionSnapshot, Database) -> Finding,
+    mut judge: impl FnMut(&'a RegionSnapshot, Database<'a>) -> Finding,
 ) -> Vec<Finding> {
     let mut findings = judge_each(
         check,
@@ -215,6 +238,8 @@ pub fn each_database(
                 status: instance.status.as_deref(),
                 created_at: instance.created_at.as_deref(),
                 tags: &instance.tags,
+                backup: &instance.backup,
+                master_user_secret: instance.master_user_secret.as_ref(),
                 dimension: ("DBInstanceIdentifier", &instance.identifier),
                 instances: vec![&instance.identifier],
             };
@@ -233,6 +258,8 @@ pub fn each_database(
                 status: cluster.status.as_deref(),
                 created_at: cluster.created_at.as_deref(),
                 tags: &cluster.tags,
+                backup: &cluster.backup,
+                master_user_secret: cluster.master_user_secret.as_ref(),
                 dimension: ("DBClusterIdentifier", &cluster.identifier),
                 instances: cluster
                     .members

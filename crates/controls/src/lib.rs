@@ -11,6 +11,7 @@ mod check;
 pub mod checks;
 mod environments;
 mod estate;
+mod internet;
 mod profile;
 #[cfg(test)]
 mod properties;

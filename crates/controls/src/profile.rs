@@ -52,6 +52,23 @@ pub struct Thresholds {
     pub rightsizing_cpu_p95_percent: f64,
     /// RDS log groups must keep logs at least this long (never expiring passes).
     pub min_log_retention_days: i32,
+    /// An IPv4 CIDR block with public addresses and a prefix no longer than this is the
+    /// internet (`/8`: `0.0.0.0/1` is, an office's `/32` is not).
+    pub internet_ipv4_max_prefix: u8,
+    /// The same for IPv6.
+    pub internet_ipv6_max_prefix: u8,
+    /// An AWS Backup recovery point older than this does not show that a database is backed
+    /// up.
+    pub max_recovery_point_age_days: i64,
+    /// An engine version whose RDS standard support ends within this many days of collection
+    /// fails: its upgrade is due.
+    pub engine_support_warning_days: i64,
+    /// A secret carrying this tag, with a database's identifier or ARN as value, belongs to
+    /// that database.
+    pub database_secret_tag: String,
+    /// Tags that declare a database managed by an infrastructure-as-code tool other than
+    /// CloudFormation: `Key` (any value) or `Key=value` (value compared ignoring case).
+    pub iac_tags: Vec<String>,
 }
 
 impl Default for Thresholds {
@@ -85,6 +102,21 @@ impl Default for Thresholds {
             min_storage_headroom_days: 30,
             rightsizing_cpu_p95_percent: 20.0,
             min_log_retention_days: 365,
+            internet_ipv4_max_prefix: 8,
+            internet_ipv6_max_prefix: 16,
+            max_recovery_point_age_days: 2,
+            engine_support_warning_days: 180,
+            database_secret_tag: "rds-db".to_owned(),
+            iac_tags: [
+                "ManagedBy=terraform",
+                "ManagedBy=opentofu",
+                "ManagedBy=pulumi",
+                "terraform",
+                "Terraform",
+                "pulumi:project",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         }
     }
 }

@@ -220,6 +220,7 @@ pub fn kms_key(name: &str) -> rds_evidence_inventory::kms::KmsKey {
             key_spec: Some("SYMMETRIC_DEFAULT".to_owned()),
             multi_region: Some(false),
             created_at: None,
+            custom_key_store_id: None,
         }),
         aliases: Observed::Value(Vec::new()),
         policy: Observed::Value(policy.to_owned()),
@@ -319,6 +320,7 @@ pub fn networked(instances: Vec<DbInstance>) -> Snapshot {
             destination: None,
             status: Some("ACTIVE".to_owned()),
         }]),
+        prefix_lists: Vec::new(),
     };
     snapshot(vec![east])
 }

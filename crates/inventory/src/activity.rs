@@ -36,7 +36,22 @@ pub struct MetricSummary {
     pub days: u32,
 }
 
-/// RDS changes recorded by CloudTrail (`LookupEvents`) over the change window.
+/// Changes to the rules of security groups (EC2), among which the databases' own.
+pub const SECURITY_GROUP_CHANGES: &[&str] = &[
+    "AuthorizeSecurityGroupEgress",
+    "AuthorizeSecurityGroupIngress",
+    "ModifySecurityGroupRules",
+    "RevokeSecurityGroupEgress",
+    "RevokeSecurityGroupIngress",
+];
+/// Changes to KMS key policies, among which those of the databases' keys.
+pub const KEY_POLICY_CHANGES: &[&str] = &["PutKeyPolicy"];
+/// Calls that exercise a failover rather than change anything: `FailoverDBCluster`, and
+/// `RebootDBInstance` with `ForceFailover`.
+pub const FAILOVER_CALLS: &[&str] = &["FailoverDBCluster", "RebootDBInstance"];
+
+/// Changes around the databases, and failover drills, recorded by CloudTrail (`LookupEvents`)
+/// over the change window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeHistory {
     pub window_days: u32,
@@ -78,6 +93,21 @@ pub struct ChangeEvent {
     pub resources: Vec<String>,
     /// Set when the call failed; a failed change changed nothing.
     pub error_code: Option<String>,
+    /// `RebootDBInstance`'s `ForceFailover`: a reboot that fails over to the standby.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_failover: Option<bool>,
+}
+
+/// An RDS event of the failover category (`DescribeEvents`), which RDS keeps 14 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RdsEvent {
+    /// The instance or cluster identifier.
+    pub source_id: String,
+    /// `db-instance`, `db-cluster`, …
+    pub source_type: Option<String>,
+    pub date: Option<String>,
+    pub message: Option<String>,
+    pub categories: Vec<String>,
 }
 
 /// A CloudWatch Logs log group RDS exports to (`/aws/rds/…`).

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Observed;
+use crate::{Observed, Unavailable};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Iam {
@@ -13,13 +13,29 @@ pub struct Iam {
     pub wildcard_policies: Observed<Vec<WildcardPolicy>>,
     pub roles: Observed<Vec<Role>>,
     /// From the credential report: console access, MFA and access keys per user. Unknown with
-    /// kind `not_found` when the account has no current report: rds-evidence never generates
-    /// one (that is a write).
+    /// kind `not_found` when the account has no current report (rds-evidence never generates
+    /// one: that is a write) and nothing else could be listed either; see `users_source`.
     pub users: Observed<Vec<UserCredentials>>,
+    /// Where `users` comes from.
+    #[serde(default)]
+    pub users_source: UsersSource,
     /// When AWS generated the credential report `users` comes from; `None` when it was not read.
     pub credential_report_generated_at: Option<String>,
     pub saml_providers: Observed<Vec<String>>,
     pub oidc_providers: Observed<Vec<String>>,
+}
+
+/// The credential report, or what could be listed instead when it could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "from")]
+pub enum UsersSource {
+    #[default]
+    CredentialReport,
+    /// `ListUsers` and `ListAccessKeys`: each user's active keys and their ages, but neither
+    /// console access nor MFA.
+    UserListing { report: Unavailable },
+    /// `GetAccountSummary` counts no IAM user.
+    AccountSummary { report: Unavailable },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +74,15 @@ pub struct WildcardPolicy {
     pub allows_all_resources: bool,
     /// One Allow statement has both: administrator access.
     pub allows_all_actions_on_all_resources: bool,
+    /// The whole-service wildcards among the Allow statements' actions (`s3:*`, `iam:*`).
+    #[serde(default)]
+    pub service_wildcards: Vec<String>,
+    /// Some Allow statement uses `NotAction`: every action but those named.
+    #[serde(default)]
+    pub allows_not_action: bool,
+    /// Some Allow statement uses `NotResource`: every resource but those named.
+    #[serde(default)]
+    pub allows_not_resource: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

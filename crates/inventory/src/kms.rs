@@ -32,11 +32,39 @@ pub struct KeyMetadata {
     pub key_spec: Option<String>,
     pub multi_region: Option<bool>,
     pub created_at: Option<String>,
+    /// Set for keys in a custom key store (CloudHSM or external): their material cannot rotate
+    /// automatically.
+    #[serde(default)]
+    pub custom_key_store_id: Option<String>,
 }
 
 impl KeyMetadata {
     pub fn is_customer_managed(&self) -> bool {
         self.key_manager.as_deref() == Some("CUSTOMER")
+    }
+}
+
+/// Aliases under this prefix name AWS-managed keys; no customer can create one.
+pub const AWS_MANAGED_ALIAS_PREFIX: &str = "alias/aws/";
+
+impl KmsKey {
+    /// Whether AWS manages the key: DescribeKey's `KeyManager = AWS`, or an alias under
+    /// `alias/aws/`. `None` when neither the metadata nor the aliases tell.
+    pub fn is_aws_managed(&self) -> Option<bool> {
+        let aws_alias = self.aliases.value().map(|aliases| {
+            aliases
+                .iter()
+                .any(|alias| alias.starts_with(AWS_MANAGED_ALIAS_PREFIX))
+        });
+        let manager = self
+            .metadata
+            .value()
+            .and_then(|meta| meta.key_manager.as_deref());
+        match (manager, aws_alias) {
+            (Some("AWS"), _) | (_, Some(true)) => Some(true),
+            (Some("CUSTOMER"), _) => Some(false),
+            _ => None,
+        }
     }
 }
 

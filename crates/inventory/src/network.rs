@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::rds::Tags;
+use crate::Observed;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vpc {
@@ -135,6 +136,14 @@ impl Peer {
         matches!(self, Peer::Ipv4Cidr(c) if c == "0.0.0.0/0")
             || matches!(self, Peer::Ipv6Cidr(c) if c == "::/0")
     }
+}
+
+/// A managed prefix list a security group rule names, read once however many rules name it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrefixList {
+    pub id: String,
+    /// The CIDR blocks of its current version.
+    pub entries: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

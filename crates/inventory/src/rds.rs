@@ -385,6 +385,41 @@ pub struct EngineVersionDetails {
     pub upgrade_targets: usize,
 }
 
+/// Engines for which RDS publishes support lifecycle dates (`DescribeDBMajorEngineVersions`):
+/// the open-source engines and Aurora. Oracle, SQL Server and Db2 have none.
+pub const LIFECYCLE_ENGINES: &[&str] = &[
+    "aurora-mysql",
+    "aurora-postgresql",
+    "mariadb",
+    "mysql",
+    "postgres",
+];
+
+/// The support lifecycle RDS publishes for the major versions of one engine, asked about once
+/// per engine in use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineLifecycle {
+    pub engine: String,
+    pub major_versions: Observed<Vec<MajorEngineVersion>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MajorEngineVersion {
+    /// `16`, `8.0`, `10.11`.
+    pub version: String,
+    pub lifecycles: Vec<SupportLifecycle>,
+}
+
+/// One kind of support and its dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupportLifecycle {
+    /// `open-source-rds-standard-support` or `open-source-rds-extended-support` (RDS Extended
+    /// Support, charged).
+    pub name: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+}
+
 /// A CA certificate RDS offers in the region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Certificate {

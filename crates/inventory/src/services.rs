@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::rds::Tags;
 use crate::Observed;
 
-/// A Secrets Manager secret that belongs to a database: metadata only, never the value.
+/// A Secrets Manager secret that may belong to a database: metadata only, never the value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Secret {
     pub name: String,
@@ -33,6 +33,11 @@ pub struct BackupSetup {
     pub vaults: Observed<Vec<BackupVault>>,
     /// Resources AWS Backup has recovery points for, with the latest one.
     pub protected_resources: Observed<Vec<ProtectedResource>>,
+    /// The region's service opt-in (`DescribeRegionSettings`' ResourceTypeOptInPreference),
+    /// by AWS Backup resource type (`RDS`, `Aurora`, …): AWS Backup protects Aurora clusters
+    /// only where Aurora is opted in.
+    #[serde(default = "crate::snapshot::not_collected")]
+    pub opt_in: Observed<BTreeMap<String, bool>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,15 +58,72 @@ pub struct BackupRule {
     pub copy_to: Vec<String>,
 }
 
+/// Which resources a backup plan assigns: those matching `resources` or any of
+/// `list_of_tags` (every resource when both are empty), narrowed by every one of
+/// `conditions`, less `not_resources`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupSelection {
     pub name: String,
-    /// Resource ARNs or ARN patterns selected.
+    /// Resource ARNs or ARN patterns (`*` anywhere) selected.
     pub resources: Vec<String>,
-    /// Tag conditions as `key=value` (`ListOfTags`: a resource matching any one is selected).
-    pub tag_conditions: Vec<String>,
+    /// `ListOfTags`: a resource matching any one is selected (`StringEquals` only). Older
+    /// snapshots wrote them as `tag_conditions`, `key=value`.
+    #[serde(alias = "tag_conditions")]
+    pub list_of_tags: Vec<TagCondition>,
     /// Resource ARNs or ARN patterns excluded from the selection.
     pub not_resources: Vec<String>,
+    /// `Conditions`: all must match, narrowing what the rest selected.
+    #[serde(default)]
+    pub conditions: Vec<TagCondition>,
+}
+
+/// A condition on a resource tag, as AWS Backup selections write them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "TagConditionForm")]
+pub struct TagCondition {
+    /// `StringEquals`, `StringNotEquals`, `StringLike` or `StringNotLike`.
+    pub operator: String,
+    /// The tag key as written, possibly with the `aws:ResourceTag/` prefix.
+    pub key: String,
+    /// `*` matches any run of characters under the `Like` operators.
+    pub value: String,
+}
+
+/// What snapshots hold: the condition, or the `key=value` of older snapshots (which knew
+/// `ListOfTags` only, so `StringEquals`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TagConditionForm {
+    Written {
+        operator: String,
+        key: String,
+        value: String,
+    },
+    KeyEqualsValue(String),
+}
+
+impl From<TagConditionForm> for TagCondition {
+    fn from(form: TagConditionForm) -> Self {
+        match form {
+            TagConditionForm::Written {
+                operator,
+                key,
+                value,
+            } => TagCondition {
+                operator,
+                key,
+                value,
+            },
+            TagConditionForm::KeyEqualsValue(text) => {
+                let (key, value) = text.split_once('=').unwrap_or((&text, ""));
+                TagCondition {
+                    operator: "StringEquals".to_owned(),
+                    key: key.to_owned(),
+                    value: value.to_owned(),
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,6 +154,10 @@ pub struct ScalableTarget {
     pub policies: Vec<String>,
 }
 
+/// The CloudFormation resource that attaches a secret to a database; its physical id is the
+/// secret's ARN.
+pub const SECRET_TARGET_ATTACHMENT: &str = "AWS::SecretsManager::SecretTargetAttachment";
+
 /// A CloudFormation stack and the resources of interest it owns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stack {
@@ -107,6 +173,16 @@ pub struct StackResource {
     pub logical_id: String,
     pub physical_id: Option<String>,
     pub resource_type: String,
+}
+
+/// A GuardDuty detector of the region (an account has at most one per region).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardDutyDetector {
+    pub id: String,
+    /// `ENABLED` or `DISABLED`.
+    pub status: Option<String>,
+    /// Each feature's status by name: `RDS_LOGIN_EVENTS` (RDS Protection) → `ENABLED`.
+    pub features: BTreeMap<String, String>,
 }
 
 /// A CloudWatch alarm on an RDS metric.
@@ -125,4 +201,31 @@ pub struct Alarm {
     pub actions_enabled: bool,
     pub alarm_actions: Vec<String>,
     pub state: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_snapshots_selections_still_load() {
+        let older: BackupSelection = serde_json::from_str(
+            r#"{"name":"s","resources":[],"tag_conditions":["backup=daily"],"not_resources":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            older.list_of_tags,
+            [TagCondition {
+                operator: "StringEquals".into(),
+                key: "backup".into(),
+                value: "daily".into(),
+            }]
+        );
+        assert!(older.conditions.is_empty());
+        let written = serde_json::to_string(&older).unwrap();
+        assert_eq!(
+            serde_json::from_str::<BackupSelection>(&written).unwrap(),
+            older
+        );
+    }
 }

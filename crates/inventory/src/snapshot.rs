@@ -1,15 +1,15 @@
 use serde::{Deserialize, Serialize};
 
-use crate::activity::{ChangeHistory, DbMetrics, LogGroup, ReplicationTask};
+use crate::activity::{ChangeHistory, DbMetrics, LogGroup, RdsEvent, ReplicationTask};
 use crate::governance::{AccountWide, EventDataStore};
 use crate::kms::KmsKey;
-use crate::network::{FlowLog, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc};
+use crate::network::{FlowLog, NetworkAcl, PrefixList, RouteTable, SecurityGroup, Subnet, Vpc};
 use crate::rds::{
-    Certificate, DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EngineVersion,
-    EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
+    Certificate, DbCluster, DbInstance, DbProxy, DbSnapshot, DbSubnetGroup, EngineLifecycle,
+    EngineVersion, EventSubscription, ExcludedResource, GlobalCluster, OptionGroup, ParameterGroup,
     PendingMaintenance, ReservedInstance,
 };
-use crate::services::{Alarm, BackupSetup, ScalableTarget, Secret, Stack};
+use crate::services::{Alarm, BackupSetup, GuardDutyDetector, ScalableTarget, Secret, Stack};
 use crate::{FailureKind, Observed, Unavailable};
 
 /// Bumped whenever a field changes meaning or is removed; readers refuse newer versions.
@@ -147,6 +147,9 @@ pub struct RegionSnapshot {
     /// The engine versions the databases run, each distinct `(engine, version)` once.
     #[serde(default)]
     pub engine_versions: Vec<EngineVersion>,
+    /// The support lifecycle of each engine in use that has one published.
+    #[serde(default)]
+    pub engine_lifecycles: Vec<EngineLifecycle>,
     /// The CA certificates RDS offers in the region.
     #[serde(default = "not_collected")]
     pub certificates: Observed<Vec<Certificate>>,
@@ -154,7 +157,8 @@ pub struct RegionSnapshot {
     pub reserved_instances: Observed<Vec<ReservedInstance>>,
     pub network: Network,
     pub kms_keys: Vec<KmsKey>,
-    /// Secrets that belong to databases (RDS-managed, referenced or tagged).
+    /// Secrets that may belong to databases: RDS-managed, referenced, tagged for one, attached
+    /// by a CloudFormation stack, or named after one. The checks associate them.
     pub secrets: Observed<Vec<Secret>>,
     pub backup: BackupSetup,
     /// Aurora replica auto scaling.
@@ -165,16 +169,23 @@ pub struct RegionSnapshot {
     pub stacks: Observed<Vec<Stack>>,
     /// CloudWatch alarms on RDS metrics.
     pub alarms: Observed<Vec<Alarm>>,
+    /// GuardDuty's detectors in the region, with their features (RDS Protection among them).
+    #[serde(default = "not_collected")]
+    pub guardduty: Observed<Vec<GuardDutyDetector>>,
     /// Daily utilisation statistics per instance and Aurora cluster over the metrics window.
     #[serde(default = "not_collected")]
     pub metrics: Observed<Vec<DbMetrics>>,
-    /// RDS changes CloudTrail recorded in the region over the change window.
+    /// Changes around the databases (RDS, their security groups' rules, key policies) and
+    /// failover drills CloudTrail recorded in the region over the change window.
     #[serde(default = "not_collected")]
     pub changes: Observed<ChangeHistory>,
     /// The CloudTrail Lake event data stores of the region: the account's own, and the
     /// organization's when its management account is named.
     #[serde(default = "not_collected")]
     pub event_data_stores: Observed<Vec<EventDataStore>>,
+    /// RDS failover events of the last 14 days.
+    #[serde(default = "not_collected")]
+    pub failover_events: Observed<Vec<RdsEvent>>,
     /// The log groups RDS exports database logs to.
     #[serde(default = "not_collected")]
     pub log_groups: Observed<Vec<LogGroup>>,
@@ -184,7 +195,7 @@ pub struct RegionSnapshot {
 }
 
 /// What a snapshot written before a field existed says of it: unknown, never empty.
-fn not_collected<T>() -> Observed<T> {
+pub(crate) fn not_collected<T>() -> Observed<T> {
     Observed::Unknown(Unavailable {
         action: String::new(),
         kind: FailureKind::Other,
@@ -201,9 +212,26 @@ pub struct Network {
     pub network_acls: Observed<Vec<NetworkAcl>>,
     pub security_groups: Observed<Vec<SecurityGroup>>,
     pub flow_logs: Observed<Vec<FlowLog>>,
+    /// The managed prefix lists the security groups' inbound rules name, with their entries.
+    #[serde(default)]
+    pub prefix_lists: Vec<PrefixList>,
 }
 
 impl RegionSnapshot {
+    /// The DB subnet group an instance is placed in: its own, or, for an Aurora or Multi-AZ DB
+    /// cluster member that reports none, its cluster's.
+    pub fn subnet_group_of<'a>(&'a self, instance: &'a DbInstance) -> Option<&'a str> {
+        instance.subnet_group.as_deref().or_else(|| {
+            let cluster = instance.cluster_identifier.as_deref()?;
+            self.db_clusters
+                .value()?
+                .iter()
+                .find(|c| c.identifier == cluster)?
+                .subnet_group
+                .as_deref()
+        })
+    }
+
     /// A region where every listing was read and found empty.
     pub fn empty(region: &str) -> RegionSnapshot {
         RegionSnapshot {
@@ -221,6 +249,7 @@ impl RegionSnapshot {
             global_clusters: Observed::Value(Vec::new()),
             pending_maintenance: Observed::Value(Vec::new()),
             engine_versions: Vec::new(),
+            engine_lifecycles: Vec::new(),
             certificates: Observed::Value(Vec::new()),
             reserved_instances: Observed::Value(Vec::new()),
             network: Network::empty(),
@@ -230,10 +259,12 @@ impl RegionSnapshot {
                 plans: Observed::Value(Vec::new()),
                 vaults: Observed::Value(Vec::new()),
                 protected_resources: Observed::Value(Vec::new()),
+                opt_in: Observed::Value(Default::default()),
             },
             scalable_targets: Observed::Value(Vec::new()),
             stacks: Observed::Value(Vec::new()),
             alarms: Observed::Value(Vec::new()),
+            guardduty: Observed::Value(Vec::new()),
             metrics: Observed::Value(Vec::new()),
             changes: Observed::Value(ChangeHistory {
                 window_days: 0,
@@ -242,6 +273,7 @@ impl RegionSnapshot {
                 interrupted: None,
             }),
             event_data_stores: Observed::Value(Vec::new()),
+            failover_events: Observed::Value(Vec::new()),
             log_groups: Observed::Value(Vec::new()),
             replication_tasks: Observed::Value(Vec::new()),
         }
@@ -266,6 +298,7 @@ impl AccountWide {
                 wildcard_policies: Observed::Value(Vec::new()),
                 roles: Observed::Value(Vec::new()),
                 users: Observed::Value(Vec::new()),
+                users_source: crate::iam::UsersSource::CredentialReport,
                 credential_report_generated_at: None,
                 saml_providers: Observed::Value(Vec::new()),
                 oidc_providers: Observed::Value(Vec::new()),
@@ -288,6 +321,7 @@ impl Network {
             network_acls: Observed::Value(Vec::new()),
             security_groups: Observed::Value(Vec::new()),
             flow_logs: Observed::Value(Vec::new()),
+            prefix_lists: Vec::new(),
         }
     }
 }
@@ -416,6 +450,12 @@ impl RegionSnapshot {
                 version.details.unavailable(),
             );
         }
+        for lifecycle in &self.engine_lifecycles {
+            push(
+                format!("support lifecycle of {}", lifecycle.engine),
+                lifecycle.major_versions.unavailable(),
+            );
+        }
         let network = &self.network;
         push("vpcs".into(), network.vpcs.unavailable());
         push("subnets".into(), network.subnets.unavailable());
@@ -426,6 +466,12 @@ impl RegionSnapshot {
             network.security_groups.unavailable(),
         );
         push("flow_logs".into(), network.flow_logs.unavailable());
+        for list in &network.prefix_lists {
+            push(
+                format!("entries of prefix list {}", list.id),
+                list.entries.unavailable(),
+            );
+        }
         push("secrets".into(), self.secrets.unavailable());
         push("backup plans".into(), self.backup.plans.unavailable());
         for plan in self.backup.plans.value().into_iter().flatten() {
@@ -440,6 +486,10 @@ impl RegionSnapshot {
             self.backup.protected_resources.unavailable(),
         );
         push(
+            "backup region settings".into(),
+            self.backup.opt_in.unavailable(),
+        );
+        push(
             "scalable_targets".into(),
             self.scalable_targets.unavailable(),
         );
@@ -451,6 +501,7 @@ impl RegionSnapshot {
             );
         }
         push("alarms".into(), self.alarms.unavailable());
+        push("guardduty".into(), self.guardduty.unavailable());
         push("metrics".into(), self.metrics.unavailable());
         push("changes".into(), self.changes.unavailable());
         if let Some(cut) = self.changes.value().and_then(|h| h.interrupted.as_ref()) {
@@ -459,6 +510,7 @@ impl RegionSnapshot {
                 Some(&cut.why),
             );
         }
+        push("failover_events".into(), self.failover_events.unavailable());
         push("log_groups".into(), self.log_groups.unavailable());
         push(
             "event_data_stores".into(),

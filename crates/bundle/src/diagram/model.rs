@@ -722,9 +722,10 @@ impl<'a> Builder<'a> {
     fn add_instance(&mut self, r: usize, instance: &'a DbInstance) {
         let region = self.regions[r].name();
         let id = instance_id(region, &instance.identifier);
-        let group = self.regions[r]
+        let entry = &self.regions[r];
+        let group = entry
             .subnets
-            .group(instance.subnet_group.as_deref());
+            .group(entry.snapshot.subnet_group_of(instance));
         let vpc = instance
             .vpc_id
             .clone()

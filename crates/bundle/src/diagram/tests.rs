@@ -266,6 +266,29 @@ fn aurora_cluster_links_writer_and_reader() {
     assert!(member.lines[2].starts_with("reader of prod-aurora"));
 }
 
+/// A member that reports no DB subnet group nor VPC (as the emulator answers) is drawn in its
+/// cluster's subnets all the same.
+#[test]
+fn a_member_without_a_subnet_group_sits_in_its_clusters_subnets() {
+    let demo = changed(|demo| {
+        let member = instance_mut(demo, "prod-aurora-2");
+        member.subnet_group = None;
+        member.vpc_id = None;
+    });
+    let vpc = vpc_id_named(region(&demo, EAST), "demo-vpc");
+    let private_b = subnet_id_named(region(&demo, EAST), "private-b");
+    let (_, path) = find(&page(&demo), &db(EAST, "prod-aurora-2")).expect("member");
+    assert_eq!(
+        path,
+        [
+            format!("region:{EAST}"),
+            format!("vpc:{EAST}:{vpc}"),
+            format!("az:{EAST}:{vpc}:us-east-1b"),
+            format!("subnet:{EAST}:{private_b}"),
+        ]
+    );
+}
+
 #[test]
 fn multi_az_instance_has_a_standby() {
     let demo = Demo::load();

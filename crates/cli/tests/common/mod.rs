@@ -226,11 +226,13 @@ pub fn fixture(name: &str) -> PathBuf {
 /// these unknowns and no others: CloudTrail Lake, CloudWatch over rpc-v2-cbor, Account contact
 /// information,
 /// Backup selections and protected resources, and S3 versioning, whose response moto wraps
-/// in an element the SDK does not accept; RDS certificates, engine versions, pending
-/// maintenance and reserved instances (not implemented), and the engines' default option
-/// groups (moto knows only the option groups created in it).
+/// in an element the SDK does not accept; RDS certificates, engine versions, major engine
+/// versions' support lifecycles, pending maintenance and reserved instances, and Backup's
+/// region settings (not implemented), and the engines' default option groups (moto knows
+/// only the option groups created in it).
 pub const EMULATOR_GAPS: &[&str] = &[
     "account:GetContactInformation",
+    "backup:DescribeRegionSettings",
     "backup:ListBackupSelections",
     "backup:ListProtectedResources",
     "cloudtrail:ListEventDataStores",
@@ -240,6 +242,7 @@ pub const EMULATOR_GAPS: &[&str] = &[
     "dms:DescribeReplicationTasks",
     "rds:DescribeCertificates",
     "rds:DescribeDBEngineVersions",
+    "rds:DescribeDBMajorEngineVersions",
     "rds:DescribeOptionGroups",
     "rds:DescribePendingMaintenanceActions",
     "rds:DescribeReservedDBInstances",

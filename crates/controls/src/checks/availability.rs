@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, GlobalCluster};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, instance_resource, judge_each, read_replica, InstancesById,
 };
@@ -13,25 +13,27 @@ use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&MULTI_AZ, &REPLICA_IN_OTHER_AZ, &CROSS_REGION_RECOVERY];
 
-/// A database survives the loss of one availability zone: a standalone primary is Multi-AZ;
-/// a cluster reports Multi-AZ or has instances in at least two zones.
-///
-/// Cluster members are judged on their cluster, never one by one; read replicas follow their
-/// source's availability design.
-pub static MULTI_AZ: Check = Check {
-    id: "rds.database.multi_az",
-    title: "Database is deployed across availability zones",
-    rationale: "A Single-AZ instance, or a cluster whose instances share one zone, is down for \
-                as long as that zone is: a standby or reader in a second zone is the \
-                checklist's baseline against AZ failure (RDS-005, RDS-009). Aurora storage \
-                spans three zones, but compute does not.",
-    remediation: "Modify the instance to Multi-AZ, or add a reader in another availability \
-                  zone to the cluster (it becomes the failover target); or document why the \
-                  workload accepts a single zone.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: multi_az,
-};
+check! {
+    /// A database survives the loss of one availability zone: a standalone primary is Multi-AZ;
+    /// a cluster reports Multi-AZ or has instances in at least two zones.
+    ///
+    /// Cluster members are judged on their cluster, never one by one; read replicas follow their
+    /// source's availability design.
+    pub static MULTI_AZ = Check {
+        id: "rds.database.multi_az",
+        title: "Database is deployed across availability zones",
+        rationale: "A Single-AZ instance, or a cluster whose instances share one zone, is down for \
+                    as long as that zone is: a standby or reader in a second zone is the \
+                    checklist's baseline against AZ failure (RDS-005, RDS-009). Aurora storage \
+                    spans three zones, but compute does not.",
+        remediation: "Modify the instance to Multi-AZ, or add a reader in another availability \
+                      zone to the cluster (it becomes the failover target); or document why the \
+                      workload accepts a single zone.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: multi_az,
+    };
+}
 
 fn multi_az(ctx: &Context) -> Vec<Finding> {
     let mut findings = instance_multi_az(ctx);
@@ -135,21 +137,23 @@ fn cluster_multi_az(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// A database has a failover target in another availability zone of its region: a
-/// same-region read replica of a standalone primary, or a cluster reader, in a different zone
-/// from the primary or writer.
-pub static REPLICA_IN_OTHER_AZ: Check = Check {
-    id: "rds.database.replica_in_other_az",
-    title: "Database has a read replica in another availability zone than the primary",
-    rationale: "RDS-005 accepts a primary with a read replica in a different zone as its \
-                failover target: a replica in the primary's own zone fails with it.",
-    remediation: "Create a read replica (for a cluster, a reader instance with a high promotion \
-                  tier) in another availability zone of the region, and document the promotion \
-                  procedure.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: replica_in_other_az,
-};
+check! {
+    /// A database has a failover target in another availability zone of its region: a
+    /// same-region read replica of a standalone primary, or a cluster reader, in a different zone
+    /// from the primary or writer.
+    pub static REPLICA_IN_OTHER_AZ = Check {
+        id: "rds.database.replica_in_other_az",
+        title: "Database has a read replica in another availability zone than the primary",
+        rationale: "RDS-005 accepts a primary with a read replica in a different zone as its \
+                    failover target: a replica in the primary's own zone fails with it.",
+        remediation: "Create a read replica (for a cluster, a reader instance with a high promotion \
+                      tier) in another availability zone of the region, and document the promotion \
+                      procedure.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: replica_in_other_az,
+    };
+}
 
 fn replica_in_other_az(ctx: &Context) -> Vec<Finding> {
     let mut findings = instance_replica_in_other_az(ctx);
@@ -366,22 +370,24 @@ fn cluster_replica_in_other_az(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// A database can be recovered in another region: a cross-region read replica, cross-region
-/// replication of automated backups, or (clusters) a global database with a cluster in another
-/// region.
-pub static CROSS_REGION_RECOVERY: Check = Check {
-    id: "rds.database.cross_region_recovery",
-    title: "Database has a cross-region replica, global database or backup replication",
-    rationale: "A regional outage takes every zone of the region with it: RDS-005's first use \
-                case is a copy of the data in another region, as a read replica, a global \
-                database secondary or replicated automated backups.",
-    remediation: "Create a cross-region read replica, add a secondary region with Aurora Global \
-                  Database, or enable cross-region replication of automated backups; document \
-                  the recovery procedure and its RPO/RTO.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: cross_region_recovery,
-};
+check! {
+    /// A database can be recovered in another region: a cross-region read replica, cross-region
+    /// replication of automated backups, or (clusters) a global database with a cluster in another
+    /// region.
+    pub static CROSS_REGION_RECOVERY = Check {
+        id: "rds.database.cross_region_recovery",
+        title: "Database has a cross-region replica, global database or backup replication",
+        rationale: "A regional outage takes every zone of the region with it: RDS-005's first use \
+                    case is a copy of the data in another region, as a read replica, a global \
+                    database secondary or replicated automated backups.",
+        remediation: "Create a cross-region read replica, add a secondary region with Aurora Global \
+                      Database, or enable cross-region replication of automated backups; document \
+                      the recovery procedure and its RPO/RTO.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: cross_region_recovery,
+    };
+}
 
 fn cross_region_recovery(ctx: &Context) -> Vec<Finding> {
     let mut findings = instance_cross_region_recovery(ctx);
@@ -439,116 +445,129 @@ fn cluster_cross_region_recovery(ctx: &Context) -> Vec<Finding> {
                     format!("replica of {source}: the recovery copy, judged on its source"),
                 ));
             }
-            let remote = remote_replicas(region, &cluster.read_replicas);
             let backups = &cluster.backup.cross_region_replications;
-            if !remote.is_empty() || !backups.is_empty() {
-                return Some(
-                    Finding::new(
-                        check,
-                        resource,
-                        Outcome::Pass,
-                        recovery_sentence(&remote, backups),
-                    )
-                    .with("cross_region_replicas", remote)
-                    .with("cross_region_backup_replications", backups),
-                );
-            }
-            let listed_global = global_database_of(region, cluster);
-            if let Some(global) = listed_global {
-                let remote: Vec<&str> = global
-                    .members
-                    .iter()
-                    .map(|m| m.cluster_arn.as_str())
-                    .filter(|arn| arn_region(arn).is_some_and(|other| other != region.region))
-                    .collect();
-                return Some(if let Some(first) = remote.first() {
-                    Finding::new(
-                        check,
-                        resource,
-                        Outcome::Pass,
-                        format!(
-                            "global database {} also has cluster {} in {}",
-                            global.identifier,
-                            resource_name(first),
-                            arn_region(first).unwrap_or_default()
-                        ),
-                    )
-                    .with("global_cluster", &global.identifier)
-                    .with("global_cluster_members", remote)
-                } else {
-                    Finding::new(
-                        check,
-                        resource,
-                        Outcome::Fail,
-                        format!(
-                            "global database {} has no cluster in another region",
-                            global.identifier
-                        ),
-                    )
-                    .with("global_cluster", &global.identifier)
-                });
-            }
-            let Some(global) = &cluster.global_cluster else {
-                return Some(Finding::new(
+            let replicated = |remote: &[&str]| {
+                Finding::new(
+                    check,
+                    resource.clone(),
+                    Outcome::Pass,
+                    recovery_sentence(remote, backups),
+                )
+                .with("cross_region_replicas", remote)
+                .with("cross_region_backup_replications", backups)
+            };
+            Some(match remote_copy(ctx, region, cluster) {
+                RemoteCopy::Replicas(remote) => replicated(&remote),
+                _ if !backups.is_empty() => replicated(&[]),
+                RemoteCopy::Global {
+                    global,
+                    region: other,
+                    cluster: partner,
+                } => Finding::new(
                     check,
                     resource,
-                    Outcome::Fail,
-                    "no global database, no cross-region replica cluster",
-                ));
-            };
-            // The global database is not in the region's listing (unreadable): membership
-            // proves nothing by itself, since a global database may hold one regional cluster
-            // only, so look for a partner cluster in the other collected regions.
-            let mut unknown: Vec<String> = Vec::new();
-            for other in ctx
-                .snapshot
-                .regions
-                .iter()
-                .filter(|r| r.region != region.region)
-            {
-                match &other.db_clusters {
-                    Observed::Value(clusters) => {
-                        if let Some(partner) = clusters
-                            .iter()
-                            .find(|c| c.global_cluster.as_ref() == Some(global))
-                        {
-                            return Some(
-                                Finding::new(
-                                    check,
-                                    resource,
-                                    Outcome::Pass,
-                                    format!(
-                                        "global database {global} also has cluster {} in {}",
-                                        partner.identifier, other.region
-                                    ),
-                                )
-                                .with("global_cluster", global)
-                                .with("partner_region", &other.region)
-                                .with("partner_cluster", &partner.identifier),
-                            );
-                        }
-                    }
-                    Observed::Unknown(why) => unknown.push(format!("{}: {why}", other.region)),
+                    Outcome::Pass,
+                    format!("global database {global} also has cluster {partner} in {other}"),
+                )
+                .with("global_cluster", global)
+                .with("partner_region", other)
+                .with("partner_cluster", partner),
+                RemoteCopy::None(why) => Finding::new(check, resource, Outcome::Fail, why),
+                RemoteCopy::Unknown(why) => {
+                    Finding::new(check, resource, Outcome::InsufficientEvidence, why)
+                        .with("global_cluster", &cluster.global_cluster)
                 }
-            }
-            let detail = if unknown.is_empty() {
-                format!(
-                    "member of global database {global}, but no cluster of it was found in \
-                     another collected region"
-                )
-            } else {
-                format!(
-                    "member of global database {global}; its other regions could not be read \
-                     ({})",
-                    unknown.join("; ")
-                )
-            };
-            Some(
-                Finding::new(check, resource, Outcome::InsufficientEvidence, detail)
-                    .with("global_cluster", global),
-            )
+            })
         },
     )
+}
+
+/// A copy of a cluster's data in another region.
+pub(super) enum RemoteCopy<'a> {
+    /// Cross-region read replica clusters.
+    Replicas(Vec<&'a str>),
+    /// Another cluster of its global database, elsewhere.
+    Global {
+        global: &'a str,
+        region: &'a str,
+        cluster: &'a str,
+    },
+    /// None, and why that is known.
+    None(String),
+    /// The global database's other regions could not be read, or were not collected.
+    Unknown(String),
+}
+
+/// Where else a cluster's data lives: a cross-region read replica cluster, or a secondary
+/// cluster of its global database in another region. A global database with a cluster in
+/// one region only is no cross-region copy.
+pub(super) fn remote_copy<'a>(
+    ctx: &Context<'a>,
+    region: &'a RegionSnapshot,
+    cluster: &'a DbCluster,
+) -> RemoteCopy<'a> {
+    let remote = remote_replicas(region, &cluster.read_replicas);
+    if !remote.is_empty() {
+        return RemoteCopy::Replicas(remote);
+    }
+    if let Some(global) = global_database_of(region, cluster) {
+        return match global
+            .members
+            .iter()
+            .map(|m| m.cluster_arn.as_str())
+            .find(|arn| arn_region(arn).is_some_and(|other| other != region.region))
+        {
+            Some(arn) => RemoteCopy::Global {
+                global: &global.identifier,
+                region: arn_region(arn).unwrap_or_default(),
+                cluster: resource_name(arn),
+            },
+            None => RemoteCopy::None(format!(
+                "global database {} has no cluster in another region",
+                global.identifier
+            )),
+        };
+    }
+    let Some(global) = &cluster.global_cluster else {
+        return RemoteCopy::None("no global database, no cross-region replica cluster".to_owned());
+    };
+    // The global database is not in the region's listing (unreadable): membership proves
+    // nothing by itself, since a global database may hold one regional cluster only, so look
+    // for a partner cluster in the other collected regions.
+    let mut unknown: Vec<String> = Vec::new();
+    for other in ctx
+        .snapshot
+        .regions
+        .iter()
+        .filter(|r| r.region != region.region)
+    {
+        match &other.db_clusters {
+            Observed::Value(clusters) => {
+                if let Some(partner) = clusters
+                    .iter()
+                    .find(|c| c.global_cluster.as_ref() == Some(global))
+                {
+                    return RemoteCopy::Global {
+                        global,
+                        region: &other.region,
+                        cluster: &partner.identifier,
+                    };
+                }
+            }
+            Observed::Unknown(why) => unknown.push(format!("{}: {why}", other.region)),
+        }
+    }
+    RemoteCopy::Unknown(if unknown.is_empty() {
+        format!(
+            "member of global database {global}, but no cluster of it was found in another \
+             collected region"
+        )
+    } else {
+        format!(
+            "member of global database {global}; its other regions could not be read ({})",
+            unknown.join("; ")
+        )
+    })
 }
 
 /// The global database the region's listing names this cluster a member of.
@@ -568,20 +587,20 @@ fn member_or_replica(check: &Check, resource: &Resource, instance: &DbInstance) 
 }
 
 /// Where a cluster's members run, from the region's instance listing.
-struct Placement {
+pub(super) struct Placement {
     /// `(member, availability zone)`, in the cluster's member order.
-    placed: Vec<(String, String)>,
+    pub placed: Vec<(String, String)>,
     /// Members missing from the listing or reporting no zone.
-    unplaced: Vec<String>,
+    pub unplaced: Vec<String>,
 }
 
 impl Placement {
-    fn zones(&self) -> BTreeSet<&str> {
+    pub fn zones(&self) -> BTreeSet<&str> {
         self.placed.iter().map(|(_, zone)| zone.as_str()).collect()
     }
 }
 
-fn member_placement<'a>(
+pub(super) fn member_placement<'a>(
     instances: &mut InstancesById<'a>,
     region: &'a RegionSnapshot,
     cluster: &DbCluster,

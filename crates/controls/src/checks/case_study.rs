@@ -5,7 +5,7 @@
 use rds_evidence_inventory::Environment;
 
 use crate::case_study::Engine;
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{each_database, epoch_seconds, Database};
 use crate::Context;
 
@@ -16,25 +16,27 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ENGINE_MATCHES_CLAIM,
 ];
 
-/// A case study's production and non-production databases live in different accounts.
-///
-/// Judged for each account of a case study. An account holding only one environment, while
-/// another account of the case study holds the other, passes: the account boundary separates
-/// networks, IAM and keys by construction. An account holding both is left to the network,
-/// security-group and key checks; a database of unknown environment is insufficient evidence.
-/// Outside a case study (one account) there is nothing to compare across accounts.
-pub static ACCOUNTS_SEPARATED: Check = Check {
-    id: "segregation.accounts.prod_nonprod_separated",
-    title: "Production and non-production live in separate accounts",
-    rationale: "Separate accounts are the strongest segregation RDS-007 asks for: networks, \
-                IAM principals and KMS keys do not cross an account boundary unless someone \
-                builds a bridge on purpose.",
-    remediation: "Keep non-production databases in their own account (AWS Organizations), or \
-                  keep them apart in the shared account by subnets, security groups and keys.",
-    severity: Severity::Medium,
-    scope: Scope::Account,
-    evaluate: accounts_separated,
-};
+check! {
+    /// A case study's production and non-production databases live in different accounts.
+    ///
+    /// Judged for each account of a case study. An account holding only one environment, while
+    /// another account of the case study holds the other, passes: the account boundary separates
+    /// networks, IAM and keys by construction. An account holding both is left to the network,
+    /// security-group and key checks; a database of unknown environment is insufficient evidence.
+    /// Outside a case study (one account) there is nothing to compare across accounts.
+    pub static ACCOUNTS_SEPARATED = Check {
+        id: "segregation.accounts.prod_nonprod_separated",
+        title: "Production and non-production live in separate accounts",
+        rationale: "Separate accounts are the strongest segregation RDS-007 asks for: networks, \
+                    IAM principals and KMS keys do not cross an account boundary unless someone \
+                    builds a bridge on purpose.",
+        remediation: "Keep non-production databases in their own account (AWS Organizations), or \
+                      keep them apart in the shared account by subnets, security groups and keys.",
+        severity: Severity::Medium,
+        scope: Scope::Account,
+        evaluate: accounts_separated,
+    };
+}
 
 fn accounts_separated(ctx: &Context) -> Vec<Finding> {
     let check = &ACCOUNTS_SEPARATED;
@@ -109,25 +111,27 @@ fn accounts_separated(ctx: &Context) -> Vec<Finding> {
     vec![outcome]
 }
 
-/// Production databases are running and serve connections: the case study is "in
-/// production" (checklist 2.1).
-///
-/// Available, with at least one connection (`DatabaseConnections` maximum above zero) in the
-/// metrics window, on the instance or, for a cluster, on any member. Stopped or failed
-/// databases fail; no connection in the window fails; unknown metrics are insufficient
-/// evidence. Non-production databases are not judged.
-pub static IN_PRODUCTION: Check = Check {
-    id: "rds.database.in_production",
-    title: "Production databases are running and serve connections",
-    rationale: "Checklist 2.1 asks for projects in production: a database that is stopped, or \
-                that no client connected to over weeks, is not the production workload a case \
-                study claims.",
-    remediation: "Select the databases that serve the workload (the case study's scope), or \
-                  explain in the case study why they were idle in the metrics window.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: in_production,
-};
+check! {
+    /// Production databases are running and serve connections: the case study is "in
+    /// production" (checklist 2.1).
+    ///
+    /// Available, with at least one connection (`DatabaseConnections` maximum above zero) in the
+    /// metrics window, on the instance or, for a cluster, on any member. Stopped or failed
+    /// databases fail; no connection in the window fails; unknown metrics are insufficient
+    /// evidence. Non-production databases are not judged.
+    pub static IN_PRODUCTION = Check {
+        id: "rds.database.in_production",
+        title: "Production databases are running and serve connections",
+        rationale: "Checklist 2.1 asks for projects in production: a database that is stopped, or \
+                    that no client connected to over weeks, is not the production workload a case \
+                    study claims.",
+        remediation: "Select the databases that serve the workload (the case study's scope), or \
+                      explain in the case study why they were idle in the metrics window.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: in_production,
+    };
+}
 
 fn in_production(ctx: &Context) -> Vec<Finding> {
     let check = &IN_PRODUCTION;
@@ -194,21 +198,23 @@ fn in_production(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// When each database was created, against checklist 2.1's "within the past 18 months" and
-/// the project date the case study states. Facts only: a re-platformed older estate is not a
-/// failure, and the partner's project date says when the project went live.
-pub static CREATED: Check = Check {
-    id: "rds.database.created",
-    title: "When the databases were created",
-    rationale: "Checklist 2.1 asks for projects within the past 18 months: the databases' \
-                creation dates show when the workload came to RDS, beside the project date \
-                the partner states.",
-    remediation: "No change is required: state the project date in the case-study file \
-                  (project_date) when the databases are older than the project.",
-    severity: Severity::Info,
-    scope: Scope::DbInstance,
-    evaluate: created,
-};
+check! {
+    /// When each database was created, against checklist 2.1's "within the past 18 months" and
+    /// the project date the case study states. Facts only: a re-platformed older estate is not a
+    /// failure, and the partner's project date says when the project went live.
+    pub static CREATED = Check {
+        id: "rds.database.created",
+        title: "When the databases were created",
+        rationale: "Checklist 2.1 asks for projects within the past 18 months: the databases' \
+                    creation dates show when the workload came to RDS, beside the project date \
+                    the partner states.",
+        remediation: "No change is required: state the project date in the case-study file \
+                      (project_date) when the databases are older than the project.",
+        severity: Severity::Info,
+        scope: Scope::DbInstance,
+        evaluate: created,
+    };
+}
 
 /// 18 months, in seconds (a month of 30.44 days).
 const EIGHTEEN_MONTHS_S: i64 = 18 * 2_629_746;
@@ -253,23 +259,25 @@ fn created(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// Every database of the case study runs the engine it claims (checklist 4.1).
-///
-/// By family: `oracle-*`, `sqlserver-*` and their `custom-` variants; the legacy `aurora`
-/// engine is Aurora MySQL. Aurora MySQL counts for RDS for MySQL, and Aurora PostgreSQL for
-/// RDS for PostgreSQL, as §4.1 allows; not the other way round. Outside a case study no engine
-/// is claimed.
-pub static ENGINE_MATCHES_CLAIM: Check = Check {
-    id: "rds.database.engine_matches_claim",
-    title: "Databases run the engine the case study claims",
-    rationale: "An engine specialty (checklist 4.1) is earned with case studies on that \
-                engine: a database on another engine is no evidence for it.",
-    remediation: "Claim the engine the workload runs in the case-study file, or narrow the \
-                  scope to the databases of the claimed engine.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: engine_matches_claim,
-};
+check! {
+    /// Every database of the case study runs the engine it claims (checklist 4.1).
+    ///
+    /// By family: `oracle-*`, `sqlserver-*` and their `custom-` variants; the legacy `aurora`
+    /// engine is Aurora MySQL. Aurora MySQL counts for RDS for MySQL, and Aurora PostgreSQL for
+    /// RDS for PostgreSQL, as §4.1 allows; not the other way round. Outside a case study no engine
+    /// is claimed.
+    pub static ENGINE_MATCHES_CLAIM = Check {
+        id: "rds.database.engine_matches_claim",
+        title: "Databases run the engine the case study claims",
+        rationale: "An engine specialty (checklist 4.1) is earned with case studies on that \
+                    engine: a database on another engine is no evidence for it.",
+        remediation: "Claim the engine the workload runs in the case-study file, or narrow the \
+                      scope to the databases of the claimed engine.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: engine_matches_claim,
+    };
+}
 
 fn engine_matches_claim(ctx: &Context) -> Vec<Finding> {
     let check = &ENGINE_MATCHES_CLAIM;

@@ -5,30 +5,32 @@ use std::collections::BTreeMap;
 use rds_evidence_inventory::rds::{DbInstance, ReservedInstance};
 use rds_evidence_inventory::Observed;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::region_unknown;
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&RESERVATION_COVERAGE];
 
-/// Per region, the instance classes in use against the active reserved instances: the inputs
-/// of a cost model (COST-001) and of reserved-capacity advice (RDS-002). Facts only.
-///
-/// Instances and reservations are matched by class and Multi-AZ, as RDS bills them; a
-/// reservation's engine is its product description, which names engines differently and is
-/// reported beside it rather than matched. Size flexibility within a family is not computed.
-pub static RESERVATION_COVERAGE: Check = Check {
-    id: "rds.cost.reservation_coverage",
-    title: "Instance classes in use and their reserved-instance coverage",
-    rationale: "A cost model starts from what runs: the classes, how many, Multi-AZ or not, and \
-                which of them reservations already pay for. Steady production instances \
-                without a reservation are the usual first saving.",
-    remediation: "No change is required: use the figures in the cost model, and consider \
-                  reserved instances for steady instances that run on demand.",
-    severity: Severity::Info,
-    scope: Scope::Region,
-    evaluate: reservation_coverage,
-};
+check! {
+    /// Per region, the instance classes in use against the active reserved instances: the inputs
+    /// of a cost model (COST-001) and of reserved-capacity advice (RDS-002). Facts only.
+    ///
+    /// Instances and reservations are matched by class and Multi-AZ, as RDS bills them; a
+    /// reservation's engine is its product description, which names engines differently and is
+    /// reported beside it rather than matched. Size flexibility within a family is not computed.
+    pub static RESERVATION_COVERAGE = Check {
+        id: "rds.cost.reservation_coverage",
+        title: "Instance classes in use and their reserved-instance coverage",
+        rationale: "A cost model starts from what runs: the classes, how many, Multi-AZ or not, and \
+                    which of them reservations already pay for. Steady production instances \
+                    without a reservation are the usual first saving.",
+        remediation: "No change is required: use the figures in the cost model, and consider \
+                      reserved instances for steady instances that run on demand.",
+        severity: Severity::Info,
+        scope: Scope::Region,
+        evaluate: reservation_coverage,
+    };
+}
 
 /// `db.r6g.large`, or `db.r6g.large multi-az`.
 fn billing_key(class: &str, multi_az: bool) -> String {

@@ -1,25 +1,27 @@
 //! Encryption at rest of databases.
 
-use crate::check::{Check, Finding, Outcome, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Scope, Severity};
 use crate::estate::{cluster_member, cluster_resource, instance_resource, judge_each};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&INSTANCE_STORAGE_ENCRYPTED, &CLUSTER_STORAGE_ENCRYPTED];
 
-/// Instance storage is encrypted at rest.
-///
-/// Aurora members are judged on their cluster (`rds.cluster.storage_encrypted`), never here.
-pub static INSTANCE_STORAGE_ENCRYPTED: Check = Check {
-    id: "rds.instance.storage_encrypted",
-    title: "DB instance storage is encrypted at rest",
-    rationale: "Unencrypted storage, its snapshots and its replicas expose data to anyone who \
-                obtains a copy; encryption at rest is the checklist's default expectation.",
-    remediation: "Encryption cannot be switched on in place: snapshot the instance, copy the \
-                  snapshot with a KMS key, restore from the copy and cut over.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: instance_storage_encrypted,
-};
+check! {
+    /// Instance storage is encrypted at rest.
+    ///
+    /// Aurora members are judged on their cluster (`rds.cluster.storage_encrypted`), never here.
+    pub static INSTANCE_STORAGE_ENCRYPTED = Check {
+        id: "rds.instance.storage_encrypted",
+        title: "DB instance storage is encrypted at rest",
+        rationale: "Unencrypted storage, its snapshots and its replicas expose data to anyone who \
+                    obtains a copy; encryption at rest is the checklist's default expectation.",
+        remediation: "Encryption cannot be switched on in place: snapshot the instance, copy the \
+                      snapshot with a KMS key, restore from the copy and cut over.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: instance_storage_encrypted,
+    };
+}
 
 fn instance_storage_encrypted(ctx: &Context) -> Vec<Finding> {
     let check = &INSTANCE_STORAGE_ENCRYPTED;
@@ -42,18 +44,20 @@ fn instance_storage_encrypted(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// Cluster storage is encrypted at rest.
-pub static CLUSTER_STORAGE_ENCRYPTED: Check = Check {
-    id: "rds.cluster.storage_encrypted",
-    title: "DB cluster storage is encrypted at rest",
-    rationale: "An Aurora or Multi-AZ cluster's volume holds every member's data; it is \
-                encrypted, or not, as a whole.",
-    remediation: "Restore an encrypted copy of the cluster from a snapshot copied with a KMS \
-                  key, and cut over.",
-    severity: Severity::High,
-    scope: Scope::DbCluster,
-    evaluate: cluster_storage_encrypted,
-};
+check! {
+    /// Cluster storage is encrypted at rest.
+    pub static CLUSTER_STORAGE_ENCRYPTED = Check {
+        id: "rds.cluster.storage_encrypted",
+        title: "DB cluster storage is encrypted at rest",
+        rationale: "An Aurora or Multi-AZ cluster's volume holds every member's data; it is \
+                    encrypted, or not, as a whole.",
+        remediation: "Restore an encrypted copy of the cluster from a snapshot copied with a KMS \
+                      key, and cut over.",
+        severity: Severity::High,
+        scope: Scope::DbCluster,
+        evaluate: cluster_storage_encrypted,
+    };
+}
 
 fn cluster_storage_encrypted(ctx: &Context) -> Vec<Finding> {
     let check = &CLUSTER_STORAGE_ENCRYPTED;

@@ -4,7 +4,7 @@
 use rds_evidence_inventory::governance::{EventDataStore, Trail};
 use rds_evidence_inventory::Observed;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
@@ -19,29 +19,31 @@ fn account(ctx: &Context) -> Resource {
     Resource::new(Scope::Account, "", &ctx.snapshot.account.id)
 }
 
-/// At least one multi-region trail is logging all management events with log file validation,
-/// or a CloudTrail Lake event data store collects them in every region.
-///
-/// An organization trail counts for every member account: its status is read from the member
-/// (by ARN), its event selectors in the organization's management account when the accounts
-/// file names it. A Lake event data store counts when it is `ENABLED`, multi-region, collects
-/// all management events and has termination protection: the account's own, or the
-/// organization's, read in the management account.
-pub static MULTI_REGION_TRAIL: Check = Check {
-    id: "cloudtrail.account.multi_region_trail",
-    title: "CloudTrail records all management events in every region",
-    rationale: "ACCT-001 asks for CloudTrail in all regions: without it, changes to databases, \
-                keys and networks in an unwatched region leave no record. A multi-region \
-                trail with log file validation proves the record was not edited; a CloudTrail \
-                Lake event data store keeps the events immutable in the store itself.",
-    remediation: "Create (or update) a trail with IsMultiRegionTrail, management events Read \
-                  and Write, log file validation on, and start logging; or a multi-region \
-                  CloudTrail Lake event data store of all management events with termination \
-                  protection.",
-    severity: Severity::High,
-    scope: Scope::Account,
-    evaluate: multi_region_trail,
-};
+check! {
+    /// At least one multi-region trail is logging all management events with log file validation,
+    /// or a CloudTrail Lake event data store collects them in every region.
+    ///
+    /// An organization trail counts for every member account: its status is read from the member
+    /// (by ARN), its event selectors in the organization's management account when the accounts
+    /// file names it. A Lake event data store counts when it is `ENABLED`, multi-region, collects
+    /// all management events and has termination protection: the account's own, or the
+    /// organization's, read in the management account.
+    pub static MULTI_REGION_TRAIL = Check {
+        id: "cloudtrail.account.multi_region_trail",
+        title: "CloudTrail records all management events in every region",
+        rationale: "ACCT-001 asks for CloudTrail in all regions: without it, changes to databases, \
+                    keys and networks in an unwatched region leave no record. A multi-region \
+                    trail with log file validation proves the record was not edited; a CloudTrail \
+                    Lake event data store keeps the events immutable in the store itself.",
+        remediation: "Create (or update) a trail with IsMultiRegionTrail, management events Read \
+                      and Write, log file validation on, and start logging; or a multi-region \
+                      CloudTrail Lake event data store of all management events with termination \
+                      protection.",
+        severity: Severity::High,
+        scope: Scope::Account,
+        evaluate: multi_region_trail,
+    };
+}
 
 fn multi_region_trail(ctx: &Context) -> Vec<Finding> {
     let check = &MULTI_REGION_TRAIL;
@@ -188,19 +190,21 @@ fn trail_shortfall(trail: &Trail) -> Result<Option<String>, String> {
     Ok((!missing.is_empty()).then(|| missing.join(", ")))
 }
 
-/// The buckets trails deliver to are versioned (or locked) and blocked from public access.
-pub static TRAIL_BUCKET_PROTECTED: Check = Check {
-    id: "cloudtrail.bucket.protected",
-    title: "CloudTrail log buckets are versioned and not public",
-    rationale: "ACCT-001 asks for CloudTrail logs protected from accidental deletion in a \
-                dedicated bucket: versioning or object lock keeps deleted logs recoverable, and \
-                a full public access block keeps them private.",
-    remediation: "Enable versioning (or object lock) on the log bucket and turn on all four \
-                  settings of its public access block.",
-    severity: Severity::High,
-    scope: Scope::S3Bucket,
-    evaluate: trail_bucket_protected,
-};
+check! {
+    /// The buckets trails deliver to are versioned (or locked) and blocked from public access.
+    pub static TRAIL_BUCKET_PROTECTED = Check {
+        id: "cloudtrail.bucket.protected",
+        title: "CloudTrail log buckets are versioned and not public",
+        rationale: "ACCT-001 asks for CloudTrail logs protected from accidental deletion in a \
+                    dedicated bucket: versioning or object lock keeps deleted logs recoverable, and \
+                    a full public access block keeps them private.",
+        remediation: "Enable versioning (or object lock) on the log bucket and turn on all four \
+                      settings of its public access block.",
+        severity: Severity::High,
+        scope: Scope::S3Bucket,
+        evaluate: trail_bucket_protected,
+    };
+}
 
 fn trail_bucket_protected(ctx: &Context) -> Vec<Finding> {
     let check = &TRAIL_BUCKET_PROTECTED;
@@ -246,17 +250,19 @@ fn trail_bucket_protected(ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
-/// The root user has MFA.
-pub static ROOT_MFA: Check = Check {
-    id: "iam.root.mfa_enabled",
-    title: "The root user has MFA enabled",
-    rationale: "The root user can do anything, including closing the account; ACCT-001 asks \
-                for MFA on it.",
-    remediation: "Sign in as root and assign an MFA device (a hardware key preferably).",
-    severity: Severity::Critical,
-    scope: Scope::Account,
-    evaluate: root_mfa,
-};
+check! {
+    /// The root user has MFA.
+    pub static ROOT_MFA = Check {
+        id: "iam.root.mfa_enabled",
+        title: "The root user has MFA enabled",
+        rationale: "The root user can do anything, including closing the account; ACCT-001 asks \
+                    for MFA on it.",
+        remediation: "Sign in as root and assign an MFA device (a hardware key preferably).",
+        severity: Severity::Critical,
+        scope: Scope::Account,
+        evaluate: root_mfa,
+    };
+}
 
 fn root_mfa(ctx: &Context) -> Vec<Finding> {
     let check = &ROOT_MFA;
@@ -274,17 +280,19 @@ fn root_mfa(ctx: &Context) -> Vec<Finding> {
     }]
 }
 
-/// The root user has no access keys.
-pub static ROOT_ACCESS_KEYS: Check = Check {
-    id: "iam.root.no_access_keys",
-    title: "The root user has no access keys",
-    rationale: "Root access keys give unrestricted programmatic access that no policy can \
-                limit; ACCT-001 asks when root is used at all, and the answer is never by key.",
-    remediation: "Delete the root user's access keys and use IAM roles instead.",
-    severity: Severity::Critical,
-    scope: Scope::Account,
-    evaluate: root_access_keys,
-};
+check! {
+    /// The root user has no access keys.
+    pub static ROOT_ACCESS_KEYS = Check {
+        id: "iam.root.no_access_keys",
+        title: "The root user has no access keys",
+        rationale: "Root access keys give unrestricted programmatic access that no policy can \
+                    limit; ACCT-001 asks when root is used at all, and the answer is never by key.",
+        remediation: "Delete the root user's access keys and use IAM roles instead.",
+        severity: Severity::Critical,
+        scope: Scope::Account,
+        evaluate: root_access_keys,
+    };
+}
 
 fn root_access_keys(ctx: &Context) -> Vec<Finding> {
     let check = &ROOT_ACCESS_KEYS;
@@ -307,18 +315,20 @@ fn root_access_keys(ctx: &Context) -> Vec<Finding> {
     }]
 }
 
-/// A security contact is set, besides the primary contact.
-pub static SECURITY_CONTACT: Check = Check {
-    id: "account.contacts.security_contact",
-    title: "The account has a primary and a security contact",
-    rationale: "ACCT-001 asks for contact information on corporate addresses: AWS sends \
-                security notices to the security contact, and they must reach someone.",
-    remediation: "Set the primary contact and the SECURITY alternate contact (a team mailbox \
-                  on the company's domain).",
-    severity: Severity::Medium,
-    scope: Scope::Account,
-    evaluate: security_contact,
-};
+check! {
+    /// A security contact is set, besides the primary contact.
+    pub static SECURITY_CONTACT = Check {
+        id: "account.contacts.security_contact",
+        title: "The account has a primary and a security contact",
+        rationale: "ACCT-001 asks for contact information on corporate addresses: AWS sends \
+                    security notices to the security contact, and they must reach someone.",
+        remediation: "Set the primary contact and the SECURITY alternate contact (a team mailbox \
+                      on the company's domain).",
+        severity: Severity::Medium,
+        scope: Scope::Account,
+        evaluate: security_contact,
+    };
+}
 
 fn security_contact(ctx: &Context) -> Vec<Finding> {
     let check = &SECURITY_CONTACT;

@@ -2,30 +2,32 @@
 
 use rds_evidence_inventory::activity::MigrationEndpoint;
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::judge_each;
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&DMS_MIGRATIONS];
 
-/// Each DMS replication task: its source and target engines, type and status, and the
-/// database it writes to when its target is one of the account's RDS endpoints.
-///
-/// A task that writes into one of the account's databases and has not failed passes: it shows
-/// a migration to Amazon RDS (RDS-005's fourth use case). A failed task fails. Every other
-/// task (still being created, never started, writing elsewhere) is an observation. RDS-008's
-/// decision matrix, assessment and cutover plans remain the partner's documents; a migration
-/// finished and cleaned up leaves no task, which is why RDS-005 lets a document prove it.
-pub static DMS_MIGRATIONS: Check = Check {
-    id: "dms.migration.tasks",
-    title: "Database migrations run with AWS DMS",
-    rationale: "RDS-008 asks for the source and target of a migration project: DMS tasks in \
-                the account show them, and whether the migration is still replicating.",
-    remediation: "No change is required: cite the tasks beside the migration plan.",
-    severity: Severity::Info,
-    scope: Scope::MigrationTask,
-    evaluate: dms_migrations,
-};
+check! {
+    /// Each DMS replication task: its source and target engines, type and status, and the
+    /// database it writes to when its target is one of the account's RDS endpoints.
+    ///
+    /// A task that writes into one of the account's databases and has not failed passes: it shows
+    /// a migration to Amazon RDS (RDS-005's fourth use case). A failed task fails. Every other
+    /// task (still being created, never started, writing elsewhere) is an observation. RDS-008's
+    /// decision matrix, assessment and cutover plans remain the partner's documents; a migration
+    /// finished and cleaned up leaves no task, which is why RDS-005 lets a document prove it.
+    pub static DMS_MIGRATIONS = Check {
+        id: "dms.migration.tasks",
+        title: "Database migrations run with AWS DMS",
+        rationale: "RDS-008 asks for the source and target of a migration project: DMS tasks in \
+                    the account show them, and whether the migration is still replicating.",
+        remediation: "No change is required: cite the tasks beside the migration plan.",
+        severity: Severity::Info,
+        scope: Scope::MigrationTask,
+        evaluate: dms_migrations,
+    };
+}
 
 fn dms_migrations(ctx: &Context) -> Vec<Finding> {
     let check = &DMS_MIGRATIONS;

@@ -76,6 +76,7 @@ mod tests {
             );
             assert!(
                 check.title.len() > 10
+                    && check.rule_text().len() > 20
                     && check.rationale.len() > 20
                     && check.remediation.len() > 10
             );

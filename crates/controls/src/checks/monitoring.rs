@@ -1,9 +1,9 @@
 //! Monitoring and access: log exports, Enhanced Monitoring, Performance Insights, event subscriptions, IAM authentication, managed master passwords.
 
 use rds_evidence_inventory::rds::{EventSubscription, MasterUserSecret};
-use rds_evidence_inventory::{Observed, RegionSnapshot, Unavailable};
+use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_member, cluster_resource, instance_resource, judge_each, read_replica,
 };
@@ -19,22 +19,24 @@ pub(crate) static CHECKS: &[&Check] = &[
     &AUTO_MINOR_VERSION_UPGRADE,
 ];
 
-/// Database logs are exported to CloudWatch Logs.
-///
-/// Exports of cluster members are configured on the cluster; read replicas export their own.
-pub static LOG_EXPORTS: Check = Check {
-    id: "rds.database.log_exports",
-    title: "Database logs are exported to CloudWatch Logs",
-    rationale: "Logs kept only on the instance rotate away within days and vanish with it; \
-                exported, they can be retained, searched and alarmed on for security events \
-                and errors (RDS-003, OPE-001).",
-    remediation: "Enable log exports to CloudWatch Logs for the engine's logs (error, audit, \
-                  slow query or postgresql) on the instance or cluster, and set a retention on \
-                  the log groups.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: log_exports,
-};
+check! {
+    /// Database logs are exported to CloudWatch Logs.
+    ///
+    /// Exports of cluster members are configured on the cluster; read replicas export their own.
+    pub static LOG_EXPORTS = Check {
+        id: "rds.database.log_exports",
+        title: "Database logs are exported to CloudWatch Logs",
+        rationale: "Logs kept only on the instance rotate away within days and vanish with it; \
+                    exported, they can be retained, searched and alarmed on for security events \
+                    and errors (RDS-003, OPE-001).",
+        remediation: "Enable log exports to CloudWatch Logs for the engine's logs (error, audit, \
+                      slow query or postgresql) on the instance or cluster, and set a retention on \
+                      the log groups.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: log_exports,
+    };
+}
 
 fn log_exports(ctx: &Context) -> Vec<Finding> {
     let check = &LOG_EXPORTS;
@@ -77,19 +79,21 @@ fn log_exports(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Enhanced Monitoring is on, on every instance (it is set per instance, members included).
-pub static ENHANCED_MONITORING: Check = Check {
-    id: "rds.instance.enhanced_monitoring",
-    title: "Enhanced Monitoring is enabled on the DB instance",
-    rationale: "CloudWatch's hypervisor metrics miss what the operating system sees (processes, \
-                memory, swap, per-disk I/O): workload health KPIs and troubleshooting need it \
-                (OPE-001).",
-    remediation: "Set a monitoring interval (for example 60 seconds) and a monitoring role on \
-                  the instance.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: enhanced_monitoring,
-};
+check! {
+    /// Enhanced Monitoring is on, on every instance (it is set per instance, members included).
+    pub static ENHANCED_MONITORING = Check {
+        id: "rds.instance.enhanced_monitoring",
+        title: "Enhanced Monitoring is enabled on the DB instance",
+        rationale: "CloudWatch's hypervisor metrics miss what the operating system sees (processes, \
+                    memory, swap, per-disk I/O): workload health KPIs and troubleshooting need it \
+                    (OPE-001).",
+        remediation: "Set a monitoring interval (for example 60 seconds) and a monitoring role on \
+                      the instance.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: enhanced_monitoring,
+    };
+}
 
 fn enhanced_monitoring(ctx: &Context) -> Vec<Finding> {
     let check = &ENHANCED_MONITORING;
@@ -117,18 +121,20 @@ fn enhanced_monitoring(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// Performance Insights is on, on every instance (it is set per instance, members included).
-pub static PERFORMANCE_INSIGHTS: Check = Check {
-    id: "rds.instance.performance_insights",
-    title: "Performance Insights is enabled on the DB instance",
-    rationale: "Performance Insights shows database load by wait, SQL and user: without it, a \
-                slowdown can be seen but not explained (OPE-001).",
-    remediation: "Enable Performance Insights on the instance (the free tier keeps 7 days), \
-                  with a customer managed KMS key where the data is sensitive.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: performance_insights,
-};
+check! {
+    /// Performance Insights is on, on every instance (it is set per instance, members included).
+    pub static PERFORMANCE_INSIGHTS = Check {
+        id: "rds.instance.performance_insights",
+        title: "Performance Insights is enabled on the DB instance",
+        rationale: "Performance Insights shows database load by wait, SQL and user: without it, a \
+                    slowdown can be seen but not explained (OPE-001).",
+        remediation: "Enable Performance Insights on the instance (the free tier keeps 7 days), \
+                      with a customer managed KMS key where the data is sensitive.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: performance_insights,
+    };
+}
 
 fn performance_insights(ctx: &Context) -> Vec<Finding> {
     let check = &PERFORMANCE_INSIGHTS;
@@ -164,184 +170,172 @@ fn performance_insights(ctx: &Context) -> Vec<Finding> {
 /// Event categories an operator must hear about: a database that fails or fails over.
 const FAILURE_CATEGORIES: &[&str] = &["failure", "failover"];
 
-/// In every region with databases, an active event subscription notifies of failures and
-/// failovers.
-pub static FAILURE_SUBSCRIPTION: Check = Check {
-    id: "rds.events.failure_subscription",
-    title: "An RDS event subscription notifies of failures and failovers",
-    rationale: "Failover and failure events are how RDS says a database went down or changed \
-                roles: without a subscription nobody is told, and the disaster recovery \
-                procedure has no trigger (RDS-009, OPE-001).",
-    remediation: "Create an RDS event subscription to an SNS topic for source type db-instance \
-                  and/or db-cluster with the failure and failover categories (or all), and make \
-                  sure the topic has subscribers.",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    evaluate: failure_subscription,
-};
+check! {
+    /// An active event subscription notifies of each database's failures and failovers.
+    ///
+    /// A subscription covers a database only when its source type matches (`db-instance` for
+    /// instances, `db-cluster` for Aurora and Multi-AZ DB clusters; no source type means every
+    /// type), it is enabled and its status is `active`, it is in the database's region
+    /// (subscriptions are regional), its source ids include the database (no source id means
+    /// every database of the type), and its categories include `failure` and `failover` (no
+    /// category means every category; two subscriptions may share the two). Judged on each
+    /// instance and cluster; cluster members are judged on their cluster, whose failovers are
+    /// cluster events. Subscriptions that could not be listed are insufficient evidence.
+    pub static FAILURE_SUBSCRIPTION = Check {
+        id: "rds.events.failure_subscription",
+        title: "An RDS event subscription notifies of the database's failures and failovers",
+        rationale: "Failover and failure events are how RDS says a database went down or \
+                    changed roles: without a subscription nobody is told, and the disaster \
+                    recovery procedure has no trigger (RDS-009, OPE-001).",
+        remediation: "Create an RDS event subscription to an SNS topic for source type \
+                      db-instance (instances) or db-cluster (clusters) with the failure and \
+                      failover categories (or all), covering the database or every database, \
+                      and make sure the topic has subscribers.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: failure_subscription,
+    };
+}
 
 fn failure_subscription(ctx: &Context) -> Vec<Finding> {
     let check = &FAILURE_SUBSCRIPTION;
-    ctx.snapshot
-        .regions
-        .iter()
-        .filter_map(|region| {
-            let resource = Resource::new(Scope::Region, &region.region, &region.region);
-            let databases = Databases::of(region);
-            if databases.none() {
-                return None;
-            }
-            let subscriptions = match &region.event_subscriptions {
-                Observed::Value(subscriptions) => subscriptions,
-                Observed::Unknown(why) => {
-                    return Some(Finding::new(
-                        check,
-                        resource,
-                        Outcome::InsufficientEvidence,
-                        format!("cannot read event subscriptions: {why}"),
-                    ))
-                }
-            };
-            let covering: Vec<&EventSubscription> = subscriptions
-                .iter()
-                .filter(|s| s.enabled && s.status.as_deref() == Some("active"))
-                .filter(|s| databases.all_sources(s))
-                .collect();
-            let missing: Vec<&str> = FAILURE_CATEGORIES
-                .iter()
-                .copied()
-                .filter(|category| {
-                    !covering.iter().any(|s| {
-                        s.event_categories.is_empty()
-                            || s.event_categories.iter().any(|c| c == category)
-                    })
-                })
-                .collect();
-            let names: Vec<&str> = covering.iter().map(|s| s.name.as_str()).collect();
-            Some(if missing.is_empty() {
-                Finding::new(
-                    check,
-                    resource,
-                    Outcome::Pass,
-                    format!(
-                        "failure and failover events notified by {}",
-                        names.join(", ")
-                    ),
-                )
-                .with("subscriptions", names)
-            } else if let Some(why) = databases.unknown {
-                Finding::new(
-                    check,
-                    resource,
-                    Outcome::InsufficientEvidence,
-                    format!("cannot tell which databases need notifying: {why}"),
-                )
-            } else {
-                let inactive: Vec<String> = subscriptions
-                    .iter()
-                    .filter(|s| !(s.enabled && s.status.as_deref() == Some("active")))
-                    .map(|s| {
-                        format!(
-                            "{} ({})",
-                            s.name,
-                            if s.enabled {
-                                s.status.as_deref().unwrap_or("status not reported")
-                            } else {
-                                "disabled"
-                            }
-                        )
-                    })
-                    .collect();
-                Finding::new(
-                    check,
-                    resource,
-                    Outcome::Fail,
-                    format!(
-                        "no active subscription covering every DB instance or cluster notifies \
-                         of {} events",
-                        missing.join(" and ")
-                    ),
-                )
-                .with("missing_categories", missing)
-                .with("covering_subscriptions", names)
-                .with("inactive_subscriptions", inactive)
-            })
-        })
-        .collect()
+    let mut findings = judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_instances,
+        |region, instance| {
+            let resource = instance_resource(region, instance);
+            Some(
+                cluster_member(check, &resource, instance).unwrap_or_else(|| {
+                    subscribed(check, resource, region, "db-instance", &instance.identifier)
+                }),
+            )
+        },
+    );
+    findings.extend(judge_each(
+        check,
+        ctx.snapshot,
+        |r| &r.db_clusters,
+        |region, cluster| {
+            Some(subscribed(
+                check,
+                cluster_resource(region, cluster),
+                region,
+                "db-cluster",
+                &cluster.identifier,
+            ))
+        },
+    ));
+    findings
 }
 
-/// The databases of a region, as event subscriptions name their sources.
-struct Databases<'a> {
-    instances: Option<Vec<&'a str>>,
-    clusters: Option<Vec<&'a str>>,
-    /// Why a listing could not be read, when one could not.
-    unknown: Option<&'a Unavailable>,
-}
-
-impl<'a> Databases<'a> {
-    fn of(region: &'a RegionSnapshot) -> Databases<'a> {
-        let instances = region
-            .db_instances
-            .value()
-            .map(|all| all.iter().map(|i| i.identifier.as_str()).collect());
-        let clusters = region
-            .db_clusters
-            .value()
-            .map(|all| all.iter().map(|c| c.identifier.as_str()).collect());
-        Databases {
-            instances,
-            clusters,
-            unknown: region
-                .db_instances
-                .unavailable()
-                .or(region.db_clusters.unavailable()),
+/// Whether the region's subscriptions notify of `id`'s failures and failovers.
+fn subscribed(
+    check: &Check,
+    resource: Resource,
+    region: &RegionSnapshot,
+    source_type: &str,
+    id: &str,
+) -> Finding {
+    let subscriptions = match &region.event_subscriptions {
+        Observed::Value(subscriptions) => subscriptions,
+        Observed::Unknown(why) => {
+            return Finding::new(
+                check,
+                resource,
+                Outcome::InsufficientEvidence,
+                format!("cannot read event subscriptions: {why}"),
+            )
         }
+    };
+    let active = |s: &&EventSubscription| s.enabled && s.status.as_deref() == Some("active");
+    let sources = |s: &&EventSubscription| {
+        s.source_type.as_deref().is_none_or(|t| t == source_type)
+            && (s.source_ids.is_empty() || s.source_ids.iter().any(|s| s == id))
+    };
+    let carries = |s: &EventSubscription, category: &str| {
+        s.event_categories.is_empty() || s.event_categories.iter().any(|c| c == category)
+    };
+    let covering: Vec<&EventSubscription> = subscriptions
+        .iter()
+        .filter(sources)
+        .filter(active)
+        .collect();
+    let missing: Vec<&str> = FAILURE_CATEGORIES
+        .iter()
+        .copied()
+        .filter(|category| !covering.iter().any(|s| carries(s, category)))
+        .collect();
+    let names: Vec<&str> = covering
+        .iter()
+        .filter(|s| FAILURE_CATEGORIES.iter().any(|c| carries(s, c)))
+        .map(|s| s.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Finding::new(
+            check,
+            resource,
+            Outcome::Pass,
+            format!(
+                "failure and failover events notified by {}",
+                names.join(", ")
+            ),
+        )
+        .with("subscriptions", names);
     }
-
-    /// Known to have no database at all: nothing to be notified about.
-    fn none(&self) -> bool {
-        self.unknown.is_none()
-            && self.instances.as_ref().is_some_and(Vec::is_empty)
-            && self.clusters.as_ref().is_some_and(Vec::is_empty)
-    }
-
-    /// The subscription watches every database of its source type: it names no sources, or
-    /// names all of them. A subscription limited to some databases leaves the others silent.
-    fn all_sources(&self, subscription: &EventSubscription) -> bool {
-        let sources = match subscription.source_type.as_deref() {
-            None => return subscription.source_ids.is_empty(),
-            Some("db-instance") => &self.instances,
-            Some("db-cluster") => &self.clusters,
-            Some(_) => return false,
-        };
-        subscription.source_ids.is_empty()
-            || sources.as_ref().is_some_and(|ids| {
-                ids.iter()
-                    .all(|id| subscription.source_ids.iter().any(|s| s == id))
-            })
-    }
+    // Subscriptions that would cover it but are switched off or not working.
+    let inactive: Vec<String> = subscriptions
+        .iter()
+        .filter(sources)
+        .filter(|s| !active(s))
+        .map(|s| {
+            format!(
+                "{} ({})",
+                s.name,
+                if s.enabled {
+                    s.status.as_deref().unwrap_or("status not reported")
+                } else {
+                    "disabled"
+                }
+            )
+        })
+        .collect();
+    Finding::new(
+        check,
+        resource,
+        Outcome::Fail,
+        format!(
+            "no active {source_type} subscription covering it notifies of {} events",
+            missing.join(" and ")
+        ),
+    )
+    .with("missing_categories", missing)
+    .with("covering_subscriptions", names)
+    .with("inactive_subscriptions", inactive)
 }
 
 /// Only these engines accept IAM database authentication.
 const IAM_AUTH_ENGINES: &[&str] = &["mysql", "mariadb", "postgres", "aurora"];
 
-/// IAM database authentication is enabled.
-///
-/// Members take it from their cluster. Engines that do not offer it (Oracle, SQL Server, Db2)
-/// are not applicable.
-pub static IAM_AUTHENTICATION: Check = Check {
-    id: "rds.database.iam_authentication",
-    title: "IAM database authentication is enabled",
-    rationale: "IAM authentication replaces long-lived database passwords with short-lived \
-                tokens tied to IAM identities, so access is granted, rotated and revoked in \
-                one place and logged by CloudTrail (RDS-003).",
-    remediation: "Enable IAM database authentication on the instance or cluster, then grant \
-                  the rds_iam role (PostgreSQL) or the AWSAuthenticationPlugin (MySQL) to the \
-                  users that should use it.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: iam_authentication,
-};
+check! {
+    /// IAM database authentication is enabled.
+    ///
+    /// Members take it from their cluster. Engines that do not offer it (Oracle, SQL Server, Db2)
+    /// are not applicable.
+    pub static IAM_AUTHENTICATION = Check {
+        id: "rds.database.iam_authentication",
+        title: "IAM database authentication is enabled",
+        rationale: "IAM authentication replaces long-lived database passwords with short-lived \
+                    tokens tied to IAM identities, so access is granted, rotated and revoked in \
+                    one place and logged by CloudTrail (RDS-003).",
+        remediation: "Enable IAM database authentication on the instance or cluster, then grant \
+                      the rds_iam role (PostgreSQL) or the AWSAuthenticationPlugin (MySQL) to the \
+                      users that should use it.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: iam_authentication,
+    };
+}
 
 fn iam_authentication(ctx: &Context) -> Vec<Finding> {
     let check = &IAM_AUTHENTICATION;
@@ -402,20 +396,22 @@ fn iam_authentication(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// The master user password is managed by RDS in Secrets Manager.
-pub static MANAGED_MASTER_PASSWORD: Check = Check {
-    id: "rds.database.managed_master_password",
-    title: "The master user password is managed in Secrets Manager by RDS",
-    rationale: "With RDS managing the master password in Secrets Manager, nobody needs to know \
-                it, it is rotated automatically and every retrieval is logged; a password set \
-                by hand lives wherever it was written down (RDS-003).",
-    remediation: "Modify the instance or cluster with ManageMasterUserPassword (optionally with \
-                  a customer managed KMS key), and have applications and people retrieve the \
-                  secret instead of a stored copy.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: managed_master_password,
-};
+check! {
+    /// The master user password is managed by RDS in Secrets Manager.
+    pub static MANAGED_MASTER_PASSWORD = Check {
+        id: "rds.database.managed_master_password",
+        title: "The master user password is managed in Secrets Manager by RDS",
+        rationale: "With RDS managing the master password in Secrets Manager, nobody needs to know \
+                    it, it is rotated automatically and every retrieval is logged; a password set \
+                    by hand lives wherever it was written down (RDS-003).",
+        remediation: "Modify the instance or cluster with ManageMasterUserPassword (optionally with \
+                      a customer managed KMS key), and have applications and people retrieve the \
+                      secret instead of a stored copy.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: managed_master_password,
+    };
+}
 
 fn managed_master_password(ctx: &Context) -> Vec<Finding> {
     let check = &MANAGED_MASTER_PASSWORD;
@@ -488,19 +484,21 @@ fn managed_master_password(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Automatic minor version upgrades are on, on every instance (the flag is per instance;
-/// clusters may not report one).
-pub static AUTO_MINOR_VERSION_UPGRADE: Check = Check {
-    id: "rds.instance.auto_minor_version_upgrade",
-    title: "Automatic minor version upgrades are enabled",
-    rationale: "Minor versions carry security and bug fixes: applied automatically in the \
-                maintenance window, the engine does not drift onto unpatched versions (RDS-003).",
-    remediation: "Enable auto minor version upgrade on the instance, or document the process \
-                  that applies minor versions on a schedule instead.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: auto_minor_version_upgrade,
-};
+check! {
+    /// Automatic minor version upgrades are on, on every instance (the flag is per instance;
+    /// clusters may not report one).
+    pub static AUTO_MINOR_VERSION_UPGRADE = Check {
+        id: "rds.instance.auto_minor_version_upgrade",
+        title: "Automatic minor version upgrades are enabled",
+        rationale: "Minor versions carry security and bug fixes: applied automatically in the \
+                    maintenance window, the engine does not drift onto unpatched versions (RDS-003).",
+        remediation: "Enable auto minor version upgrade on the instance, or document the process \
+                      that applies minor versions on a schedule instead.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: auto_minor_version_upgrade,
+    };
+}
 
 fn auto_minor_version_upgrade(ctx: &Context) -> Vec<Finding> {
     let check = &AUTO_MINOR_VERSION_UPGRADE;
@@ -638,31 +636,90 @@ mod tests {
         );
     }
 
+    /// An instance `db-1`, a replica `db-2`, an Aurora cluster `aurora` and its member.
     fn judge_subscriptions(subscriptions: Vec<EventSubscription>) -> Vec<Finding> {
-        let mut east = east(vec![instance("db-1"), instance("db-2")], Vec::new());
+        let mut east = east(
+            vec![
+                instance("db-1"),
+                replica_of("db-2", "db-1"),
+                member_of("aurora-1", "aurora", "us-east-1a"),
+            ],
+            vec![cluster("aurora")],
+        );
         east.event_subscriptions = Observed::Value(subscriptions);
         run(&FAILURE_SUBSCRIPTION, &snapshot(vec![east]))
     }
 
+    fn subscription_to(
+        name: &str,
+        source_type: Option<&str>,
+        ids: &[&str],
+        categories: &[&str],
+    ) -> EventSubscription {
+        EventSubscription {
+            source_type: source_type.map(str::to_owned),
+            source_ids: ids.iter().map(|i| i.to_string()).collect(),
+            event_categories: categories.iter().map(|c| c.to_string()).collect(),
+            ..subscription(name)
+        }
+    }
+
+    /// DescribeEventSubscriptions' EventSubscription: SourceType, SourceIdsList,
+    /// EventCategoriesList, Enabled and Status, as the RDS API Reference documents them.
     #[test]
-    fn failure_subscription_covers_both_categories() {
+    fn a_subscription_covers_the_databases_of_its_source_type_ids_and_categories() {
+        // No source type, no id, no category: everything.
         let findings = judge_subscriptions(vec![subscription("all")]);
-        assert_eq!(outcomes(&findings), [("us-east-1".into(), Outcome::Pass)]);
-        assert_eq!(findings[0].resource.kind, Scope::Region);
-        assert!(findings[0].detail.contains("all"));
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("db-1".into(), Outcome::Pass),
+                ("db-2".into(), Outcome::Pass),
+                ("aurora-1".into(), Outcome::NotApplicable),
+                ("aurora".into(), Outcome::Pass),
+            ]
+        );
+        assert_eq!(findings[0].resource.kind, Scope::DbInstance);
+        assert_eq!(findings[3].resource.kind, Scope::DbCluster);
 
-        let mut failure = subscription("failure");
-        failure.source_type = Some("db-instance".into());
-        failure.event_categories = vec!["failure".into()];
-        let mut failover = subscription("failover");
-        failover.source_type = Some("db-cluster".into());
-        failover.event_categories = vec!["failover".into(), "maintenance".into()];
-        let findings = judge_subscriptions(vec![failure.clone(), failover]);
-        assert_eq!(outcomes(&findings), [("us-east-1".into(), Outcome::Pass)]);
+        // db-instance covers instances, not the cluster, whose failovers are cluster events.
+        let findings = judge_subscriptions(vec![subscription_to(
+            "instances",
+            Some("db-instance"),
+            &[],
+            &["failure", "failover", "maintenance"],
+        )]);
+        assert_eq!(findings[0].outcome, Outcome::Pass);
+        assert_eq!(findings[3].outcome, Outcome::Fail);
+        assert_eq!(
+            findings[3].detail,
+            "no active db-cluster subscription covering it notifies of failure and failover events"
+        );
 
-        let findings = judge_subscriptions(vec![failure]);
-        assert_eq!(outcomes(&findings), [("us-east-1".into(), Outcome::Fail)]);
-        assert!(findings[0].detail.contains("of failover events"));
+        // Source ids name the databases covered.
+        let findings = judge_subscriptions(vec![
+            subscription_to("primary", Some("db-instance"), &["db-1"], &[]),
+            subscription_to("cluster", Some("db-cluster"), &["aurora"], &["failover"]),
+            subscription_to("cluster-failure", Some("db-cluster"), &[], &["failure"]),
+        ]);
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("db-1".into(), Outcome::Pass),
+                ("db-2".into(), Outcome::Fail),
+                ("aurora-1".into(), Outcome::NotApplicable),
+                ("aurora".into(), Outcome::Pass),
+            ]
+        );
+        assert_eq!(
+            findings[3].values["subscriptions"],
+            serde_json::json!(["cluster", "cluster-failure"])
+        );
+
+        // One category short.
+        let findings =
+            judge_subscriptions(vec![subscription_to("failures", None, &[], &["failure"])]);
+        assert_eq!(findings[0].outcome, Outcome::Fail);
         assert_eq!(
             findings[0].values["missing_categories"],
             serde_json::json!(["failover"])
@@ -670,32 +727,21 @@ mod tests {
     }
 
     #[test]
-    fn failure_subscription_must_be_active_and_cover_every_database() {
+    fn a_subscription_must_be_enabled_and_active() {
         let mut disabled = subscription("disabled");
         disabled.enabled = false;
         let mut no_permission = subscription("no-permission");
         no_permission.status = Some("no-permission".into());
         let findings = judge_subscriptions(vec![disabled, no_permission]);
-        assert_eq!(outcomes(&findings), [("us-east-1".into(), Outcome::Fail)]);
-        assert!(findings[0].detail.contains("failure and failover"));
+        assert_eq!(findings[0].outcome, Outcome::Fail);
         assert_eq!(
             findings[0].values["inactive_subscriptions"],
             serde_json::json!(["disabled (disabled)", "no-permission (no-permission)"])
         );
-
-        let mut some = subscription("some");
-        some.source_type = Some("db-instance".into());
-        some.source_ids = vec!["db-1".into()];
-        let findings = judge_subscriptions(vec![some.clone()]);
-        assert_eq!(outcomes(&findings), [("us-east-1".into(), Outcome::Fail)]);
-
-        some.source_ids.push("db-2".into());
-        let findings = judge_subscriptions(vec![some]);
-        assert_eq!(outcomes(&findings), [("us-east-1".into(), Outcome::Pass)]);
     }
 
     #[test]
-    fn failure_subscription_only_where_databases_are() {
+    fn unknown_subscriptions_or_databases_are_insufficient_evidence() {
         let mut quiet = region("eu-west-1");
         quiet.event_subscriptions = Observed::Unknown(denied("rds:DescribeEventSubscriptions"));
         let mut busy = east(vec![instance("db-1")], Vec::new());
@@ -709,7 +755,7 @@ mod tests {
         assert_eq!(
             outcomes(&findings),
             [
-                ("us-east-1".into(), Outcome::InsufficientEvidence),
+                ("db-1".into(), Outcome::InsufficientEvidence),
                 ("us-west-2".into(), Outcome::InsufficientEvidence),
             ]
         );

@@ -6,8 +6,9 @@ use rds_evidence_inventory::network::{
 use rds_evidence_inventory::rds::DbSubnetGroup;
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{cluster_resource, instance_resource, judge_each};
+use crate::internet::{Block, Internet};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[
@@ -18,25 +19,35 @@ pub(crate) static CHECKS: &[&Check] = &[
     &VPC_FLOW_LOGS_ENABLED,
 ];
 
-/// A DB instance cannot be reached from the internet.
-///
-/// Public means three things at once: the publicly-accessible flag is on, a security group of
-/// the instance admits TCP on the database port from `0.0.0.0/0` or `::/0`, and a subnet of
-/// its DB subnet group has a default route to an internet gateway. A NAT route is not public,
-/// and neither is the flag alone. Aurora members are judged here, each on its own flag.
-pub static INSTANCE_NOT_PUBLICLY_REACHABLE: Check = Check {
-    id: "rds.instance.not_publicly_reachable",
-    title: "DB instance is not reachable from the internet",
-    rationale: "A database with a public address, an internet-facing security group rule on \
-                its port and a route to an internet gateway can be probed and brute-forced \
-                by anyone; databases belong behind the application tier.",
-    remediation: "Turn off PubliclyAccessible (modify-db-instance --no-publicly-accessible), \
-                  remove 0.0.0.0/0 and ::/0 ingress on the database port from its security \
-                  groups, and place it in a DB subnet group of private subnets.",
-    severity: Severity::Critical,
-    scope: Scope::DbInstance,
-    evaluate: instance_not_publicly_reachable,
-};
+check! {
+    /// A DB instance cannot be reached from the internet.
+    ///
+    /// Public means three things at once: the publicly-accessible flag is on, a security group of
+    /// the instance admits TCP on the database port from the internet, and a subnet of its DB
+    /// subnet group has a default route to an internet gateway. A NAT route is not public, and
+    /// neither is the flag alone. Aurora members are judged here, each on its own flag; a
+    /// member that reports no DB subnet group is placed in its cluster's.
+    ///
+    /// "The internet" is not only `0.0.0.0/0` and `::/0`: a rule's CIDR block counts when it
+    /// contains public (neither private nor reserved) addresses and its prefix is no longer
+    /// than the profile's threshold (`/8` for IPv4, `/16` for IPv6 by default), so
+    /// `0.0.0.0/1` and `128.0.0.0/1` count and an office's `/32` does not. A rule naming a
+    /// managed prefix list counts when one of the list's entries does; entries that could not
+    /// be read leave the ingress unknown.
+    pub static INSTANCE_NOT_PUBLICLY_REACHABLE = Check {
+        id: "rds.instance.not_publicly_reachable",
+        title: "DB instance is not reachable from the internet",
+        rationale: "A database with a public address, an internet-facing security group rule on \
+                    its port and a route to an internet gateway can be probed and brute-forced \
+                    by anyone; databases belong behind the application tier.",
+        remediation: "Turn off PubliclyAccessible (modify-db-instance --no-publicly-accessible), \
+                      remove 0.0.0.0/0 and ::/0 ingress on the database port from its security \
+                      groups, and place it in a DB subnet group of private subnets.",
+        severity: Severity::Critical,
+        scope: Scope::DbInstance,
+        evaluate: instance_not_publicly_reachable,
+    };
+}
 
 fn instance_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
     let check = &INSTANCE_NOT_PUBLICLY_REACHABLE;
@@ -47,10 +58,15 @@ fn instance_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
         |region, instance| {
             let legs = [
                 flag_leg(instance.publicly_accessible),
-                ingress_leg(region, &instance.vpc_security_groups, instance.port),
+                ingress_leg(
+                    &Internet::new(ctx.thresholds),
+                    region,
+                    &instance.vpc_security_groups,
+                    instance.port,
+                ),
                 route_leg(
                     region,
-                    instance.subnet_group.as_deref(),
+                    region.subnet_group_of(instance),
                     instance.vpc_id.as_deref(),
                 ),
             ];
@@ -63,22 +79,26 @@ fn instance_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// A Multi-AZ DB cluster cannot be reached from the internet.
-///
-/// Same three conditions as `rds.instance.not_publicly_reachable`, on the cluster's own flag.
-/// Aurora clusters carry no flag of their own: their members are judged one by one.
-pub static CLUSTER_NOT_PUBLICLY_REACHABLE: Check = Check {
-    id: "rds.cluster.not_publicly_reachable",
-    title: "Multi-AZ DB cluster is not reachable from the internet",
-    rationale: "A Multi-AZ DB cluster's publicly-accessible setting applies to all its \
-                instances; with an open security group and an internet route, every one of \
-                them can be probed from the internet.",
-    remediation: "Turn off PubliclyAccessible on the cluster, remove 0.0.0.0/0 and ::/0 \
-                  ingress on the database port, and use a DB subnet group of private subnets.",
-    severity: Severity::Critical,
-    scope: Scope::DbCluster,
-    evaluate: cluster_not_publicly_reachable,
-};
+check! {
+    /// A Multi-AZ DB cluster cannot be reached from the internet.
+    ///
+    /// Same three conditions as `rds.instance.not_publicly_reachable`, on the cluster's own
+    /// flag, with the same reading of "the internet" (wide blocks of public addresses and
+    /// managed prefix lists holding one).
+    /// Aurora clusters carry no flag of their own: their members are judged one by one.
+    pub static CLUSTER_NOT_PUBLICLY_REACHABLE = Check {
+        id: "rds.cluster.not_publicly_reachable",
+        title: "Multi-AZ DB cluster is not reachable from the internet",
+        rationale: "A Multi-AZ DB cluster's publicly-accessible setting applies to all its \
+                    instances; with an open security group and an internet route, every one of \
+                    them can be probed from the internet.",
+        remediation: "Turn off PubliclyAccessible on the cluster, remove 0.0.0.0/0 and ::/0 \
+                      ingress on the database port, and use a DB subnet group of private subnets.",
+        severity: Severity::Critical,
+        scope: Scope::DbCluster,
+        evaluate: cluster_not_publicly_reachable,
+    };
+}
 
 fn cluster_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
     let check = &CLUSTER_NOT_PUBLICLY_REACHABLE;
@@ -98,7 +118,12 @@ fn cluster_not_publicly_reachable(ctx: &Context) -> Vec<Finding> {
             }
             let legs = [
                 flag_leg(cluster.publicly_accessible),
-                ingress_leg(region, &cluster.vpc_security_groups, cluster.port),
+                ingress_leg(
+                    &Internet::new(ctx.thresholds),
+                    region,
+                    &cluster.vpc_security_groups,
+                    cluster.port,
+                ),
                 route_leg(region, cluster.subnet_group.as_deref(), None),
             ];
             Some(
@@ -171,7 +196,12 @@ fn flag_leg(publicly_accessible: Option<bool>) -> Leg {
     }
 }
 
-fn ingress_leg(region: &RegionSnapshot, group_ids: &[String], port: Option<i32>) -> Leg {
+fn ingress_leg(
+    internet: &Internet,
+    region: &RegionSnapshot,
+    group_ids: &[String],
+    port: Option<i32>,
+) -> Leg {
     let Some(port) = port else {
         return Leg::Unknown("the database port was not reported".to_owned());
     };
@@ -181,33 +211,67 @@ fn ingress_leg(region: &RegionSnapshot, group_ids: &[String], port: Option<i32>)
     if group_ids.is_empty() {
         return Leg::Unknown("the API reported no VPC security group".to_owned());
     }
-    let mut missing = Vec::new();
+    let mut unknown = Vec::new();
     for id in group_ids {
-        match security_group(region, id) {
-            Err(why) => missing.push(why),
-            Ok(group) => {
-                let open = group
-                    .ingress
-                    .iter()
-                    .find(|rule| rule.peer.is_whole_internet() && rule.allows_tcp_port(port));
-                if let Some(rule) = open {
+        let group = match security_group(region, id) {
+            Ok(group) => group,
+            Err(why) => {
+                unknown.push(why);
+                continue;
+            }
+        };
+        for rule in group.ingress.iter().filter(|r| r.allows_tcp_port(port)) {
+            match internet_source(internet, region, &rule.peer) {
+                Ok(Some(source)) => {
                     return Leg::Holds(format!(
-                        "security group {} allows TCP {port} from {} (protocol {})",
-                        group.id,
-                        peer_text(&rule.peer),
-                        rule.protocol
-                    ));
+                        "security group {} allows TCP {port} from {source} (protocol {})",
+                        group.id, rule.protocol
+                    ))
                 }
+                Ok(None) => {}
+                Err(why) => unknown.push(format!("security group {}: {why}", group.id)),
             }
         }
     }
-    if missing.is_empty() {
+    if unknown.is_empty() {
         Leg::Absent(format!(
-            "no security group ({}) allows TCP {port} from 0.0.0.0/0 or ::/0",
+            "no security group ({}) allows TCP {port} from the internet",
             group_ids.join(", ")
         ))
     } else {
-        Leg::Unknown(missing.join("; "))
+        Leg::Unknown(unknown.join("; "))
+    }
+}
+
+/// What of the internet a rule's peer admits, as a finding names it; `None` when nothing.
+fn internet_source(
+    internet: &Internet,
+    region: &RegionSnapshot,
+    peer: &Peer,
+) -> Result<Option<String>, String> {
+    match peer {
+        Peer::Ipv4Cidr(cidr) | Peer::Ipv6Cidr(cidr) => {
+            Ok(internet.admits(cidr)?.then(|| cidr.clone()))
+        }
+        Peer::SecurityGroup(_) => Ok(None),
+        Peer::PrefixList(id) => {
+            let list = region
+                .network
+                .prefix_lists
+                .iter()
+                .find(|list| &list.id == id)
+                .ok_or_else(|| format!("prefix list {id} was not read"))?;
+            let entries = match &list.entries {
+                Observed::Value(entries) => entries,
+                Observed::Unknown(why) => return Err(format!("prefix list {id}: {why}")),
+            };
+            for cidr in entries {
+                if internet.admits(cidr)? {
+                    return Ok(Some(format!("{cidr} (prefix list {id})")));
+                }
+            }
+            Ok(None)
+        }
     }
 }
 
@@ -343,33 +407,34 @@ fn is_whole_internet(cidr: &str) -> bool {
     cidr == "0.0.0.0/0" || cidr == "::/0"
 }
 
-fn peer_text(peer: &Peer) -> &str {
-    match peer {
-        Peer::Ipv4Cidr(v) | Peer::Ipv6Cidr(v) | Peer::SecurityGroup(v) | Peer::PrefixList(v) => v,
-    }
+check! {
+    /// The network ACLs of a DB's subnets deny inbound TCP to its port from the internet.
+    ///
+    /// A subnet without an explicit association uses its VPC's default NACL, which allows all
+    /// traffic unless it was edited. Inbound entries for TCP (or every protocol) that cover the
+    /// port are applied in rule-number order, first match wins, for IPv4 and IPv6 alike: an
+    /// allowing entry fails the database when what earlier entries left of its CIDR block still
+    /// counts as the internet — public addresses in a block at least as wide as the profile's
+    /// threshold (`/8` for IPv4, `/16` for IPv6), so `0.0.0.0/1` counts and an office's `/32`
+    /// does not. A cluster member that reports no DB subnet group is placed in its cluster's.
+    pub static NACL_DB_PORT_RESTRICTED = Check {
+        id: "network.nacl.db_port_restricted",
+        title: "Network ACLs deny internet traffic to the database port",
+        rationale: "A network ACL is the subnet-level second layer behind security groups: when a \
+                    security group is opened by mistake, a NACL that denies the database port \
+                    from the internet still stops the traffic.",
+        remediation: "Associate the DB subnets with a dedicated network ACL that allows the \
+                      database port only from the application subnets' CIDRs and denies it from \
+                      0.0.0.0/0 and ::/0.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: nacl_db_port_restricted,
+    };
 }
-
-/// The network ACLs of a DB's subnets deny inbound TCP to its port from the whole internet.
-///
-/// A subnet without an explicit association uses its VPC's default NACL, which allows all
-/// traffic unless it was edited. Entries are applied in rule-number order, first match wins,
-/// for IPv4 (`0.0.0.0/0`) and IPv6 (`::/0`) alike.
-pub static NACL_DB_PORT_RESTRICTED: Check = Check {
-    id: "network.nacl.db_port_restricted",
-    title: "Network ACLs deny internet traffic to the database port",
-    rationale: "A network ACL is the subnet-level second layer behind security groups: when a \
-                security group is opened by mistake, a NACL that denies the database port \
-                from the internet still stops the traffic.",
-    remediation: "Associate the DB subnets with a dedicated network ACL that allows the \
-                  database port only from the application subnets' CIDRs and denies it from \
-                  0.0.0.0/0 and ::/0.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: nacl_db_port_restricted,
-};
 
 fn nacl_db_port_restricted(ctx: &Context) -> Vec<Finding> {
     let check = &NACL_DB_PORT_RESTRICTED;
+    let internet = Internet::new(ctx.thresholds);
     judge_each(
         check,
         ctx.snapshot,
@@ -389,7 +454,7 @@ fn nacl_db_port_restricted(ctx: &Context) -> Vec<Finding> {
                     "the database port was not reported".to_owned(),
                 ));
             };
-            let group = match subnet_group(region, instance.subnet_group.as_deref()) {
+            let group = match subnet_group(region, region.subnet_group_of(instance)) {
                 Ok(group) => group,
                 Err(why) => return Some(insufficient(why)),
             };
@@ -406,7 +471,11 @@ fn nacl_db_port_restricted(ctx: &Context) -> Vec<Finding> {
                     continue;
                 };
                 judged.push(acl.id.as_str());
-                if let Some(entry) = internet_allow(acl, port) {
+                let entry = match internet_allow(&internet, acl, port) {
+                    Ok(entry) => entry,
+                    Err(why) => return Some(insufficient(format!("{}: {why}", acl.id))),
+                };
+                if let Some(entry) = entry {
                     let default = if acl.is_default {
                         " (the VPC's default NACL, which allows all traffic unless edited)"
                     } else {
@@ -448,7 +517,7 @@ fn nacl_db_port_restricted(ctx: &Context) -> Vec<Finding> {
                     resource,
                     Outcome::Pass,
                     format!(
-                        "network ACL(s) {} deny inbound TCP {port} from 0.0.0.0/0 and ::/0",
+                        "network ACL(s) {} deny inbound TCP {port} from the internet",
                         judged.join(", ")
                     ),
                 )
@@ -473,9 +542,14 @@ fn nacl_of<'a>(
         })
 }
 
-/// The allowing entry that decides inbound TCP to `port` from the whole IPv4 or IPv6
-/// internet, if the deciding entry allows; no match at all is the implicit deny.
-fn internet_allow(acl: &NetworkAcl, port: i32) -> Option<&NaclEntry> {
+/// The first allowing entry, in rule order, that admits inbound TCP to `port` from the
+/// internet once the entries before it have decided for their addresses; no such entry, and
+/// the implicit deny at the end, means none.
+fn internet_allow<'a>(
+    internet: &Internet,
+    acl: &'a NetworkAcl,
+    port: i32,
+) -> Result<Option<&'a NaclEntry>, String> {
     let mut inbound: Vec<&NaclEntry> = acl
         .entries
         .iter()
@@ -486,15 +560,15 @@ fn internet_allow(acl: &NetworkAcl, port: i32) -> Option<&NaclEntry> {
         })
         .collect();
     inbound.sort_by_key(|e| e.rule_number);
-    let v4 = inbound
-        .iter()
-        .copied()
-        .find(|e| e.cidr_block.as_deref() == Some("0.0.0.0/0"));
-    let v6 = inbound
-        .iter()
-        .copied()
-        .find(|e| e.ipv6_cidr_block.as_deref() == Some("::/0"));
-    [v4, v6].into_iter().flatten().find(|e| e.allow)
+    let mut decided = Vec::new();
+    for entry in inbound {
+        let cidr = entry_cidr(entry);
+        if entry.allow && internet.still_admits(cidr, &decided)? {
+            return Ok(Some(entry));
+        }
+        decided.push(Block::parse(cidr)?);
+    }
+    Ok(None)
 }
 
 fn entry_cidr(entry: &NaclEntry) -> &str {
@@ -505,19 +579,21 @@ fn entry_cidr(entry: &NaclEntry) -> &str {
         .unwrap_or("?")
 }
 
-/// A DB instance does not use its VPC's default security group.
-pub static DEFAULT_SECURITY_GROUP_UNUSED: Check = Check {
-    id: "network.security_group.default_unused",
-    title: "DB instance does not use the VPC's default security group",
-    rationale: "The default security group is shared by everything launched without an \
-                explicit group and admits all traffic from its own members: a database in it \
-                is open to unrelated resources.",
-    remediation: "Create a dedicated security group that admits the database port only from \
-                  the application's security group, attach it, and detach `default`.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: default_security_group_unused,
-};
+check! {
+    /// A DB instance does not use its VPC's default security group.
+    pub static DEFAULT_SECURITY_GROUP_UNUSED = Check {
+        id: "network.security_group.default_unused",
+        title: "DB instance does not use the VPC's default security group",
+        rationale: "The default security group is shared by everything launched without an \
+                    explicit group and admits all traffic from its own members: a database in it \
+                    is open to unrelated resources.",
+        remediation: "Create a dedicated security group that admits the database port only from \
+                      the application's security group, attach it, and detach `default`.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: default_security_group_unused,
+    };
+}
 
 fn default_security_group_unused(ctx: &Context) -> Vec<Finding> {
     let check = &DEFAULT_SECURITY_GROUP_UNUSED;
@@ -576,20 +652,22 @@ fn default_security_group_unused(ctx: &Context) -> Vec<Finding> {
     )
 }
 
-/// Every VPC that hosts a database has an active VPC flow log.
-///
-/// Only flow logs on the VPC itself count; subnet or interface flow logs cover part of it.
-pub static VPC_FLOW_LOGS_ENABLED: Check = Check {
-    id: "network.vpc.flow_logs_enabled",
-    title: "VPC flow logs are enabled for database VPCs",
-    rationale: "Flow logs record who connected to the database subnets and who was refused: \
-                the evidence needed to investigate an intrusion or prove that none happened.",
-    remediation: "Create a flow log on the VPC (create-flow-logs --resource-type VPC) to \
-                  CloudWatch Logs or S3, capturing at least REJECT, preferably ALL, traffic.",
-    severity: Severity::Medium,
-    scope: Scope::Vpc,
-    evaluate: vpc_flow_logs_enabled,
-};
+check! {
+    /// Every VPC that hosts a database has an active VPC flow log.
+    ///
+    /// Only flow logs on the VPC itself count; subnet or interface flow logs cover part of it.
+    pub static VPC_FLOW_LOGS_ENABLED = Check {
+        id: "network.vpc.flow_logs_enabled",
+        title: "VPC flow logs are enabled for database VPCs",
+        rationale: "Flow logs record who connected to the database subnets and who was refused: \
+                    the evidence needed to investigate an intrusion or prove that none happened.",
+        remediation: "Create a flow log on the VPC (create-flow-logs --resource-type VPC) to \
+                      CloudWatch Logs or S3, capturing at least REJECT, preferably ALL, traffic.",
+        severity: Severity::Medium,
+        scope: Scope::Vpc,
+        evaluate: vpc_flow_logs_enabled,
+    };
+}
 
 fn vpc_flow_logs_enabled(ctx: &Context) -> Vec<Finding> {
     let check = &VPC_FLOW_LOGS_ENABLED;
@@ -668,7 +746,7 @@ fn vpc_flow_logs_enabled(ctx: &Context) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use rds_evidence_inventory::network::Peer;
+    use rds_evidence_inventory::network::{Peer, PrefixList};
     use rds_evidence_inventory::Snapshot;
 
     fn public_instance(id: &str) -> rds_evidence_inventory::rds::DbInstance {
@@ -898,6 +976,168 @@ mod tests {
             let findings = run(&NACL_DB_PORT_RESTRICTED, &s);
             assert_eq!(findings[0].outcome, expected, "{}", findings[0].detail);
         }
+    }
+
+    /// DescribeSecurityGroups' IpPermissions as the collector flattens them: IpRanges,
+    /// Ipv6Ranges and PrefixListIds, each a peer of its own.
+    #[test]
+    fn the_internet_is_any_wide_block_of_public_addresses() {
+        let cases = [
+            (Peer::Ipv4Cidr("0.0.0.0/1".into()), Outcome::Fail),
+            (Peer::Ipv4Cidr("128.0.0.0/1".into()), Outcome::Fail),
+            (Peer::Ipv6Cidr("2000::/3".into()), Outcome::Fail),
+            (Peer::Ipv4Cidr("203.0.113.10/32".into()), Outcome::Pass),
+            (Peer::Ipv4Cidr("10.0.0.0/8".into()), Outcome::Pass),
+            (Peer::PrefixList("pl-open".into()), Outcome::Fail),
+            (Peer::PrefixList("pl-offices".into()), Outcome::Pass),
+            (
+                Peer::PrefixList("pl-unread".into()),
+                Outcome::InsufficientEvidence,
+            ),
+            (
+                Peer::PrefixList("pl-missing".into()),
+                Outcome::InsufficientEvidence,
+            ),
+        ];
+        for (peer, expected) in cases {
+            let mut s = networked(vec![public_instance("db")]);
+            route_main_to_igw(&mut s);
+            let network = &mut s.regions[0].network;
+            items_mut(&mut network.security_groups)[0]
+                .ingress
+                .push(tcp_from(5432, peer.clone()));
+            network.prefix_lists = vec![
+                PrefixList {
+                    id: "pl-open".into(),
+                    entries: Observed::Value(vec!["192.0.2.0/24".into(), "64.0.0.0/2".into()]),
+                },
+                PrefixList {
+                    id: "pl-offices".into(),
+                    entries: Observed::Value(vec![
+                        "198.51.100.0/24".into(),
+                        "203.0.113.0/28".into(),
+                    ]),
+                },
+                PrefixList {
+                    id: "pl-unread".into(),
+                    entries: Observed::Unknown(denied("ec2:GetManagedPrefixListEntries")),
+                },
+            ];
+            let findings = run(&INSTANCE_NOT_PUBLICLY_REACHABLE, &s);
+            assert_eq!(
+                findings[0].outcome, expected,
+                "{peer:?}: {}",
+                findings[0].detail
+            );
+        }
+        let mut s = networked(vec![public_instance("db")]);
+        route_main_to_igw(&mut s);
+        let network = &mut s.regions[0].network;
+        items_mut(&mut network.security_groups)[0]
+            .ingress
+            .push(tcp_from(5432, Peer::PrefixList("pl-open".into())));
+        network.prefix_lists = vec![PrefixList {
+            id: "pl-open".into(),
+            entries: Observed::Value(vec!["64.0.0.0/2".into()]),
+        }];
+        let findings = run(&INSTANCE_NOT_PUBLICLY_REACHABLE, &s);
+        assert!(
+            findings[0]
+                .detail
+                .contains("sg-db allows TCP 5432 from 64.0.0.0/2 (prefix list pl-open)"),
+            "{}",
+            findings[0].detail
+        );
+    }
+
+    #[test]
+    fn nacl_entries_decide_their_addresses_in_rule_order() {
+        let cases = [
+            // Half the internet denied first: the other half is still let in.
+            (
+                vec![
+                    nacl_entry(100, false, "-1", "0.0.0.0/1", None),
+                    nacl_entry(200, true, "6", "0.0.0.0/0", Some((5432, 5432))),
+                ],
+                Outcome::Fail,
+            ),
+            (
+                vec![
+                    nacl_entry(100, false, "-1", "0.0.0.0/1", None),
+                    nacl_entry(110, false, "-1", "128.0.0.0/1", None),
+                    nacl_entry(200, true, "6", "0.0.0.0/0", Some((5432, 5432))),
+                ],
+                Outcome::Pass,
+            ),
+            (
+                vec![nacl_entry(
+                    100,
+                    true,
+                    "6",
+                    "128.0.0.0/1",
+                    Some((5432, 5432)),
+                )],
+                Outcome::Fail,
+            ),
+            // An office and the VPC: not the internet.
+            (
+                vec![
+                    nacl_entry(100, true, "6", "203.0.113.10/32", Some((5432, 5432))),
+                    nacl_entry(110, true, "6", "10.0.0.0/8", Some((5432, 5432))),
+                ],
+                Outcome::Pass,
+            ),
+            // IPv4 denied whole, IPv6 let in.
+            (
+                vec![
+                    nacl_entry(100, false, "-1", "0.0.0.0/0", None),
+                    nacl_entry(200, true, "-1", "::/0", None),
+                ],
+                Outcome::Fail,
+            ),
+            (
+                vec![nacl_entry(100, true, "6", "not-a-cidr", Some((5432, 5432)))],
+                Outcome::InsufficientEvidence,
+            ),
+        ];
+        for (entries, expected) in cases {
+            let mut s = networked(vec![instance("db")]);
+            items_mut(&mut s.regions[0].network.network_acls)[1] = network_acl(
+                "acl-db",
+                "vpc-prod",
+                false,
+                &["subnet-a", "subnet-b"],
+                entries,
+            );
+            let findings = run(&NACL_DB_PORT_RESTRICTED, &s);
+            assert_eq!(findings[0].outcome, expected, "{}", findings[0].detail);
+        }
+    }
+
+    /// DescribeDBInstances of an Aurora member without `DBSubnetGroup` (as an emulator
+    /// answers): the member is placed in its cluster's group.
+    #[test]
+    fn a_member_without_a_subnet_group_is_placed_with_its_cluster() {
+        let mut member = public_instance("aurora-1");
+        member.cluster_identifier = Some("aurora".into());
+        member.subnet_group = None;
+        let mut s = networked(vec![member]);
+        open_to_internet(&mut s);
+        route_main_to_igw(&mut s);
+        s.regions[0].db_clusters = Observed::Value(vec![cluster("aurora")]);
+        let findings = run(&INSTANCE_NOT_PUBLICLY_REACHABLE, &s);
+        assert_eq!(findings[0].outcome, Outcome::Fail, "{}", findings[0].detail);
+        assert!(findings[0].detail.contains("subnet subnet-a routes"));
+        let findings = run(&NACL_DB_PORT_RESTRICTED, &s);
+        assert_eq!(findings[0].outcome, Outcome::Pass, "{}", findings[0].detail);
+        assert!(findings[0].detail.contains("acl-db"));
+
+        s.regions[0].db_clusters = Observed::Value(Vec::new());
+        let findings = run(&NACL_DB_PORT_RESTRICTED, &s);
+        assert_eq!(findings[0].outcome, Outcome::InsufficientEvidence);
+        assert!(findings[0]
+            .detail
+            .contains("no DB subnet group was reported"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rds_evidence_inventory::{Environment, Observed, RegionSnapshot};
 use serde::Serialize;
 
 use super::network::{known, security_group, subnet_group};
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{cluster_resource, instance_resource, judge_each, region_unknown};
 use crate::Context;
 
@@ -19,29 +19,31 @@ pub(crate) static CHECKS: &[&Check] = &[
     &SECURITY_GROUPS_PROD_NONPROD_SEPARATED,
 ];
 
-/// Which environment each database serves, and what says so.
-///
-/// In this precedence: the account declared as one environment (accounts file), the
-/// attestations file's `[[environments]]` rules (name patterns, VPCs, tags), the profile's
-/// environment tag (`production_values`, `non_production_values`). Aurora members and read
-/// replicas nothing places take their cluster's or source's. A database nothing places, or
-/// that rules of one rank disagree on, is unknown: insufficient evidence, because every
-/// segregation and per-environment check then cannot place it. Disagreements between sources
-/// are named in the finding.
-pub static DATABASE_ENVIRONMENT: Check = Check {
-    id: "rds.database.environment",
-    title: "Each database's environment is known",
-    rationale: "RDS-006 and RDS-007 judge production and non-production apart, and several \
-                checks judge production only: a database of unknown environment can be \
-                neither compared nor excused.",
-    remediation: "Tag each database with the profile's environment tag (Environment=production \
-                  or a non-production value such as development), declare the account's \
-                  environment in the accounts file, or add [[environments]] rules to the \
-                  attestations file.",
-    severity: Severity::Low,
-    scope: Scope::DbInstance,
-    evaluate: database_environment,
-};
+check! {
+    /// Which environment each database serves, and what says so.
+    ///
+    /// In this precedence: the account declared as one environment (accounts file), the
+    /// attestations file's `[[environments]]` rules (name patterns, VPCs, tags), the profile's
+    /// environment tag (`production_values`, `non_production_values`). Aurora members and read
+    /// replicas nothing places take their cluster's or source's. A database nothing places, or
+    /// that rules of one rank disagree on, is unknown: insufficient evidence, because every
+    /// segregation and per-environment check then cannot place it. Disagreements between sources
+    /// are named in the finding.
+    pub static DATABASE_ENVIRONMENT = Check {
+        id: "rds.database.environment",
+        title: "Each database's environment is known",
+        rationale: "RDS-006 and RDS-007 judge production and non-production apart, and several \
+                    checks judge production only: a database of unknown environment can be \
+                    neither compared nor excused.",
+        remediation: "Tag each database with the profile's environment tag (Environment=production \
+                      or a non-production value such as development), declare the account's \
+                      environment in the accounts file, or add [[environments]] rules to the \
+                      attestations file.",
+        severity: Severity::Low,
+        scope: Scope::DbInstance,
+        evaluate: database_environment,
+    };
+}
 
 fn database_environment(ctx: &Context) -> Vec<Finding> {
     let check = &DATABASE_ENVIRONMENT;
@@ -81,25 +83,28 @@ fn database_environment(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// No subnet hosts both a production and a non-production database.
-///
-/// Environments are those of `rds.database.environment`. A database of unknown environment
-/// makes the region insufficient evidence, unless a shared subnet is already proven between
-/// known production and non-production databases. Sharing a VPC while keeping separate
-/// subnets passes, with the shared VPCs named: inside a VPC only security groups and NACLs
-/// then separate the two.
-pub static NETWORK_PROD_NONPROD_SEPARATED: Check = Check {
-    id: "segregation.network.prod_nonprod_separated",
-    title: "Production and non-production databases do not share subnets",
-    rationale: "Non-production systems are tested, opened up and handed to more people; \
-                when they share a subnet with production, a foothold in one is a foothold \
-                next to the other.",
-    remediation: "Give non-production databases their own DB subnet groups over their own \
-                  subnets, preferably in a separate VPC or account.",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    evaluate: network_prod_nonprod_separated,
-};
+check! {
+    /// No subnet hosts both a production and a non-production database.
+    ///
+    /// Environments are those of `rds.database.environment`. A database of unknown environment
+    /// makes the region insufficient evidence, unless a shared subnet is already proven between
+    /// known production and non-production databases. Sharing a VPC while keeping separate
+    /// subnets passes, with the shared VPCs named: inside a VPC only security groups and NACLs
+    /// then separate the two. A cluster member that reports no DB subnet group is placed in its
+    /// cluster's.
+    pub static NETWORK_PROD_NONPROD_SEPARATED = Check {
+        id: "segregation.network.prod_nonprod_separated",
+        title: "Production and non-production databases do not share subnets",
+        rationale: "Non-production systems are tested, opened up and handed to more people; \
+                    when they share a subnet with production, a foothold in one is a foothold \
+                    next to the other.",
+        remediation: "Give non-production databases their own DB subnet groups over their own \
+                      subnets, preferably in a separate VPC or account.",
+        severity: Severity::Medium,
+        scope: Scope::Region,
+        evaluate: network_prod_nonprod_separated,
+    };
+}
 
 fn network_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
     let check = &NETWORK_PROD_NONPROD_SEPARATED;
@@ -108,7 +113,7 @@ fn network_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
         let mut vpcs: BTreeMap<&str, Sharing> = BTreeMap::new();
         let mut unknown = Vec::new();
         for (production, db) in sides.judged() {
-            let group = subnet_group(region, db.subnet_group.as_deref());
+            let group = subnet_group(region, region.subnet_group_of(db));
             match &group {
                 Ok(group) => {
                     for subnet in &group.subnets {
@@ -174,24 +179,26 @@ fn network_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// No security group is shared between, or opens one to the other of, production and
-/// non-production databases.
-///
-/// Fails when a group is attached to databases of both kinds, or when a group of one kind
-/// admits traffic from a group attached to the other kind.
-pub static SECURITY_GROUPS_PROD_NONPROD_SEPARATED: Check = Check {
-    id: "segregation.security_groups.prod_nonprod_separated",
-    title: "Production and non-production databases do not share or trust each other's \
-            security groups",
-    rationale: "A security group shared by both environments, or one that admits the other \
-                environment's group, lets non-production hosts reach production databases \
-                regardless of subnets.",
-    remediation: "Give each environment its own security groups and remove ingress rules that \
-                  reference the other environment's groups.",
-    severity: Severity::High,
-    scope: Scope::Region,
-    evaluate: security_groups_prod_nonprod_separated,
-};
+check! {
+    /// No security group is shared between, or opens one to the other of, production and
+    /// non-production databases.
+    ///
+    /// Fails when a group is attached to databases of both kinds, or when a group of one kind
+    /// admits traffic from a group attached to the other kind.
+    pub static SECURITY_GROUPS_PROD_NONPROD_SEPARATED = Check {
+        id: "segregation.security_groups.prod_nonprod_separated",
+        title: "Production and non-production databases do not share or trust each other's \
+                security groups",
+        rationale: "A security group shared by both environments, or one that admits the other \
+                    environment's group, lets non-production hosts reach production databases \
+                    regardless of subnets.",
+        remediation: "Give each environment its own security groups and remove ingress rules that \
+                      reference the other environment's groups.",
+        severity: Severity::High,
+        scope: Scope::Region,
+        evaluate: security_groups_prod_nonprod_separated,
+    };
+}
 
 fn security_groups_prod_nonprod_separated(ctx: &Context) -> Vec<Finding> {
     let check = &SECURITY_GROUPS_PROD_NONPROD_SEPARATED;

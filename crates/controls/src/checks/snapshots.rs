@@ -3,7 +3,7 @@
 use rds_evidence_inventory::rds::DbSnapshot;
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::judge_each;
 use crate::Context;
 
@@ -13,24 +13,26 @@ pub(crate) static CHECKS: &[&Check] = &[
     &SNAPSHOT_NOT_SHARED_OUTSIDE_ACCOUNT,
 ];
 
-/// Manual DB and cluster snapshots are encrypted.
-///
-/// Automated and AWS Backup snapshots take their encryption from the database they are taken
-/// of, which `rds.instance.storage_encrypted` and `rds.cluster.storage_encrypted` judge; only
-/// manual snapshots (copies can change encryption) are judged here.
-pub static SNAPSHOT_ENCRYPTED: Check = Check {
-    id: "rds.snapshot.encrypted",
-    title: "Manual DB snapshots are encrypted",
-    rationale: "A manual snapshot is a full copy of the database that outlives it and can be \
-                copied, shared and restored elsewhere; unencrypted, anyone who can restore it \
-                reads the data.",
-    remediation: "Copy the snapshot with a KMS key (copy-db-snapshot / \
-                  copy-db-cluster-snapshot with --kms-key-id), then delete the unencrypted \
-                  original.",
-    severity: Severity::High,
-    scope: Scope::DbSnapshot,
-    evaluate: snapshot_encrypted,
-};
+check! {
+    /// Manual DB and cluster snapshots are encrypted.
+    ///
+    /// Automated and AWS Backup snapshots take their encryption from the database they are taken
+    /// of, which `rds.instance.storage_encrypted` and `rds.cluster.storage_encrypted` judge; only
+    /// manual snapshots (copies can change encryption) are judged here.
+    pub static SNAPSHOT_ENCRYPTED = Check {
+        id: "rds.snapshot.encrypted",
+        title: "Manual DB snapshots are encrypted",
+        rationale: "A manual snapshot is a full copy of the database that outlives it and can be \
+                    copied, shared and restored elsewhere; unencrypted, anyone who can restore it \
+                    reads the data.",
+        remediation: "Copy the snapshot with a KMS key (copy-db-snapshot / \
+                      copy-db-cluster-snapshot with --kms-key-id), then delete the unencrypted \
+                      original.",
+        severity: Severity::High,
+        scope: Scope::DbSnapshot,
+        evaluate: snapshot_encrypted,
+    };
+}
 
 fn snapshot_encrypted(ctx: &Context) -> Vec<Finding> {
     let check = &SNAPSHOT_ENCRYPTED;
@@ -58,19 +60,21 @@ fn snapshot_encrypted(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// Manual snapshots are not public.
-pub static SNAPSHOT_NOT_PUBLIC: Check = Check {
-    id: "rds.snapshot.not_public",
-    title: "Manual DB snapshots are not shared publicly",
-    rationale: "A snapshot shared with `all` can be restored by every AWS account in the \
-                world: the whole database is published.",
-    remediation: "Remove `all` from the snapshot's restore attribute \
-                  (modify-db-snapshot-attribute --attribute-name restore \
-                  --values-to-remove all).",
-    severity: Severity::Critical,
-    scope: Scope::DbSnapshot,
-    evaluate: snapshot_not_public,
-};
+check! {
+    /// Manual snapshots are not public.
+    pub static SNAPSHOT_NOT_PUBLIC = Check {
+        id: "rds.snapshot.not_public",
+        title: "Manual DB snapshots are not shared publicly",
+        rationale: "A snapshot shared with `all` can be restored by every AWS account in the \
+                    world: the whole database is published.",
+        remediation: "Remove `all` from the snapshot's restore attribute \
+                      (modify-db-snapshot-attribute --attribute-name restore \
+                      --values-to-remove all).",
+        severity: Severity::Critical,
+        scope: Scope::DbSnapshot,
+        evaluate: snapshot_not_public,
+    };
+}
 
 fn snapshot_not_public(ctx: &Context) -> Vec<Finding> {
     let check = &SNAPSHOT_NOT_PUBLIC;
@@ -91,20 +95,22 @@ fn snapshot_not_public(ctx: &Context) -> Vec<Finding> {
     })
 }
 
-/// Manual snapshots are not shared with other accounts.
-pub static SNAPSHOT_NOT_SHARED_OUTSIDE_ACCOUNT: Check = Check {
-    id: "rds.snapshot.not_shared_outside_account",
-    title: "Manual DB snapshots are not shared with other AWS accounts",
-    rationale: "Every account a snapshot is shared with can restore its own copy of the \
-                database; sharing is legitimate only with accounts the customer owns (backup \
-                or DR accounts), which the partner must confirm for the accounts listed.",
-    remediation: "Remove accounts that are not the customer's from the snapshot's restore \
-                  attribute (modify-db-snapshot-attribute --values-to-remove), or document \
-                  why each remaining account is the customer's own.",
-    severity: Severity::High,
-    scope: Scope::DbSnapshot,
-    evaluate: snapshot_not_shared_outside_account,
-};
+check! {
+    /// Manual snapshots are not shared with other accounts.
+    pub static SNAPSHOT_NOT_SHARED_OUTSIDE_ACCOUNT = Check {
+        id: "rds.snapshot.not_shared_outside_account",
+        title: "Manual DB snapshots are not shared with other AWS accounts",
+        rationale: "Every account a snapshot is shared with can restore its own copy of the \
+                    database; sharing is legitimate only with accounts the customer owns (backup \
+                    or DR accounts), which the partner must confirm for the accounts listed.",
+        remediation: "Remove accounts that are not the customer's from the snapshot's restore \
+                      attribute (modify-db-snapshot-attribute --values-to-remove), or document \
+                      why each remaining account is the customer's own.",
+        severity: Severity::High,
+        scope: Scope::DbSnapshot,
+        evaluate: snapshot_not_shared_outside_account,
+    };
+}
 
 fn snapshot_not_shared_outside_account(ctx: &Context) -> Vec<Finding> {
     let check = &SNAPSHOT_NOT_SHARED_OUTSIDE_ACCOUNT;

@@ -3,7 +3,7 @@
 use rds_evidence_inventory::rds::{DbInstance, ParameterGroupKind, ParameterGroupMembership};
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_resource, epoch_seconds, instance_resource, is_cluster_member, judge_each,
 };
@@ -11,30 +11,32 @@ use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&TLS_ENFORCED, &CA_CERTIFICATE_VALID];
 
-/// The database refuses connections that are not encrypted.
-///
-/// Judges standalone instances on their DB parameter group (scope `db_instance`) and clusters
-/// on their cluster parameter group (scope `db_cluster`); Aurora and Multi-AZ cluster members
-/// take the setting from their cluster. Oracle is judged on its option groups: the `SSL`
-/// option adds a TLS listener on a second port but leaves the clear-text listener open, so
-/// only native network encryption with `SQLNET.ENCRYPTION_SERVER = REQUIRED` refuses
-/// unencrypted connections.
-pub static TLS_ENFORCED: Check = Check {
-    id: "rds.tls.enforced",
-    title: "Databases refuse unencrypted connections",
-    rationale: "Without enforcement a client that does not ask for TLS sends credentials and \
-                data in clear text; encryption in transit is only a policy when the server \
-                insists on it.",
-    remediation: "Set rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport \
-                  = ON (MySQL, MariaDB) in the custom parameter group the database uses (the \
-                  cluster parameter group for Aurora), then reboot if the parameter is static. \
-                  For Oracle, require native network encryption (NATIVE_NETWORK_ENCRYPTION \
-                  option, SQLNET.ENCRYPTION_SERVER = REQUIRED), or with the SSL option admit \
-                  only its port in the security groups.",
-    severity: Severity::High,
-    scope: Scope::DbInstance,
-    evaluate: tls_enforced,
-};
+check! {
+    /// The database refuses connections that are not encrypted.
+    ///
+    /// Judges standalone instances on their DB parameter group (scope `db_instance`) and clusters
+    /// on their cluster parameter group (scope `db_cluster`); Aurora and Multi-AZ cluster members
+    /// take the setting from their cluster. Oracle is judged on its option groups: the `SSL`
+    /// option adds a TLS listener on a second port but leaves the clear-text listener open, so
+    /// only native network encryption with `SQLNET.ENCRYPTION_SERVER = REQUIRED` refuses
+    /// unencrypted connections.
+    pub static TLS_ENFORCED = Check {
+        id: "rds.tls.enforced",
+        title: "Databases refuse unencrypted connections",
+        rationale: "Without enforcement a client that does not ask for TLS sends credentials and \
+                    data in clear text; encryption in transit is only a policy when the server \
+                    insists on it.",
+        remediation: "Set rds.force_ssl = 1 (PostgreSQL, SQL Server) or require_secure_transport \
+                      = ON (MySQL, MariaDB) in the custom parameter group the database uses (the \
+                      cluster parameter group for Aurora), then reboot if the parameter is static. \
+                      For Oracle, require native network encryption (NATIVE_NETWORK_ENCRYPTION \
+                      option, SQLNET.ENCRYPTION_SERVER = REQUIRED), or with the SSL option admit \
+                      only its port in the security groups.",
+        severity: Severity::High,
+        scope: Scope::DbInstance,
+        evaluate: tls_enforced,
+    };
+}
 
 fn tls_enforced(ctx: &Context) -> Vec<Finding> {
     let check = &TLS_ENFORCED;
@@ -315,22 +317,24 @@ fn judge_tls(
     }
 }
 
-/// The instance's CA certificate is valid well beyond collection.
-///
-/// Every instance, Aurora members included, has its own server certificate.
-pub static CA_CERTIFICATE_VALID: Check = Check {
-    id: "rds.instance.ca_certificate_valid",
-    title: "DB instance CA certificates are not expired or about to expire",
-    rationale: "When the server certificate's CA expires, clients that verify certificates \
-                can no longer connect over TLS, and the usual emergency fix is to stop \
-                verifying: a lapse in encryption in transit and an outage together.",
-    remediation: "Rotate the instance to a current CA (modify-db-instance \
-                  --ca-certificate-identifier rds-ca-rsa2048-g1 or newer) and update the \
-                  clients' trust stores first.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: ca_certificate_valid,
-};
+check! {
+    /// The instance's CA certificate is valid well beyond collection.
+    ///
+    /// Every instance, Aurora members included, has its own server certificate.
+    pub static CA_CERTIFICATE_VALID = Check {
+        id: "rds.instance.ca_certificate_valid",
+        title: "DB instance CA certificates are not expired or about to expire",
+        rationale: "When the server certificate's CA expires, clients that verify certificates \
+                    can no longer connect over TLS, and the usual emergency fix is to stop \
+                    verifying: a lapse in encryption in transit and an outage together.",
+        remediation: "Rotate the instance to a current CA (modify-db-instance \
+                      --ca-certificate-identifier rds-ca-rsa2048-g1 or newer) and update the \
+                      clients' trust stores first.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: ca_certificate_valid,
+    };
+}
 
 fn ca_certificate_valid(ctx: &Context) -> Vec<Finding> {
     let check = &CA_CERTIFICATE_VALID;

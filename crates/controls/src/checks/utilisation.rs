@@ -5,7 +5,7 @@ use rds_evidence_inventory::activity::{DbMetrics, MetricSummary};
 use rds_evidence_inventory::rds::DbInstance;
 use rds_evidence_inventory::{Observed, RegionSnapshot};
 
-use crate::check::{Check, Finding, Outcome, Resource, Scope, Severity};
+use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{cluster_resource, instance_resource, is_cluster_member, judge_each};
 use crate::{Context, Thresholds};
 
@@ -17,23 +17,25 @@ const MIN_DAYS_FOR_ADVICE: u32 = 7;
 /// CPU at its daily 95th percentile above this is a class too small.
 const BUSY_CPU_P95_PERCENT: f64 = 80.0;
 
-/// Per instance and Aurora cluster: CPU, connections, memory, IOPS, replica lag and storage
-/// over the metrics window (`collect --metrics-days`, 14 by default). Facts only.
-///
-/// Figures come from daily CloudWatch statistics: the highest daily maximum, the mean of the
-/// daily averages, the highest daily 95th percentile, and for storage the trend per day.
-pub static UTILISATION: Check = Check {
-    id: "rds.database.utilisation",
-    title: "Utilisation, peaks and storage growth per database",
-    rationale: "RDS-001 asks for size, growth and peak concurrency; RDS-002 for how performance \
-                is measured. The account's own metrics show them: peak connections, CPU, \
-                storage used and how fast it grows.",
-    remediation: "No change is required: quote the figures in the solution characteristics, and \
-                  compare them with what was planned with the customer.",
-    severity: Severity::Info,
-    scope: Scope::DbInstance,
-    evaluate: utilisation,
-};
+check! {
+    /// Per instance and Aurora cluster: CPU, connections, memory, IOPS, replica lag and storage
+    /// over the metrics window (`collect --metrics-days`, 14 by default). Facts only.
+    ///
+    /// Figures come from daily CloudWatch statistics: the highest daily maximum, the mean of the
+    /// daily averages, the highest daily 95th percentile, and for storage the trend per day.
+    pub static UTILISATION = Check {
+        id: "rds.database.utilisation",
+        title: "Utilisation, peaks and storage growth per database",
+        rationale: "RDS-001 asks for size, growth and peak concurrency; RDS-002 for how performance \
+                    is measured. The account's own metrics show them: peak connections, CPU, \
+                    storage used and how fast it grows.",
+        remediation: "No change is required: quote the figures in the solution characteristics, and \
+                      compare them with what was planned with the customer.",
+        severity: Severity::Info,
+        scope: Scope::DbInstance,
+        evaluate: utilisation,
+    };
+}
 
 fn utilisation(ctx: &Context) -> Vec<Finding> {
     let check = &UTILISATION;
@@ -164,23 +166,25 @@ fn trend(summary: &MetricSummary, unit: &str, scale: f64) -> String {
     }
 }
 
-/// Free storage lasts at least the profile's `min_storage_headroom_days` at the growth seen
-/// in the metrics window, counting the room storage autoscaling may still add.
-///
-/// Aurora storage grows by itself: members and clusters are not judged. An instance whose
-/// free storage is steady or rising over at least the profile's `min_trend_days` passes;
-/// fewer days say nothing of a trend.
-pub static STORAGE_HEADROOM: Check = Check {
-    id: "rds.instance.storage_headroom",
-    title: "Free storage outlasts the growth trend",
-    rationale: "An instance that runs out of storage stops accepting writes. Sizing (RDS-004) \
-                means storage that keeps ahead of the measured growth, or autoscaling with room.",
-    remediation: "Enable storage autoscaling with a maximum above the projected need \
-                  (modify-db-instance --max-allocated-storage), or grow the allocated storage.",
-    severity: Severity::Medium,
-    scope: Scope::DbInstance,
-    evaluate: storage_headroom,
-};
+check! {
+    /// Free storage lasts at least the profile's `min_storage_headroom_days` at the growth seen
+    /// in the metrics window, counting the room storage autoscaling may still add.
+    ///
+    /// Aurora storage grows by itself: members and clusters are not judged. An instance whose
+    /// free storage is steady or rising over at least the profile's `min_trend_days` passes;
+    /// fewer days say nothing of a trend.
+    pub static STORAGE_HEADROOM = Check {
+        id: "rds.instance.storage_headroom",
+        title: "Free storage outlasts the growth trend",
+        rationale: "An instance that runs out of storage stops accepting writes. Sizing (RDS-004) \
+                    means storage that keeps ahead of the measured growth, or autoscaling with room.",
+        remediation: "Enable storage autoscaling with a maximum above the projected need \
+                      (modify-db-instance --max-allocated-storage), or grow the allocated storage.",
+        severity: Severity::Medium,
+        scope: Scope::DbInstance,
+        evaluate: storage_headroom,
+    };
+}
 
 fn storage_headroom(ctx: &Context) -> Vec<Finding> {
     let check = &STORAGE_HEADROOM;
@@ -281,22 +285,24 @@ fn judge_headroom(
         .with("autoscaling_room_gib", autoscaling_room_gib)
 }
 
-/// Instances a cheaper or better-fitting configuration would serve: CPU that stays low
-/// (daily p95 under the profile's `rightsizing_cpu_p95_percent`) or high (over 80 %) for at
-/// least a week of data, Intel or AMD classes where the engine runs on Graviton, and gp2
-/// storage that gp3 serves for less. Facts only: the partner weighs them with the customer.
-pub static RIGHTSIZING: Check = Check {
-    id: "rds.instance.rightsizing",
-    title: "Rightsizing, Graviton and gp3 candidates",
-    rationale: "RDS-002 asks for continuous optimisation and total-cost improvements; COST-001 \
-                for the inputs of a cost model. Idle capacity, previous-generation classes and \
-                gp2 volumes are the usual findings.",
-    remediation: "Review each candidate with the customer: a smaller or Graviton class (test the \
-                  workload first), and gp3 storage (modify-db-instance --storage-type gp3).",
-    severity: Severity::Info,
-    scope: Scope::DbInstance,
-    evaluate: rightsizing,
-};
+check! {
+    /// Instances a cheaper or better-fitting configuration would serve: CPU that stays low
+    /// (daily p95 under the profile's `rightsizing_cpu_p95_percent`) or high (over 80 %) for at
+    /// least a week of data, Intel or AMD classes where the engine runs on Graviton, and gp2
+    /// storage that gp3 serves for less. Facts only: the partner weighs them with the customer.
+    pub static RIGHTSIZING = Check {
+        id: "rds.instance.rightsizing",
+        title: "Rightsizing, Graviton and gp3 candidates",
+        rationale: "RDS-002 asks for continuous optimisation and total-cost improvements; COST-001 \
+                    for the inputs of a cost model. Idle capacity, previous-generation classes and \
+                    gp2 volumes are the usual findings.",
+        remediation: "Review each candidate with the customer: a smaller or Graviton class (test the \
+                      workload first), and gp3 storage (modify-db-instance --storage-type gp3).",
+        severity: Severity::Info,
+        scope: Scope::DbInstance,
+        evaluate: rightsizing,
+    };
+}
 
 fn rightsizing(ctx: &Context) -> Vec<Finding> {
     let check = &RIGHTSIZING;
