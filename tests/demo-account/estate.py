@@ -303,7 +303,26 @@ PROD_APP_SG = PROD.security_group("shop-prod-app", "Shop application tasks", [
 ])
 PROD_ORDERS_SG = PROD.security_group("shop-prod-orders-db", "Orders Aurora cluster and proxy", app_ingress(5432, PROD_APP_SG))
 PROD_CATALOG_SG = PROD.security_group("shop-prod-catalog-db", "Catalog PostgreSQL", app_ingress(5432, PROD_APP_SG))
-PROD_REPORTING_SG = PROD.security_group("shop-prod-reporting-db", "Reporting MySQL", app_ingress(3306, PROD_APP_SG))
+# The BI team's tools reach the reporting database from the corporate network over the VPN,
+# through a customer-managed prefix list of its ranges.
+BI_PREFIX_LIST = f"pl-{hexid(HOME, 'bi-tools', length=17)}"
+PREFIX_LISTS = {
+    BI_PREFIX_LIST: [
+        {"Cidr": "10.100.8.0/22", "Description": "corporate VPN, Berlin office"},
+        {"Cidr": "10.100.12.0/22", "Description": "corporate VPN, Lisbon office"},
+    ],
+}
+PROD_REPORTING_SG = PROD.security_group("shop-prod-reporting-db", "Reporting MySQL", app_ingress(3306, PROD_APP_SG) + [
+    {
+        "IpProtocol": "tcp",
+        "FromPort": 3306,
+        "ToPort": 3306,
+        "IpRanges": [],
+        "Ipv6Ranges": [],
+        "PrefixListIds": [{"PrefixListId": BI_PREFIX_LIST, "Description": "BI tools"}],
+        "UserIdGroupPairs": [],
+    }
+])
 PROD.security_group("default", "default VPC security group", [])
 DEV_APP_SG = DEV.security_group("shop-dev-app", "Shop application tasks (development)", [])
 DEV_DB_SG = DEV.security_group("shop-dev-db", "Development databases", app_ingress(5432, DEV_APP_SG))

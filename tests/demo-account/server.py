@@ -17,7 +17,7 @@ import http.server
 import json
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import estate as e
 import services as s
@@ -75,6 +75,20 @@ def snapshot_attributes(kind, identifier):
     }
 
 
+def rds_events(request):
+    # Duration in minutes back from now (the account's clock), 14 days at most; categories
+    # as asked.
+    minutes = min(int(request.params.get("Duration", 60)), 14 * 24 * 60)
+    since = e.NOW - timedelta(minutes=minutes)
+    categories = {v for k, v in request.params.items() if k.startswith("EventCategories.")}
+    return {
+        "Events": [
+            ev for ev in s.RDS_EVENTS[request.region]
+            if ev["Date"] >= since and (not categories or categories & set(ev["EventCategories"]))
+        ]
+    }
+
+
 RDS = {
     "DescribeDBInstances": lambda r: {"DBInstances": e.INSTANCES[r.region]},
     "DescribeDBClusters": lambda r: {"DBClusters": e.CLUSTERS[r.region]},
@@ -93,6 +107,8 @@ RDS = {
     "DescribeGlobalClusters": lambda r: {"GlobalClusters": e.GLOBAL_CLUSTERS},
     "DescribePendingMaintenanceActions": lambda r: {"PendingMaintenanceActions": []},
     "DescribeDBEngineVersions": engine_versions,
+    "DescribeDBMajorEngineVersions": lambda r: {"DBMajorEngineVersions": s.major_engine_versions(r.params["Engine"])},
+    "DescribeEvents": rds_events,
     "DescribeCertificates": lambda r: {
         "DefaultCertificateForNewLaunches": "rds-ca-rsa2048-g1",
         "Certificates": [
@@ -136,7 +152,14 @@ EC2 = {
     "DescribeNetworkAcls": lambda r: {"NetworkAcls": [x for n in networks(r) for x in n.nacls]},
     "DescribeSecurityGroups": lambda r: {"SecurityGroups": [x for n in networks(r) for x in n.security_groups]},
     "DescribeFlowLogs": lambda r: {"FlowLogs": [n.flow_log for n in networks(r, "resource-id")]},
+    "GetManagedPrefixListEntries": lambda r: {"Entries": prefix_list_entries(r.params["PrefixListId"])},
 }
+
+
+def prefix_list_entries(prefix_list_id):
+    if prefix_list_id not in e.PREFIX_LISTS:
+        raise AwsError(400, "InvalidPrefixListID.NotFound", f"The prefix list ID '{prefix_list_id}' does not exist")
+    return e.PREFIX_LISTS[prefix_list_id]
 
 REGION_LIST = [
     (name, "opt-in-not-required")
@@ -216,11 +239,18 @@ def stack_resources(request):
 
 
 def list_secrets(request):
-    # A `tag-key` filter keeps the secrets with a tag whose key starts with one of its values.
+    # Each filter keeps the secrets whose name, tag key or tag value starts with one of its
+    # values (prefix matches, case-sensitive); several filters must all match.
     secrets = s.SECRETS[request.region]
     for f in request.params.get("Filters", []):
-        if f["Key"] == "tag-key":
-            secrets = [x for x in secrets if any(t["Key"].startswith(tuple(f["Values"])) for t in x.get("Tags", []))]
+        prefixes = tuple(f["Values"])
+        if f["Key"] == "name":
+            secrets = [x for x in secrets if x["Name"].startswith(prefixes)]
+        elif f["Key"] in ("tag-key", "tag-value"):
+            field = "Key" if f["Key"] == "tag-key" else "Value"
+            secrets = [x for x in secrets if any(t[field].startswith(prefixes) for t in x.get("Tags", []))]
+        else:
+            raise AwsError(400, "InvalidParameterException", f"filter {f['Key']} is not served by the synthetic account")
     return {"SecretList": secrets}
 
 
@@ -356,6 +386,7 @@ def backup(request):
         ("backup", "plans", "*", "selections", "*"): ("GetBackupSelection", lambda: setup["selection"]),
         ("backup-vaults",): ("ListBackupVaults", lambda: {"BackupVaultList": setup["vaults"]}),
         ("resources",): ("ListProtectedResources", lambda: {"Results": setup["protected"]}),
+        ("account-settings",): ("DescribeRegionSettings", lambda: s.BACKUP_REGION_SETTINGS),
     }
     shape = tuple("*" if i >= 2 and i % 2 == 0 else p for i, p in enumerate(parts))
     if shape not in routes:
@@ -371,6 +402,20 @@ def account(request):
     if request.path == "/getAlternateContact":
         request.operation = "GetAlternateContact"
         return {"AlternateContact": s.ALTERNATE_CONTACTS[request.params["AlternateContactType"]]}
+    raise AwsError(400, "InvalidAction", f"{request.path} is not served by the synthetic account")
+
+
+def guardduty(request):
+    parts = [p for p in request.path.split("/") if p]
+    detectors = s.GUARDDUTY[request.region]
+    if parts == ["detector"]:
+        request.operation = "ListDetectors"
+        return {"DetectorIds": list(detectors)}
+    if len(parts) == 2 and parts[0] == "detector":
+        request.operation = "GetDetector"
+        if parts[1] not in detectors:
+            raise AwsError(400, "BadRequestException", "The request is rejected because the input detectorId is not owned by the current account.")
+        return detectors[parts[1]]
     raise AwsError(400, "InvalidAction", f"{request.path} is not served by the synthetic account")
 
 
@@ -403,7 +448,7 @@ HANDLERS = {
     **OTHERS,
 }
 
-REST = {"backup": backup, "account": account}
+REST = {"backup": backup, "account": account, "guardduty": guardduty}
 
 
 def answer(request):

@@ -4,6 +4,7 @@ account's contacts, and the RDS changes CloudTrail recorded. Values in AWS API s
 `estate`."""
 
 import base64
+import datetime
 import json
 import random
 
@@ -49,6 +50,28 @@ def _managed_secrets(region):
 
 
 SECRETS = {region: _managed_secrets(region) for region in REGIONS}
+
+# The BI tools' own login to the reporting database, made by hand and named after it; a
+# rotation Lambda changes it monthly. No RDS tag marks it: the collector finds it by name.
+SECRETS[HOME].append(
+    {
+        "ARN": arn("secretsmanager", HOME, f"secret:reporting/bi-readonly-{hexid('bi-readonly', length=6)}"),
+        "Name": "reporting/bi-readonly",
+        "Description": "Read-only login of the BI tools to the reporting database",
+        "KmsKeyId": PROD_KEY.arn,
+        "RotationEnabled": True,
+        "RotationLambdaARN": arn("lambda", HOME, "function:shop-secret-rotation-mysql"),
+        "RotationRules": {"AutomaticallyAfterDays": 30},
+        "LastRotatedDate": ago(days=12, hours=3),
+        "LastChangedDate": ago(days=12, hours=3),
+        "LastAccessedDate": ago(days=1),
+        "NextRotationDate": ago(days=-18),
+        "Tags": tags({"Team": "data-analytics"}),
+        "SecretVersionsToStages": {uuid("bi-readonly", "current"): ["AWSCURRENT"]},
+        "CreatedDate": ago(days=200),
+        "PrimaryRegion": HOME,
+    }
+)
 
 # ---------------------------------------------------------------------------------------------
 # AWS Backup: a daily and a monthly plan for production in each region, us-east-1's copied to
@@ -170,6 +193,122 @@ def _backup(region, key, copy_to):
 
 
 BACKUP = {HOME: _backup(HOME, PROD_KEY, [DR]), DR: _backup(DR, DR_KEY, [])}
+
+# DescribeRegionSettings: the service opt-in per resource type. Aurora and RDS are opted in
+# (AWS Backup protects a type only where it is).
+BACKUP_REGION_SETTINGS = {
+    "ResourceTypeOptInPreference": {
+        "Aurora": True, "CloudFormation": False, "DocumentDB": True, "DynamoDB": True,
+        "EBS": True, "EC2": True, "EFS": True, "FSx": True, "Neptune": True, "RDS": True,
+        "Redshift": False, "S3": False, "SAP HANA on Amazon EC2": False,
+        "Storage Gateway": True, "Timestream": False, "VirtualMachine": True,
+    },
+    "ResourceTypeManagementPreference": {"DynamoDB": True, "EFS": True},
+}
+
+# ---------------------------------------------------------------------------------------------
+# GuardDuty: one detector per region, RDS Protection (RDS_LOGIN_EVENTS) on.
+# ---------------------------------------------------------------------------------------------
+
+
+def _detector(region):
+    features = {
+        "CLOUD_TRAIL": "ENABLED", "DNS_LOGS": "ENABLED", "FLOW_LOGS": "ENABLED",
+        "S3_DATA_EVENTS": "ENABLED", "EKS_AUDIT_LOGS": "DISABLED",
+        "EBS_MALWARE_PROTECTION": "DISABLED", "RDS_LOGIN_EVENTS": "ENABLED",
+        "LAMBDA_NETWORK_LOGS": "DISABLED", "RUNTIME_MONITORING": "DISABLED",
+    }
+    return {
+        "CreatedAt": ago(days=650).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "FindingPublishingFrequency": "FIFTEEN_MINUTES",
+        "ServiceRole": f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty",
+        "Status": "ENABLED",
+        "UpdatedAt": ago(days=90).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "Features": [
+            {"Name": name, "Status": status, "UpdatedAt": ago(days=90)}
+            for name, status in features.items()
+        ],
+        "Tags": {"Application": "shop"},
+    }
+
+
+GUARDDUTY = {region: {hexid("guardduty", region, length=32): _detector(region)} for region in REGIONS}
+
+# ---------------------------------------------------------------------------------------------
+# RDS: the support lifecycle of each engine's major versions, as RDS publishes them
+# (DescribeDBMajorEngineVersions), and the failover events of the last 14 days.
+# ---------------------------------------------------------------------------------------------
+
+
+def _lifecycle(standard_start, standard_end, extended_end):
+    def day(text):
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+
+    return [
+        {
+            "LifecycleSupportName": "open-source-rds-standard-support",
+            "LifecycleSupportStartDate": day(standard_start),
+            "LifecycleSupportEndDate": day(standard_end),
+        },
+        {
+            "LifecycleSupportName": "open-source-rds-extended-support",
+            "LifecycleSupportStartDate": day(standard_end),
+            "LifecycleSupportEndDate": day(extended_end),
+        },
+    ]
+
+
+_POSTGRES_MAJORS = {
+    "13": ("2021-02-24", "2026-02-28", "2029-02-28"),
+    "14": ("2022-02-03", "2027-02-28", "2030-02-28"),
+    "15": ("2023-02-27", "2028-02-29", "2031-02-28"),
+    "16": ("2023-11-17", "2029-02-28", "2032-02-29"),
+    "17": ("2024-11-18", "2030-02-28", "2033-02-28"),
+}
+ENGINE_LIFECYCLES = {
+    "postgres": _POSTGRES_MAJORS,
+    "aurora-postgresql": _POSTGRES_MAJORS,
+    # MySQL 8.0 left RDS standard support on 2026-07-31: the reporting database runs on
+    # Extended Support.
+    "mysql": {
+        "8.0": ("2018-10-23", "2026-07-31", "2029-07-31"),
+        "8.4": ("2024-11-21", "2029-07-31", "2032-07-31"),
+    },
+}
+
+
+def major_engine_versions(engine):
+    return [
+        {
+            "Engine": engine,
+            "MajorEngineVersion": major,
+            "SupportedEngineLifecycles": _lifecycle(*dates),
+        }
+        for major, dates in ENGINE_LIFECYCLES.get(engine, {}).items()
+    ]
+
+
+def _failover_event(region, cluster, message, when):
+    return {
+        "SourceIdentifier": cluster,
+        "SourceType": "db-cluster",
+        "Message": message,
+        "EventCategories": ["failover"],
+        "Date": when,
+        "SourceArn": arn("rds", region, f"cluster:{cluster}"),
+    }
+
+
+# The quarterly failover drill of the orders cluster, nine days ago: orders-2 took over.
+_DRILL = ago(days=9, hours=-2)
+RDS_EVENTS = {
+    HOME: [
+        _failover_event(HOME, "orders", "Started cross AZ failover to DB instance: orders-2", _DRILL),
+        _failover_event(HOME, "orders", "Completed failover to DB instance: orders-2",
+                        _DRILL + datetime.timedelta(seconds=38)),
+    ],
+    DR: [],
+}
 
 # ---------------------------------------------------------------------------------------------
 # Aurora replica auto scaling on the orders cluster.

@@ -122,8 +122,12 @@ def to_json(shape, value, protocol="json", where=""):
         return None
     if shape.type_name == "structure":
         _check(shape, value, where)
+        # The JSON protocols name a member by its `locationName` where the model gives one
+        # (GuardDuty's `detectorIds`), else by the member's own name.
         return {
-            name: to_json(shape.members[name], item, protocol, f"{where}.{name}")
+            shape.members[name].serialization.get("name", name): to_json(
+                shape.members[name], item, protocol, f"{where}.{name}"
+            )
             for name, item in value.items()
             if item is not None
         }

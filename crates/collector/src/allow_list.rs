@@ -16,6 +16,7 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "account:GetContactInformation",
     "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
+    "backup:DescribeRegionSettings",
     "backup:GetBackupPlan",
     "backup:GetBackupSelection",
     "backup:ListBackupPlans",
@@ -41,12 +42,17 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
+    "ec2:GetManagedPrefixListEntries",
+    "guardduty:GetDetector",
+    "guardduty:ListDetectors",
     "iam:GetAccountAuthorizationDetails",
     "iam:GetAccountPasswordPolicy",
     "iam:GetAccountSummary",
     "iam:GetCredentialReport",
+    "iam:ListAccessKeys",
     "iam:ListOpenIDConnectProviders",
     "iam:ListSAMLProviders",
+    "iam:ListUsers",
     "kms:DescribeKey",
     "kms:GetKeyPolicy",
     "kms:GetKeyRotationStatus",
@@ -61,12 +67,14 @@ pub const ALLOWED_ACTIONS: &[&str] = &[
     "rds:DescribeDBClusters",
     "rds:DescribeDBEngineVersions",
     "rds:DescribeDBInstances",
+    "rds:DescribeDBMajorEngineVersions",
     "rds:DescribeDBParameters",
     "rds:DescribeDBProxies",
     "rds:DescribeDBSnapshotAttributes",
     "rds:DescribeDBSnapshots",
     "rds:DescribeDBSubnetGroups",
     "rds:DescribeEventSubscriptions",
+    "rds:DescribeEvents",
     "rds:DescribeGlobalClusters",
     "rds:DescribeOptionGroups",
     "rds:DescribePendingMaintenanceActions",
@@ -92,6 +100,11 @@ pub const CASE_STUDY_ACTIONS: &[&str] = &[
     "wellarchitected:GetWorkload",
     "wellarchitected:ListMilestones",
 ];
+
+/// The operations that stand in for the IAM credential report when it cannot be read (none
+/// generated yet, or denied): users and their access keys as listed. An account whose report
+/// is read, the demo's among them, never calls them.
+pub const CREDENTIAL_REPORT_FALLBACK_ACTIONS: &[&str] = &["iam:ListAccessKeys", "iam:ListUsers"];
 
 /// The verbs of read-only AWS operations.
 pub const READ_ONLY_PREFIXES: &[&str] = &["Describe", "List", "Get", "Lookup"];
@@ -132,8 +145,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn case_study_actions_are_allowed() {
-        for action in CASE_STUDY_ACTIONS {
+    fn case_study_and_fallback_actions_are_allowed() {
+        for action in CASE_STUDY_ACTIONS
+            .iter()
+            .chain(CREDENTIAL_REPORT_FALLBACK_ACTIONS)
+        {
             assert!(is_allowed(action), "{action}");
         }
     }
