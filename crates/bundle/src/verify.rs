@@ -280,7 +280,7 @@ fn hash(mut file: File, path: &Path) -> Result<(String, u64), BundleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::Inputs;
+    use crate::manifest::{collection_source, Inputs};
     use crate::testing::Demo;
     use crate::{signing, write_bundle, BundleOptions, Input};
 
@@ -288,7 +288,10 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let options = BundleOptions {
             created_at: "2026-11-29T00:00:00Z".to_owned(),
-            inputs: Inputs::default(),
+            inputs: Inputs {
+                source: collection_source(&demo.snapshot),
+                ..Inputs::default()
+            },
             signing_key: key,
             trend: None,
         };
@@ -405,7 +408,10 @@ mod tests {
         let earlier = std::fs::read(dir.join(MANIFEST_FILE)).unwrap();
         let options = BundleOptions {
             created_at: "2026-11-30T00:00:00Z".to_owned(),
-            inputs: Inputs::default(),
+            inputs: Inputs {
+                source: collection_source(&demo.snapshot),
+                ..Inputs::default()
+            },
             signing_key: None,
             trend: None,
         };
@@ -445,7 +451,7 @@ mod tests {
         let options = BundleOptions {
             created_at: "2026-11-29T00:00:00Z".to_owned(),
             inputs: Inputs {
-                source: crate::manifest::collection_source(&demo.snapshot),
+                source: collection_source(&demo.snapshot),
                 ..Inputs::default()
             },
             signing_key: None,

@@ -116,7 +116,7 @@ fn the_report_states_its_provenance_and_verify_cross_checks_the_manifest() {
     let (bundle, _) = demo_bundle(home.path(), "bundle", &[]);
     let report = std::fs::read_to_string(bundle.join("report.md")).unwrap();
     let replayed = format!(
-        "| Collected by | replay of the recording {}, recorded 2026-12-06T17:08:42Z by \
+        "| Collected by | replay of the recording {}, recorded 2026-12-06T20:18:15Z by \
          rds-evidence 0.1.0, account ids anonymized: nothing was read from AWS |",
         fixture("emulator-demo").display()
     );
