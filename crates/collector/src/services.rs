@@ -90,7 +90,9 @@ pub(crate) async fn secrets(
                 .build()
         })
     });
-    let mut found = BTreeMap::new();
+    // In the order listed, each secret once.
+    let mut found = Vec::new();
+    let mut seen = BTreeSet::new();
     for filter in filters {
         let pages = drain(
             client
@@ -106,13 +108,15 @@ pub(crate) async fn secrets(
             Ok(pages) => {
                 for s in pages.iter().flat_map(|page| page.secret_list()) {
                     let s = secret(s);
-                    found.entry(s.arn.clone()).or_insert(s);
+                    if seen.insert(s.arn.clone()) {
+                        found.push(s);
+                    }
                 }
             }
             Err(e) => return Observed::Unknown(e),
         }
     }
-    Observed::Value(found.into_values().collect())
+    Observed::Value(found)
 }
 
 /// Adds the secrets of `more` that `known` does not hold yet.

@@ -29,8 +29,8 @@ check! {
     /// associated each secret. A database passes when every secret associated with it rotates
     /// automatically and has rotated; rotation switched on that never ran is insufficient
     /// evidence, rotation off fails, and a database with no associated secret and no managed
-    /// master password fails, reported as such. Read replicas and cluster members use their
-    /// source's or cluster's credentials.
+    /// master password fails, reported as such. Read replicas, cluster members and a global
+    /// database's secondary clusters use their source's or cluster's credentials.
     pub static SECRET_ROTATION = Check {
         id: "secretsmanager.secret.rotation_enabled",
         title: "Database credentials are in Secrets Manager and rotate automatically",
@@ -75,12 +75,22 @@ fn secret_rotation(ctx: &Context) -> Vec<Finding> {
                         Outcome::InsufficientEvidence,
                         format!("its managed master password's secret {arn} is not in the listing"),
                     ),
-                    None => Finding::new(
-                        check,
-                        db.resource,
-                        Outcome::Fail,
-                        "no associated secret and no managed master password",
-                    ),
+                    None => match replica_source(region, &db.resource) {
+                        // A global database's secondary (or a cross-region replica cluster)
+                        // has no master user of its own: its users are its source's.
+                        Some(source) => Finding::new(
+                            check,
+                            db.resource,
+                            Outcome::NotApplicable,
+                            format!("replica of {source}: it uses its source's credentials"),
+                        ),
+                        None => Finding::new(
+                            check,
+                            db.resource,
+                            Outcome::Fail,
+                            "no associated secret and no managed master password",
+                        ),
+                    },
                 };
             }
             let mut rotated = Vec::new();
@@ -116,6 +126,20 @@ fn secret_rotation(ctx: &Context) -> Vec<Finding> {
             }
         },
     )
+}
+
+/// The source of a cluster that replicates another (a global database's secondary).
+fn replica_source<'a>(region: &'a RegionSnapshot, database: &Resource) -> Option<&'a str> {
+    if database.kind != Scope::DbCluster {
+        return None;
+    }
+    region
+        .db_clusters
+        .value()?
+        .iter()
+        .find(|c| c.identifier == database.id)?
+        .replica_source
+        .as_deref()
 }
 
 /// The secrets of a region's databases, by database and with the rule that associated each;
@@ -500,6 +524,24 @@ mod tests {
             owning_service: None,
             tags: Tags::new(),
         }
+    }
+
+    /// A global database's secondary cluster has no master user of its own.
+    #[test]
+    fn a_global_secondary_uses_its_sources_credentials() {
+        let mut secondary = cluster("orders-dr");
+        secondary.replica_source = Some("arn:aws:rds:us-east-1:111122223333:cluster:orders".into());
+        let mut west = region("us-west-2");
+        west.db_clusters = Observed::Value(vec![secondary, cluster("standalone")]);
+        west.secrets = Observed::Value(Vec::new());
+        let findings = run(&SECRET_ROTATION, &snapshot(vec![west]));
+        assert_eq!(
+            outcomes(&findings),
+            [
+                ("orders-dr".into(), Outcome::NotApplicable),
+                ("standalone".into(), Outcome::Fail),
+            ]
+        );
     }
 
     #[test]
