@@ -424,8 +424,8 @@ fn runs_of_the_same_second_are_both_kept_in_s3() {
     assert_eq!(
         runs,
         BTreeSet::from([
-            "replays/000034941834/20261206T170842Z",
-            "replays/000034941834/20261206T170842Z-2"
+            "replays/000034941834/20261206T201815Z",
+            "replays/000034941834/20261206T201815Z-2"
         ])
     );
 }

@@ -355,8 +355,25 @@ fn each_service_call_is_made_once_per_region_or_item() {
             .filter(|c| c.action == action && c.region == region)
             .count()
     };
+    // ListSecrets: once by the database tag keys, then by the databases' identifiers as name
+    // prefixes and their identifiers and ARNs as tag values, ten values a request.
+    for region in ["us-east-1", "eu-west-1"] {
+        let snapshot = &collected().snapshot;
+        let listed = snapshot
+            .regions
+            .iter()
+            .find(|r| r.region == region)
+            .unwrap();
+        let databases = listed.db_instances.value().map_or(0, Vec::len)
+            + listed.db_clusters.value().map_or(0, Vec::len);
+        let expected = 1 + databases.div_ceil(10) + (2 * databases).div_ceil(10);
+        assert_eq!(
+            count("secretsmanager:ListSecrets", region),
+            expected,
+            "ListSecrets in {region} for {databases} databases"
+        );
+    }
     for action in [
-        "secretsmanager:ListSecrets",
         "backup:ListBackupPlans",
         "backup:ListBackupVaults",
         "backup:ListProtectedResources",

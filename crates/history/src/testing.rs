@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rds_evidence_bundle::manifest::Inputs;
+use rds_evidence_bundle::manifest::{collection_source, Inputs};
 use rds_evidence_bundle::{write_bundle_to, BundleOptions, Contents, Destination, Input};
 use rds_evidence_controls::{
     evaluate, Attestations, CaseStudyScope, ControlVerdict, Engine, Evaluation, Profile, Selection,
@@ -53,7 +53,10 @@ pub fn write(store: &Store, snapshot: &Snapshot, evaluation: Option<&Evaluation>
     let dirs = store.new_bundle_dirs(unit, &snapshot.collected_at).unwrap();
     let options = BundleOptions {
         created_at: snapshot.collected_at.clone(),
-        inputs: Inputs::default(),
+        inputs: Inputs {
+            source: collection_source(snapshot),
+            ..Inputs::default()
+        },
         signing_key: None,
         trend: None,
     };
