@@ -43,15 +43,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let path = write(scratch_dir(), "attestations.toml", data);
-    let attestations = match Attestations::load(&path, builtin_profile(), &DocumentPolicy::default())
-    {
-        Ok(attestations) => attestations,
-        Err(error) => {
-            let message = error.to_string();
-            assert!(message.contains("attestations.toml"), "{message}");
-            return;
-        }
-    };
+    let attestations =
+        match Attestations::load(&path, builtin_profile(), &DocumentPolicy::default()) {
+            Ok(attestations) => attestations,
+            Err(error) => {
+                let message = error.to_string();
+                assert!(message.contains("attestations.toml"), "{message}");
+                return;
+            }
+        };
     let text = serde_json::to_string(&attestations).expect("attestations serialise");
     let again: Attestations = serde_json::from_str(&text).expect("written attestations parse");
     let mut expected = attestations.clone();
