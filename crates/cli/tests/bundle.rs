@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use common::{collect_snapshot, comparable, fixture, rds_evidence, stderr, stdout, workspace_root};
+use common::{
+    collect_snapshot, comparable, copy_dir, fixture, rds_evidence, stderr, stdout, workspace_root,
+};
 
 /// Replays the demo fixture into a bundle at `home/<name>`, with `extra` arguments.
 fn demo_bundle(home: &Path, name: &str, extra: &[&str]) -> (PathBuf, Output) {
@@ -444,19 +446,6 @@ fn a_multi_account_output_replaces_only_what_the_tool_wrote() {
     std::fs::write(out.join("budget.xlsx"), "theirs").unwrap();
     refused(&run(), &["budget.xlsx is not the tool's"]);
     assert!(out.join("budget.xlsx").exists());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// SIGKILL at points spread over a run that replaces an earlier bundle: afterwards the path

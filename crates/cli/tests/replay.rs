@@ -3,8 +3,8 @@
 mod common;
 
 use common::{
-    collect_snapshot, comparable, fixture, gaps_beyond_emulator, rds_evidence, stderr, stdout,
-    EMULATOR_GAPS,
+    collect_snapshot, comparable, copy_dir, fixture, gaps_beyond_emulator, rds_evidence, stderr,
+    stdout, EMULATOR_GAPS,
 };
 use rds_evidence_inventory::FailureKind;
 
@@ -99,19 +99,6 @@ fn fixture_without(name: &str, relative: &str) -> tempfile::TempDir {
     copy_dir(&fixture(name), copy.path());
     std::fs::remove_file(copy.path().join(relative)).unwrap();
     copy
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

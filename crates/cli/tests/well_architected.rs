@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fixture, rds_evidence, stderr, stdout};
+use common::{copy_dir, fixture, rds_evidence, stderr, stdout};
 use rds_evidence_controls::{ControlVerdict, Verdict};
 
 const ACCOUNT: &str = "444455556666";
@@ -23,19 +23,6 @@ fn replay_dir(root: &Path) -> PathBuf {
         &replay.join("well-architected"),
     );
     replay
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn case_study(dir: &Path, id: &str, workload: &str) -> PathBuf {
@@ -58,6 +45,26 @@ fn case_study(dir: &Path, id: &str, workload: &str) -> PathBuf {
     path
 }
 
+/// `collect --case-study` for each (id, workload) pair, replayed; returns `--out` and the run.
+fn collect_case_studies(dir: &Path, cases: &[(&str, &str)]) -> (PathBuf, std::process::Output) {
+    let out = dir.join("out");
+    let mut command = rds_evidence(dir);
+    command.arg("collect");
+    for (id, workload) in cases {
+        command
+            .arg("--case-study")
+            .arg(case_study(dir, id, workload));
+    }
+    let output = command
+        .arg("--replay")
+        .arg(replay_dir(dir))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    (out, output)
+}
+
 fn controls(bundle: &Path) -> Vec<ControlVerdict> {
     serde_json::from_slice(&std::fs::read(bundle.join("controls.json")).unwrap()).unwrap()
 }
@@ -65,28 +72,13 @@ fn controls(bundle: &Path) -> Vec<ControlVerdict> {
 #[test]
 fn a_clear_review_exempts_the_common_controls_and_a_high_risk_exempts_none() {
     let dir = tempfile::tempdir().unwrap();
-    let replay = replay_dir(dir.path());
-    let out = dir.path().join("out");
-    let output = rds_evidence(dir.path())
-        .arg("collect")
-        .arg("--case-study")
-        .arg(case_study(
-            dir.path(),
-            "shop-clear",
-            "4f1c9d2e7a8b6c5d4e3f2a1b0c9d8e7f",
-        ))
-        .arg("--case-study")
-        .arg(case_study(
-            dir.path(),
-            "shop-high-risk",
-            "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b",
-        ))
-        .arg("--replay")
-        .arg(&replay)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (out, output) = collect_case_studies(
+        dir.path(),
+        &[
+            ("shop-clear", "4f1c9d2e7a8b6c5d4e3f2a1b0c9d8e7f"),
+            ("shop-high-risk", "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
+        ],
+    );
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -148,23 +140,11 @@ fn a_clear_review_exempts_the_common_controls_and_a_high_risk_exempts_none() {
 #[test]
 fn a_review_that_cannot_be_read_exempts_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let replay = replay_dir(dir.path());
-    let out = dir.path().join("out");
     // No recording answers this workload: as if the review's role were refused.
-    let output = rds_evidence(dir.path())
-        .arg("collect")
-        .arg("--case-study")
-        .arg(case_study(
-            dir.path(),
-            "shop-clear",
-            "00000000000000000000000000000000",
-        ))
-        .arg("--replay")
-        .arg(&replay)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (out, output) = collect_case_studies(
+        dir.path(),
+        &[("shop-clear", "00000000000000000000000000000000")],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let bundle = out.join("shop-clear");
     for control in controls(&bundle).iter().filter(|c| c.common) {

@@ -218,6 +218,20 @@ pub fn collect_snapshot(
     (snapshot, output)
 }
 
+/// Copies the directory `from`, whole, to `to` (a recording to alter, or to lay out anew).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     workspace_root().join("fixtures").join(name)
 }
