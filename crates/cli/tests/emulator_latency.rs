@@ -191,7 +191,7 @@ fn six_accounts_far_away_and_throttled_find_what_a_direct_run_finds() {
 fn credentials_expiring_mid_run_are_refreshed_and_queued_requests_do_not_time_out() {
     let emulator = emulator();
     // Each request takes 200 ms and one goes at a time: requests wait far longer than their
-    // one-second timeout for their turn, and the role's credentials, good for 14 seconds, are
+    // three-second timeout for their turn (which leaves room for a loaded CI machine), and the role's credentials, good for 14 seconds, are
     // refreshed several times while they wait.
     let proxy = Proxy::start(
         &emulator.endpoint,
@@ -209,7 +209,7 @@ fn credentials_expiring_mid_run_are_refreshed_and_queued_requests_do_not_time_ou
             "--concurrency",
             "1",
             "--call-timeout",
-            "1",
+            "3",
             "--max-attempts",
             "2",
         ],
