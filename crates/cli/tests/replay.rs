@@ -540,7 +540,7 @@ mod demo_verdicts {
         assert_eq!(outcomes(check), expected, "{check}");
     }
 
-    use Outcome::{Fail, InsufficientEvidence as Unknown, NotApplicable as NA, Pass};
+    use Outcome::{Fail, InsufficientEvidence as Unknown, NotApplicable as NA, Observation, Pass};
 
     const INSTANCES: [&str; 7] = [
         "dev-mysql",
@@ -595,6 +595,21 @@ mod demo_verdicts {
                 ("prod-postgres", Pass),
                 ("prod-postgres-dr", Pass),
                 ("prod-postgres-replica", Pass),
+            ],
+        );
+        // The engines' own password storage, from the same recorded parameter groups: moto's
+        // MySQL 8.0 group leaves default_authentication_plugin to RDS's default.
+        expect(
+            "rds.database.password_policy",
+            &[
+                ("dev-mysql", Fail),
+                ("dev-postgres", Observation),
+                ("prod-aurora", Observation),
+                ("prod-aurora-1", NA),
+                ("prod-aurora-2", NA),
+                ("prod-postgres", Observation),
+                ("prod-postgres-dr", NA),
+                ("prod-postgres-replica", NA),
             ],
         );
         let unknown: Vec<(&str, Outcome)> = INSTANCES.iter().map(|i| (*i, Unknown)).collect();

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use rds_evidence_inventory::rds::{Backup, DbCluster, DbInstance, MasterUserSecret, Tags};
+use rds_evidence_inventory::rds::{
+    Backup, DbCluster, DbInstance, MasterUserSecret, Parameter, ParameterGroupKind, Tags,
+};
 use rds_evidence_inventory::{Observed, RegionSnapshot, Snapshot, Unavailable};
 
 use crate::check::{Check, Finding, Outcome, Resource, Scope};
@@ -197,11 +199,37 @@ pub fn read_replica(
     })
 }
 
+/// The parameters of the region's parameter group `name` of `kind`, or why they are unknown
+/// (not read, or not in the snapshot).
+pub fn parameters_of<'a>(
+    region: &'a RegionSnapshot,
+    name: &str,
+    kind: ParameterGroupKind,
+) -> Result<&'a [Parameter], String> {
+    let group = region
+        .parameter_groups
+        .iter()
+        .find(|g| g.name == name && g.kind == kind)
+        .ok_or_else(|| format!("parameter group {name} is not in the snapshot"))?;
+    match &group.parameters {
+        Observed::Value(parameters) => Ok(parameters),
+        Observed::Unknown(why) => Err(format!("parameters of {name} unknown: {why}")),
+    }
+}
+
+/// The major version of an engine version string (`16` of `16.4`).
+pub fn major_version(version: &str) -> Option<u32> {
+    version.split('.').next()?.parse().ok()
+}
+
 /// One database, instance or cluster, as checks that judge databases alike see it.
 pub struct Database<'a> {
     pub resource: Resource,
     pub arn: &'a str,
     pub engine: &'a str,
+    pub engine_version: &'a str,
+    /// The DB parameter group of an instance, the cluster parameter group of a cluster.
+    pub parameter_group: Option<(&'a str, ParameterGroupKind)>,
     pub status: Option<&'a str>,
     pub created_at: Option<&'a str>,
     pub tags: &'a Tags,
@@ -235,6 +263,11 @@ pub fn each_database<'a>(
                 resource,
                 arn: &instance.arn,
                 engine: &instance.engine,
+                engine_version: &instance.engine_version,
+                parameter_group: instance
+                    .parameter_groups
+                    .first()
+                    .map(|g| (g.name.as_str(), ParameterGroupKind::Instance)),
                 status: instance.status.as_deref(),
                 created_at: instance.created_at.as_deref(),
                 tags: &instance.tags,
@@ -255,6 +288,11 @@ pub fn each_database<'a>(
                 resource: cluster_resource(region, cluster),
                 arn: &cluster.arn,
                 engine: &cluster.engine,
+                engine_version: &cluster.engine_version,
+                parameter_group: cluster
+                    .parameter_group
+                    .as_deref()
+                    .map(|name| (name, ParameterGroupKind::Cluster)),
                 status: cluster.status.as_deref(),
                 created_at: cluster.created_at.as_deref(),
                 tags: &cluster.tags,

@@ -18,6 +18,7 @@ mod migration;
 mod monitoring;
 pub(crate) mod network;
 mod operations;
+mod passwords;
 mod recovery;
 mod segregation;
 mod snapshots;
@@ -30,6 +31,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         encryption::CHECKS,
         keys::CHECKS,
         tls::CHECKS,
+        passwords::CHECKS,
         snapshots::CHECKS,
         network::CHECKS,
         segregation::CHECKS,

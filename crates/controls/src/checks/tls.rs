@@ -6,6 +6,7 @@ use rds_evidence_inventory::{Observed, RegionSnapshot};
 use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_resource, epoch_seconds, instance_resource, is_cluster_member, judge_each,
+    major_version, parameters_of,
 };
 use crate::Context;
 
@@ -195,10 +196,6 @@ fn judge_oracle(
     finding(Outcome::Fail, detail)
 }
 
-fn major_version(version: &str) -> Option<u32> {
-    version.split('.').next()?.parse().ok()
-}
-
 fn switch(value: &str) -> Option<bool> {
     match value.to_ascii_lowercase().as_str() {
         "1" | "on" | "true" => Some(true),
@@ -232,20 +229,9 @@ fn judge_tls(
     let Some(group_name) = group_name else {
         return insufficient("no parameter group reported".to_owned());
     };
-    let Some(group) = region
-        .parameter_groups
-        .iter()
-        .find(|g| g.name == group_name && g.kind == kind)
-    else {
-        return insufficient(format!(
-            "parameter group {group_name} is not in the snapshot"
-        ));
-    };
-    let parameters = match &group.parameters {
-        Observed::Value(parameters) => parameters,
-        Observed::Unknown(why) => {
-            return insufficient(format!("parameters of {group_name} unknown: {why}"))
-        }
+    let parameters = match parameters_of(region, group_name, kind) {
+        Ok(parameters) => parameters,
+        Err(why) => return insufficient(why),
     };
     let name = parameter.name;
     let finding = |outcome, detail: String| {
