@@ -1,6 +1,7 @@
 //! Least privilege, proven against the emulator with IAM enforcement switched on: the policy
-//! `iam-policy` prints is enough for a full collection, and a role missing one action loses
-//! exactly the evidence that action provides.
+//! `iam-policy` prints is enough for a full collection, a role missing one action loses
+//! exactly the evidence that action provides, and one that may not read the credential report
+//! lists the users instead.
 
 mod common;
 
@@ -9,9 +10,13 @@ use std::process::Command;
 
 use common::{python, rds_evidence, stderr, stdout, workspace_root, Emulator};
 use rds_evidence_controls::{Finding, Outcome};
+use rds_evidence_inventory::iam::UsersSource;
 use rds_evidence_inventory::{FailureKind, Snapshot};
 
 const WITHHELD: &str = "kms:GetKeyPolicy";
+
+/// Withheld from a third user: the users must then be listed (`ListUsers`, `ListAccessKeys`).
+const REPORT: &str = "iam:GetCredentialReport";
 
 /// Where moto 5.2.5's IAM enforcement disagrees with AWS: it checks these S3 calls against
 /// permissions named after the API operation (AWS: `s3:GetBucketObjectLockConfiguration`,
@@ -70,9 +75,9 @@ fn collect_as(
     (snapshot, findings)
 }
 
-/// The demo estate, users limited to the printed policy (one without [`WITHHELD`]), and IAM
-/// enforcement on.
-fn enforced_estate(home: &Path) -> (Emulator, Credentials, Credentials) {
+/// The demo estate, users limited to the printed policy (one without [`WITHHELD`], one without
+/// [`REPORT`]), and IAM enforcement on.
+fn enforced_estate(home: &Path) -> (Emulator, [Credentials; 3]) {
     let emulator = Emulator::start();
     emulator.build_demo_estate();
     let printed = rds_evidence(home).arg("iam-policy").output().unwrap();
@@ -81,7 +86,8 @@ fn enforced_estate(home: &Path) -> (Emulator, Credentials, Credentials) {
     std::fs::write(&policy, &printed.stdout).unwrap();
     let output = Command::new(python())
         .arg(workspace_root().join("tests/emulator/least_privilege.py"))
-        .args(["--endpoint-url", &emulator.endpoint, "--without", WITHHELD])
+        .args(["--endpoint-url", &emulator.endpoint])
+        .args(["--without", WITHHELD, "--without", REPORT])
         .arg("--policy")
         .arg(&policy)
         .output()
@@ -95,14 +101,17 @@ fn enforced_estate(home: &Path) -> (Emulator, Credentials, Credentials) {
             .unwrap()
             .to_owned(),
     };
-    let limited = format!("auditor-without-{}", WITHHELD.replace(':', "-"));
-    (emulator, user("auditor"), user(&limited))
+    let without = |action: &str| user(&format!("auditor-without-{}", action.replace(':', "-")));
+    (
+        emulator,
+        [user("auditor"), without(WITHHELD), without(REPORT)],
+    )
 }
 
 #[test]
 fn the_printed_policy_is_enough_and_a_missing_action_costs_only_its_evidence() {
     let home = tempfile::tempdir().unwrap();
-    let (emulator, auditor, limited) = enforced_estate(home.path());
+    let (emulator, [auditor, limited, no_report]) = enforced_estate(home.path());
 
     let (full, full_findings) = collect_as(&emulator, &auditor, home.path(), "full");
     let denied: Vec<String> = full
@@ -150,4 +159,42 @@ fn the_printed_policy_is_enough_and_a_missing_action_costs_only_its_evidence() {
         }
     }
     assert!(changed > 0, "a key policy check lost its evidence");
+
+    // Without the credential report the users are listed instead: each user of the report is
+    // there with the same active keys, and their rotation is judged as from the report.
+    let (listed, listed_findings) = collect_as(&emulator, &no_report, home.path(), "no-report");
+    match &listed.account_wide.iam.users_source {
+        UsersSource::UserListing { report } => {
+            assert_eq!(report.action, REPORT);
+            assert_eq!(report.kind, FailureKind::AccessDenied, "{report}");
+        }
+        other => panic!("users read from {other:?}, not listed"),
+    }
+    let users = |snapshot: &Snapshot| {
+        snapshot
+            .account_wide
+            .iam
+            .users
+            .value()
+            .expect("users read")
+            .iter()
+            .map(|u| (u.user.clone(), u.active_access_key_ages_days.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (reported, listed_users) = (users(&full), users(&listed));
+    assert!(!reported.is_empty());
+    // The report was generated before the auditors were made; the listing has them too.
+    for user in &reported {
+        assert!(listed_users.contains(user), "{user:?} not listed alike");
+    }
+    let rotation = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| f.check == "iam.users.access_keys_rotated")
+            .filter(|f| reported.iter().any(|(user, _)| f.resource.id == *user))
+            .map(|f| (f.resource.id.clone(), f.outcome))
+            .collect::<Vec<_>>()
+    };
+    assert!(!rotation(&full_findings).is_empty());
+    assert_eq!(rotation(&listed_findings), rotation(&full_findings));
 }
