@@ -56,6 +56,9 @@ pub(crate) const STACK_NAME_TAG: &str = "aws:cloudformation:stack-name";
 
 /// Secrets Manager takes at most 10 values a filter.
 const FILTER_VALUES: usize = 10;
+/// Filtered listings sent at once: each is a page or two, and a region with many databases
+/// asks a few hundred of them.
+const SECRET_QUERIES_AT_ONCE: usize = 4;
 
 /// What to ask `ListSecrets` for: the secrets carrying `key` prefixed by one of `values`.
 pub(crate) struct SecretQuery {
@@ -90,20 +93,23 @@ pub(crate) async fn secrets(
                 .build()
         })
     });
-    // In the order listed, each secret once.
+    let mut listings = stream::iter(filters)
+        .map(|filter| {
+            drain(
+                client
+                    .list_secrets()
+                    .filters(filter)
+                    .max_results(SECRETS_PAGE)
+                    .into_paginator()
+                    .send(),
+                "secretsmanager:ListSecrets",
+            )
+        })
+        .buffered(SECRET_QUERIES_AT_ONCE);
+    // In the order asked, each secret once; the first failure stops the rest.
     let mut found = Vec::new();
     let mut seen = BTreeSet::new();
-    for filter in filters {
-        let pages = drain(
-            client
-                .list_secrets()
-                .filters(filter)
-                .max_results(SECRETS_PAGE)
-                .into_paginator()
-                .send(),
-            "secretsmanager:ListSecrets",
-        )
-        .await;
+    while let Some(pages) = listings.next().await {
         match pages {
             Ok(pages) => {
                 for s in pages.iter().flat_map(|page| page.secret_list()) {
