@@ -23,10 +23,12 @@ check! {
     ///   no password strength without an extension).
     /// - MySQL and Aurora MySQL: the first factor of `authentication_policy`, else
     ///   `default_authentication_plugin`, else the RDS default (`mysql_native_password` before
-    ///   8.4, `caching_sha2_password` from 8.4); `mysql_native_password` (unsalted SHA-1) fails; the `validate_password` settings, which act only once the
-    ///   plugin is installed in the engine (the RDS API does not show that), and
-    ///   `rds.validate_password`; password lifetime and reuse (`default_password_lifetime`,
-    ///   `password_history`, `password_reuse_interval`, `password_require_current`).
+    ///   8.4, `caching_sha2_password` from 8.4); `mysql_native_password` (unsalted SHA-1)
+    ///   fails. The `validate_password` settings chosen in the group (not the plugin's
+    ///   defaults it lists), which act only once the plugin is installed in the engine (the
+    ///   RDS API does not show that), and `rds.validate_password`; password lifetime and reuse
+    ///   (`default_password_lifetime`, `password_history`, `password_reuse_interval`,
+    ///   `password_require_current`).
     /// - MariaDB: the `simple_password_check` and `cracklib_password_check` settings, lifetime
     ///   and reuse; MariaDB chooses the hash per account, not by parameter.
     /// - Oracle: `sqlnetora.sqlnet.allowed_logon_version_server` (below 12 admits the
