@@ -162,6 +162,20 @@ fn a_case_study_judges_its_scope_across_its_accounts() {
         summary.contains("Acme Ltd") && summary.contains("`orders-db`"),
         "{summary}"
     );
+    // Each account's diagram draws its part of the scope with the account's environment.
+    let diagram = |account: &str| {
+        std::fs::read_to_string(bundle.join(format!("diagrams/{account}-us-east-1.svg"))).unwrap()
+    };
+    let (production, staging) = (diagram(PRODUCTION), diagram(NON_PRODUCTION));
+    assert!(
+        production.contains("orders-db") && production.contains("· production"),
+        "{production}"
+    );
+    assert!(
+        staging.contains("orders-staging") && staging.contains("· non-production"),
+        "{staging}"
+    );
+    assert!(!production.contains("orders-staging") && !staging.contains("orders-db"));
     let verify = rds_evidence_with_credentials(dir.path())
         .arg("verify")
         .arg(&bundle)

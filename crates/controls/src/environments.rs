@@ -121,6 +121,14 @@ impl Environments {
             .map_or(Environment::Unknown, |c| c.environment)
     }
 
+    /// The environment of `account`'s database: under the account in an evaluation of
+    /// several, else the evaluation's only account.
+    pub fn of_database(&self, account: &str, kind: Scope, region: &str, id: &str) -> Environment {
+        self.get_in(account, kind, region, id)
+            .or_else(|| self.get(kind, region, id))
+            .map_or(Environment::Unknown, |c| c.environment)
+    }
+
     /// The environments of the databases `judged` holds (an account's part in a case study).
     pub fn present_in(&self, judged: &Snapshot) -> BTreeSet<Environment> {
         let mut present = BTreeSet::new();

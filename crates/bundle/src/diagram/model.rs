@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rds_evidence_controls::{Outcome, Resource, Scope};
+use rds_evidence_controls::{Outcome, Scope};
 use rds_evidence_inventory::activity::ReplicationTask;
 use rds_evidence_inventory::rds::{DbCluster, DbInstance, DbProxy, DbSubnetGroup};
 use rds_evidence_inventory::Environment;
@@ -401,6 +401,10 @@ fn findings(contents: Contents, page: &[&RegionSnapshot]) -> BTreeMap<FindingKey
         .evaluation
         .findings
         .iter()
+        // An evaluation of several accounts names each finding's: this page's only.
+        .filter(|f| {
+            f.resource.account.is_empty() || f.resource.account == contents.snapshot.account.id
+        })
         .filter(|f| page.iter().any(|r| r.region == f.resource.region))
         .filter_map(|f| {
             let check = checks.into_iter().find(|c| *c == f.check)?;
@@ -668,12 +672,15 @@ impl<'a> Builder<'a> {
             .copied()
     }
 
-    /// As the evaluation classified it (account, attestation rules, then tags).
+    /// As the evaluation classified it (account, attestation rules, then tags); in a case
+    /// study of several accounts, this page's account's.
     fn environment(&self, scope: Scope, region: &str, id: &str) -> Environment {
-        self.contents
-            .evaluation
-            .environments
-            .of_resource(&Resource::new(scope, region, id))
+        self.contents.evaluation.environments.of_database(
+            &self.snapshot().account.id,
+            scope,
+            region,
+            id,
+        )
     }
 
     /// The marks and the exposure and encryption lines every database card carries.
