@@ -217,6 +217,16 @@ pub fn parameters_of<'a>(
     }
 }
 
+/// A boolean parameter's value as the engines spell it (`1`, `ON`, `true`, …); `None` for
+/// anything else.
+pub fn parameter_switch(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "on" | "true" => Some(true),
+        "0" | "off" | "false" => Some(false),
+        _ => None,
+    }
+}
+
 /// The major version of an engine version string (`16` of `16.4`).
 pub fn major_version(version: &str) -> Option<u32> {
     version.split('.').next()?.parse().ok()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rds_evidence_inventory::rds::Parameter;
 
 use crate::check::{check, Check, Finding, Outcome, Scope, Severity};
-use crate::estate::{each_database, major_version, parameters_of};
+use crate::estate::{each_database, major_version, parameter_switch, parameters_of};
 use crate::Context;
 
 pub(crate) static CHECKS: &[&Check] = &[&PASSWORD_POLICY];
@@ -69,19 +69,12 @@ fn password_policy(ctx: &Context) -> Vec<Finding> {
         ctx,
         "its accounts and their passwords are replicated from the source",
         |region, db| {
-            let engine = Engine::of(db.engine);
             let finding = |outcome, detail: String| {
                 Finding::new(check, db.resource.clone(), outcome, detail).with("engine", db.engine)
             };
-            let engine = match engine {
-                Engine::Unexposed(why) => return finding(Outcome::NotApplicable, why.to_owned()),
-                Engine::Unknown => {
-                    return finding(
-                        Outcome::InsufficientEvidence,
-                        format!("no known password parameters for engine {}", db.engine),
-                    )
-                }
-                known => known,
+            let engine = match Engine::of(db.engine) {
+                Ok(engine) => engine,
+                Err((outcome, why)) => return finding(outcome, why),
             };
             let Some((group, kind)) = db.parameter_group else {
                 return finding(
@@ -102,35 +95,36 @@ fn password_policy(ctx: &Context) -> Vec<Finding> {
     )
 }
 
+/// The engine families whose parameter groups hold password settings.
 enum Engine {
     Postgres,
     MySql,
     MariaDb,
     Oracle,
-    /// An engine whose parameter group holds no password policy, and why.
-    Unexposed(&'static str),
-    Unknown,
 }
 
 impl Engine {
-    fn of(engine: &str) -> Engine {
+    /// The family, or the finding for an engine whose parameter group holds no password
+    /// policy (not applicable, with why) or that the check does not know.
+    fn of(engine: &str) -> Result<Engine, (Outcome, String)> {
+        let unexposed = |why: &str| Err((Outcome::NotApplicable, why.to_owned()));
         match engine {
-            "postgres" | "aurora-postgresql" => Engine::Postgres,
-            "mysql" | "aurora-mysql" | "aurora" => Engine::MySql,
-            "mariadb" => Engine::MariaDb,
-            e if e.starts_with("oracle") || e.starts_with("custom-oracle") => Engine::Oracle,
-            e if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") => {
-                Engine::Unexposed(
-                    "SQL Server's parameter group exposes no password policy: logins follow \
-                     CHECK_POLICY and CHECK_EXPIRATION, the Windows policy of the host RDS \
-                     manages",
-                )
-            }
-            e if e.starts_with("db2") => Engine::Unexposed(
+            "postgres" | "aurora-postgresql" => Ok(Engine::Postgres),
+            "mysql" | "aurora-mysql" | "aurora" => Ok(Engine::MySql),
+            "mariadb" => Ok(Engine::MariaDb),
+            e if e.starts_with("oracle") || e.starts_with("custom-oracle") => Ok(Engine::Oracle),
+            e if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") => unexposed(
+                "SQL Server's parameter group exposes no password policy: logins follow \
+                 CHECK_POLICY and CHECK_EXPIRATION, the Windows policy of the host RDS manages",
+            ),
+            e if e.starts_with("db2") => unexposed(
                 "Db2's parameter group exposes no password policy: its users are \
                  authenticated outside the database (the operating system or a directory)",
             ),
-            _ => Engine::Unknown,
+            other => Err((
+                Outcome::InsufficientEvidence,
+                format!("no known password parameters for engine {other}"),
+            )),
         }
     }
 
@@ -141,7 +135,6 @@ impl Engine {
             Engine::MySql => mysql(parameters, version, &mut reading),
             Engine::MariaDb => mariadb(parameters, &mut reading),
             Engine::Oracle => oracle(parameters, version, &mut reading),
-            Engine::Unexposed(_) | Engine::Unknown => {}
         }
         reading
     }
@@ -245,13 +238,6 @@ impl Reading {
     }
 }
 
-fn switch_on(value: &str) -> bool {
-    matches!(
-        value.to_ascii_lowercase().as_str(),
-        "1" | "on" | "true" | "require"
-    )
-}
-
 fn postgres(parameters: &Parameters, version: &str, reading: &mut Reading) {
     let default =
         major_version(version).map(|major| if major >= 14 { "scram-sha-256" } else { "md5" });
@@ -289,7 +275,10 @@ fn postgres(parameters: &Parameters, version: &str, reading: &mut Reading) {
             .push("logins accept MD5 and SCRAM (rds.accepted_password_auth_method not set)".into()),
     }
     match parameters.get("pgtle.enable_password_check") {
-        Some(value) if switch_on(value) => {
+        // `require` also refuses to set a password while no check function is registered.
+        Some(value)
+            if parameter_switch(value) == Some(true) || value.eq_ignore_ascii_case("require") =>
+        {
             reading.set("pgtle.enable_password_check", value);
             reading
                 .notes

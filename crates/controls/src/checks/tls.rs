@@ -6,7 +6,7 @@ use rds_evidence_inventory::{Observed, RegionSnapshot};
 use crate::check::{check, Check, Finding, Outcome, Resource, Scope, Severity};
 use crate::estate::{
     cluster_resource, epoch_seconds, instance_resource, is_cluster_member, judge_each,
-    major_version, parameters_of,
+    major_version, parameter_switch, parameters_of,
 };
 use crate::Context;
 
@@ -196,14 +196,6 @@ fn judge_oracle(
     finding(Outcome::Fail, detail)
 }
 
-fn switch(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "on" | "true" => Some(true),
-        "0" | "off" | "false" => Some(false),
-        _ => None,
-    }
-}
-
 fn judge_tls(
     check: &Check,
     resource: Resource,
@@ -269,7 +261,7 @@ fn judge_tls(
     };
     let finding = |outcome, detail: String| finding(outcome, detail).with("value", value);
     let pending = membership.and_then(|m| m.apply_status.as_deref()) == Some("pending-reboot");
-    match switch(value) {
+    match parameter_switch(value) {
         None => insufficient(format!(
             "{name} = {value} in {group_name}: value not recognised"
         ))
